@@ -1,0 +1,354 @@
+"""The one typed configuration object: a TOML file, then ``AKIMWATCH_*`` environment overrides.
+
+Lookup order for the file: ``--config PATH``, else ``AKIMWATCH_CONFIG``, else ``./akimwatch.toml``
+if present, else defaults. ``AKIMWATCH_<SECTION>__<KEY>`` overrides one key (values are read as TOML
+literals where they parse, so ``true``, ``10`` and ``["ru"]`` work); ``AKIMWATCH_DATABASE_URL`` and
+``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``) are shortcuts. Secrets never live in
+the file: a key ending in ``_env`` names the environment variable holding the secret, one ending in
+``_file`` names a file. This module imports nothing of akimwatch, so every package may use it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+ENV_PREFIX = "AKIMWATCH_"
+SOURCES = ("kazinform", "akorda", "govkz", "bestnews")
+EVENT_TYPES = ("meeting.new", "meeting.updated", "article.changed", "health")
+KINDS = ("reception", "working_trip", "collective")
+LANGUAGES = ("ru", "kk", "en")
+MASK = "********"
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the key, the value and what is allowed."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+class DatabaseConfig(_Model):
+    """Where articles, meetings and the outbox live."""
+
+    url: str = ""
+    echo: bool = False
+
+
+class CrawlConfig(_Model):
+    """Settings shared by every crawl."""
+
+    host_overrides: dict[str, str] = Field(default_factory=dict)
+    notify_max_age_hours: float = Field(48, ge=0)
+    recheck_max_age_hours: float = Field(72, ge=0)
+    timeout_seconds: int = Field(600, gt=0)
+    user_agent: str = "akimwatch/{version} (+https://github.com/akimwatch/akimwatch)"
+    obey_robots: bool = True
+    download_delay: float = Field(0.5, ge=0)
+    concurrency_per_domain: int = Field(2, ge=1)
+    autothrottle: bool = True
+    download_timeout: int = Field(30, gt=0)
+    max_page_bytes: int = Field(10 * 1024 * 1024, gt=0)
+    retry_times: int = Field(3, ge=0)
+    proxy: str | None = None
+    ca_bundle: str | None = None
+    insecure_hosts: list[str] = Field(default_factory=list)
+    max_listing_pages: int = Field(5, ge=1)
+
+    @field_validator("host_overrides")
+    @classmethod
+    def _check_overrides(cls, value: dict[str, str]) -> dict[str, str]:
+        for host, target in value.items():
+            if not target.startswith(("http://", "https://")):
+                raise ValueError(f"{host}={target!r}: the target must be an http(s):// URL")
+        return {host.lower(): target.rstrip("/") for host, target in value.items()}
+
+
+class SourceConfig(_Model):
+    """One source's schedule and languages."""
+
+    enabled: bool = True
+    every_minutes: float = Field(10, gt=0)
+    cron: str | None = None
+    jitter_seconds: int = Field(30, ge=0)
+    languages: list[Literal["ru", "kk", "en"]] = Field(default_factory=lambda: list(LANGUAGES))
+    projects: list[str] | None = None
+
+
+def _default_sources() -> dict[str, SourceConfig]:
+    return {name: SourceConfig() for name in SOURCES}
+
+
+class ChannelConfig(_Model):
+    """A notification target with its filters; ``admin`` channels get health alerts only."""
+
+    name: str
+    kind: Literal["email", "webhook", "apprise"]
+    admin: bool = False
+    events: list[str] = Field(default_factory=lambda: ["meeting.new"])
+    regions: list[str] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    digest: Literal["off", "daily"] = "off"
+    digest_hour: int = Field(8, ge=0, le=23)
+    # email
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(587, gt=0, lt=65536)
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password_env: str | None = None
+    smtp_password_file: str | None = None
+    smtp_timeout: float = Field(30, gt=0)
+    sender: str = Field("akimwatch@localhost", alias="from")
+    to: list[str] = Field(default_factory=list)
+    # webhook
+    url: str | None = None
+    secret_env: str | None = None
+    secret_file: str | None = None
+    timeout: float = Field(10, gt=0)
+    # apprise
+    urls_env: str | None = None
+    urls: list[str] = Field(default_factory=list)
+
+    @field_validator("events")
+    @classmethod
+    def _check_events(cls, value: list[str]) -> list[str]:
+        bad = [event for event in value if event not in EVENT_TYPES]
+        if bad:
+            raise ValueError(f"unknown event type {bad[0]!r}; allowed: {', '.join(EVENT_TYPES)}")
+        return value
+
+    @field_validator("kinds")
+    @classmethod
+    def _check_kinds(cls, value: list[str]) -> list[str]:
+        bad = [kind for kind in value if kind not in KINDS]
+        if bad:
+            raise ValueError(f"unknown meeting kind {bad[0]!r}; allowed: {', '.join(KINDS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _check_kind_fields(self) -> ChannelConfig:
+        if self.kind == "webhook" and not self.url:
+            raise ValueError(f"channel {self.name!r}: a webhook channel needs url")
+        if self.kind == "email" and not self.to:
+            raise ValueError(f"channel {self.name!r}: an email channel needs to = [...]")
+        return self
+
+    def secret(self, key: str) -> str | None:
+        """Resolve a secret named by ``<key>_env`` or ``<key>_file``; never stored in the file."""
+        env_name = getattr(self, f"{key}_env", None)
+        if env_name:
+            return os.environ.get(env_name)
+        file_name = getattr(self, f"{key}_file", None)
+        if file_name:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        return None
+
+    def accepts(
+        self,
+        event_type: str,
+        region: str | None = None,
+        kind: str | None = None,
+        languages: Sequence[str] = (),
+    ) -> bool:
+        """Whether this channel wants an event (admin channels take health events only)."""
+        if self.admin:
+            return event_type == "health"
+        if event_type not in self.events:
+            return False
+        if self.regions and region not in self.regions:
+            return False
+        if self.kinds and kind not in self.kinds:
+            return False
+        return not (self.languages and not set(self.languages) & set(languages))
+
+
+class NotifyConfig(_Model):
+    """Dispatcher behaviour."""
+
+    give_up_hours: float = Field(48, gt=0)
+    backoff_base_seconds: float = Field(30, gt=0)
+    backoff_max_seconds: float = Field(3600, gt=0)
+    batch_size: int = Field(50, gt=0)
+
+
+class DaemonConfig(_Model):
+    """The scheduler's jobs and health thresholds."""
+
+    dispatch_every_seconds: int = Field(60, gt=0)
+    recheck_every_minutes: int = Field(60, gt=0)
+    retention_days: int = Field(0, ge=0)
+    failures_before_alert: int = Field(3, ge=1)
+    kill_grace_seconds: int = Field(10, ge=0)
+    feed_path: str | None = None
+    log_json: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Config(_Model):
+    """The whole configuration of akimwatch."""
+
+    data_dir: Path = Path("./data")
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    sources: dict[str, SourceConfig] = Field(default_factory=_default_sources)
+    channels: list[ChannelConfig] = Field(default_factory=list)
+    notify: NotifyConfig = Field(default_factory=NotifyConfig)
+    daemon: DaemonConfig = Field(default_factory=DaemonConfig)
+
+    @field_validator("sources")
+    @classmethod
+    def _check_sources(cls, value: dict[str, SourceConfig]) -> dict[str, SourceConfig]:
+        bad = [name for name in value if name not in SOURCES]
+        if bad:
+            raise ValueError(f"unknown source {bad[0]!r}; allowed: {', '.join(SOURCES)}")
+        return {**_default_sources(), **value}
+
+    @field_validator("channels")
+    @classmethod
+    def _check_channel_names(cls, value: list[ChannelConfig]) -> list[ChannelConfig]:
+        names = [channel.name for channel in value]
+        duplicated = {name for name in names if names.count(name) > 1}
+        if duplicated:
+            raise ValueError(f"channel names must be unique; repeated: {sorted(duplicated)}")
+        return value
+
+    @property
+    def database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in ``data_dir``."""
+        return self.database.url or f"sqlite:///{self.data_dir / 'akimwatch.db'}"
+
+    def enabled_sources(self) -> list[str]:
+        """Names of enabled sources, in the canonical order."""
+        return [name for name in SOURCES if self.sources[name].enabled]
+
+    def route(
+        self,
+        event_type: str,
+        region: str | None = None,
+        kind: str | None = None,
+        languages: Sequence[str] = (),
+    ) -> list[str]:
+        """Names of the channels that want this event (the router storage writes outbox rows by)."""
+        return [
+            channel.name
+            for channel in self.channels
+            if channel.accepts(event_type, region, kind, list(languages))
+        ]
+
+    def channel(self, name: str) -> ChannelConfig:
+        """The channel called ``name``; ConfigError if there is none."""
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        known = ", ".join(c.name for c in self.channels) or "none configured"
+        raise ConfigError(f"channels: no channel named {name!r} (known: {known})")
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The config file to read, or None for defaults."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(f"{ENV_PREFIX}CONFIG"):
+        return Path(os.environ[f"{ENV_PREFIX}CONFIG"])
+    local = Path("akimwatch.toml")
+    return local if local.is_file() else None
+
+
+def load(
+    path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+) -> Config:
+    """Load and validate the configuration; ConfigError names the key, value and what is allowed."""
+    env = dict(os.environ if environ is None else environ)
+    file = config_path(path) if environ is None else (Path(path) if path else None)
+    data: dict[str, Any] = {}
+    if file is not None:
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file {file} does not exist") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {file} is not valid TOML: {exc}") from exc
+    _apply_env(data, env)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, file)) from None
+
+
+def _apply_env(data: dict[str, Any], env: dict[str, str]) -> None:
+    if f"{ENV_PREFIX}DATABASE_URL" in env:
+        data.setdefault("database", {})["url"] = env[f"{ENV_PREFIX}DATABASE_URL"]
+    if f"{ENV_PREFIX}HOST_OVERRIDES" in env:
+        data.setdefault("crawl", {})["host_overrides"] = parse_host_overrides(
+            env[f"{ENV_PREFIX}HOST_OVERRIDES"]
+        )
+    for name, raw in env.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        path = name[len(ENV_PREFIX) :].lower().split("__")
+        node = data
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"{name}: {'.'.join(path)} does not name a single key")
+        node[path[-1]] = _literal(raw)
+
+
+def _literal(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def parse_host_overrides(text: str) -> dict[str, str]:
+    """Parse ``host=http://127.0.0.1:PORT,host2=...`` into a mapping."""
+    result: dict[str, str] = {}
+    for pair in filter(None, (part.strip() for part in text.split(","))):
+        host, sep, target = pair.partition("=")
+        if not sep or not host or not target:
+            raise ConfigError(f"AKIMWATCH_HOST_OVERRIDES: {pair!r} is not host=http://address:port")
+        result[host.strip().lower()] = target.strip()
+    return result
+
+
+def _describe(exc: ValidationError, file: Path | None) -> str:
+    where = f" in {file}" if file else ""
+    lines = [f"invalid configuration{where}:"]
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        value = error.get("input")
+        shown = MASK if "password" in key or "secret" in key else repr(value)
+        lines.append(f"  {key} = {shown}: {error['msg']}")
+    return "\n".join(lines)
+
+
+def masked(config: Config) -> dict[str, Any]:
+    """The effective configuration as a dict, with secret values masked."""
+    data = config.model_dump(mode="json", by_alias=True)
+    for channel in data.get("channels", []):
+        for key in ("urls",):
+            if channel.get(key):
+                channel[key] = [MASK for _ in channel[key]]
+        if channel.get("url") and channel.get("kind") == "apprise":
+            channel["url"] = MASK
+    data["database"]["url"] = mask_url(config.database_url)
+    data["database_url"] = data["database"]["url"]
+    return data
+
+
+def mask_url(url: str) -> str:
+    """Hide a password inside a URL such as ``postgresql://user:pw@host/db``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:{MASK}@{host}" if ":" in credentials else url

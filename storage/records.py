@@ -1,0 +1,75 @@
+"""Plain records handed to storage by the crawler: storage knows no Scrapy item or detector type."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+Router = Callable[[str, "str | None", "str | None", Sequence[str]], list[str]]
+"""(event type, region, kind, languages) -> the names of the channels that want the event."""
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """A meeting as detected in one article."""
+
+    kind: str
+    date: date
+    region: str | None = None
+    regions: tuple[str, ...] = ()
+    akim: str | None = None
+    evidence: str = ""
+
+
+@dataclass
+class ArticleRecord:
+    """An extracted article ready to be stored, with the meetings detected in it."""
+
+    url: str
+    source: str
+    language: str
+    title: str
+    body: str
+    lead: str = ""
+    published_at: datetime | None = None
+    author: str | None = None
+    tags: list[str] = field(default_factory=list)
+    source_id: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    meetings: list[MeetingRecord] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the extracted title, lead and body (not raw HTML: ads and counters don't count)."""
+        text = "\x1f".join((self.title.strip(), self.lead.strip(), self.body.strip()))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SaveResult:
+    """What one batch write did."""
+
+    new_articles: int = 0
+    changed_articles: int = 0
+    unchanged_articles: int = 0
+    new_meetings: int = 0
+    linked_meetings: int = 0
+    outbox_rows: int = 0
+    article_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: SaveResult) -> None:
+        """Accumulate another batch's counts."""
+        for name in (
+            "new_articles",
+            "changed_articles",
+            "unchanged_articles",
+            "new_meetings",
+            "linked_meetings",
+            "outbox_rows",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.article_ids.extend(other.article_ids)
