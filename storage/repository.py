@@ -185,3 +185,11 @@ def touch_checked(session: Session, article_ids: Iterable[int]) -> None:
             Article.__table__.update().where(Article.id.in_(ids)).values(last_checked_at=utcnow())
         )
         session.commit()
+
+
+def article_ids_for(session: Session, urls: Iterable[str]) -> list[int]:
+    """Ids of the stored articles reached by any of ``urls`` (one query)."""
+    keys = {url_key(url) for url in urls}
+    if not keys:
+        return []
+    return list(session.scalars(select(ArticleUrl.article_id).where(ArticleUrl.url_key.in_(keys))))

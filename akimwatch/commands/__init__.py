@@ -1,0 +1,1 @@
+"""Subcommands of the akimwatch CLI, one module per concern."""

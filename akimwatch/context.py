@@ -1,0 +1,28 @@
+"""Shared helpers of the CLI commands: the loaded configuration and a checked database engine."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import Engine
+
+from akimwatch.config import Config
+from storage.engine import make_engine
+from storage.migrate import SchemaOutdated, check_schema, upgrade
+
+
+def get_config(ctx: click.Context) -> Config:
+    """The configuration loaded by the top-level command."""
+    return ctx.find_root().obj["config"]  # type: ignore[no-any-return]
+
+
+def open_engine(config: Config, *, check: bool = True, migrate: bool = False) -> Engine:
+    """An engine for the configured database: migrated when asked, else checked to be current."""
+    engine = make_engine(config.database_url, echo=config.database.echo)
+    if migrate:
+        upgrade(engine)
+    elif check:
+        try:
+            check_schema(engine)
+        except SchemaOutdated as exc:
+            raise click.ClickException(str(exc)) from None
+    return engine

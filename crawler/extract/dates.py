@@ -1,0 +1,136 @@
+"""Dates: machine-readable first, then the sites' known text formats, then dateparser.
+
+Local times are converted with ``Asia/Almaty``, which knows that Kazakhstan moved from UTC+6 to
+UTC+5 on 1 March 2024. Every result is an aware UTC datetime.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+ALMATY = ZoneInfo("Asia/Almaty")
+_MONTHS = {
+    # Russian nominative, genitive and abbreviations; Kazakh; English.
+    **dict.fromkeys(("январь", "января", "янв", "қаңтар", "қаңтардың", "january", "jan"), 1),
+    **dict.fromkeys(("февраль", "февраля", "фев", "ақпан", "ақпанның", "february", "feb"), 2),
+    **dict.fromkeys(("март", "марта", "мар", "наурыз", "наурыздың", "march", "mar"), 3),
+    **dict.fromkeys(("апрель", "апреля", "апр", "сәуір", "сәуірдің", "april", "apr"), 4),
+    **dict.fromkeys(("май", "мая", "мамыр", "мамырдың", "may"), 5),
+    **dict.fromkeys(("июнь", "июня", "июн", "маусым", "маусымның", "june", "jun"), 6),
+    **dict.fromkeys(("июль", "июля", "июл", "шілде", "шілденің", "july", "jul"), 7),
+    **dict.fromkeys(("август", "августа", "авг", "тамыз", "тамыздың", "august", "aug"), 8),
+    **dict.fromkeys(
+        (
+            "сентябрь",
+            "сентября",
+            "сен",
+            "сент",
+            "қыркүйек",
+            "қыркүйектің",
+            "september",
+            "sep",
+            "sept",
+        ),
+        9,
+    ),
+    **dict.fromkeys(("октябрь", "октября", "окт", "қазан", "қазанның", "october", "oct"), 10),
+    **dict.fromkeys(
+        ("ноябрь", "ноября", "ноя", "нояб", "қараша", "қарашаның", "november", "nov"), 11
+    ),
+    **dict.fromkeys(
+        ("декабрь", "декабря", "дек", "желтоқсан", "желтоқсанның", "december", "dec"), 12
+    ),
+}
+_TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})"
+_PATTERNS = [
+    # "15:00, 23 Ноябрь 2025", "18:39, 22 June 2022 | GMT +6"
+    re.compile(_TIME + r",?\s+(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)\.?\s+(?P<y>\d{4})"),
+    # "22 September 2020, 16:00", "21 марта 2026 года", "1 September 2022 20:48"
+    re.compile(
+        r"(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)\.?,?\s+(?P<y>\d{4})(?:\s*(?:года|г\.)?,?\s+"
+        + _TIME
+        + r")?"
+    ),
+    # "September 22, 2020", "March 21, 2026 16:00"
+    re.compile(r"(?P<mon>[^\W\d_]+)\.?\s+(?P<d>\d{1,2}),\s*(?P<y>\d{4})(?:,?\s+" + _TIME + r")?"),
+    # "2026 жылғы 21 наурыз"
+    re.compile(
+        r"(?P<y>\d{4})\s+жыл\w*\s+(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)(?:\s+" + _TIME + r")?"
+    ),
+    # "21.03.2026", "21.03.2026 16:00"
+    re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?:,?\s+" + _TIME + r")?"),
+]
+
+
+def local_to_utc(value: datetime) -> datetime:
+    """Attach Asia/Almaty to a naive local time (aware values are kept) and convert to UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ALMATY)
+    return value.astimezone(UTC)
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """An ISO 8601 timestamp (``Z``, offsets such as ``+0000``, fractions) as aware UTC."""
+    if not text:
+        return None
+    value = text.strip().replace("Z", "+00:00")
+    value = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", value)
+    try:
+        return local_to_utc(datetime.fromisoformat(value))
+    except ValueError:
+        return None
+
+
+def parse_text_date(
+    text: str | None, languages: tuple[str, ...] = ("ru", "kk", "en")
+) -> datetime | None:
+    """A human date as printed by the sources, read as Asia/Almaty local time, in UTC."""
+    if not text:
+        return None
+    folded = " ".join(text.split()).lower()
+    for pattern in _PATTERNS:
+        match = pattern.search(folded)
+        if match:
+            result = _from_match(match.groupdict())
+            if result is not None:
+                return result
+    return _dateparser(folded, languages)
+
+
+def _from_match(groups: dict[str, str | None]) -> datetime | None:
+    month = (
+        int(groups["m"]) if groups.get("m") else _MONTHS.get((groups.get("mon") or "").strip("."))
+    )
+    if month is None:
+        return None
+    try:
+        value = datetime(
+            int(groups["y"] or 0),
+            month,
+            int(groups["d"] or 0),
+            int(groups.get("h") or 0),
+            int(groups.get("mi") or 0),
+        )
+    except ValueError:
+        return None
+    return local_to_utc(value)
+
+
+@lru_cache(maxsize=2048)
+def _dateparser(text: str, languages: tuple[str, ...]) -> datetime | None:
+    parsed = dateparser.parse(
+        text[:100],
+        languages=list(languages),
+        settings={
+            "DATE_ORDER": "DMY",
+            "PREFER_DATES_FROM": "past",
+            "TIMEZONE": "Asia/Almaty",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    return local_to_utc(parsed) if parsed else None

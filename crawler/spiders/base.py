@@ -1,0 +1,167 @@
+"""The incremental listing spider every source builds on: spiders route requests, nothing else.
+
+Each run fetches listing pages, looks their article URLs up in one batched query, fetches only the
+unknown ones, and stops paginating once a page holds nothing new (entries already seen earlier in
+the run, such as pinned posts, don't count). ``-a since=YYYY-MM-DD`` backfills page by page down to
+that date instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.extract.dates import ALMATY
+from crawler.extract.types import Extracted, ListingEntry
+from crawler.items import ArticleItem
+from crawler.store import CrawlStore
+
+BACKFILL_MAX_PAGES = 2000
+
+
+class ListingSpider(scrapy.Spider):
+    """Base class: subclasses say how to build listing URLs and extract listings and articles."""
+
+    source: str = ""
+    allowed_domains: list[str] = []
+
+    def __init__(
+        self,
+        *args: Any,
+        since: str | None = None,
+        languages: str | None = None,
+        max_pages: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.since: date | None = date.fromisoformat(since) if since else None
+        self.only_languages = languages.split(",") if languages else None
+        self.max_pages_arg = int(max_pages) if max_pages else None
+        self.seen: set[str] = set()
+
+    # -- what a source provides -------------------------------------------------------------
+    def listing_requests(self, language: str, page: int) -> Iterable[scrapy.Request]:
+        """Requests for listing page ``page`` (1-based) in ``language``."""
+        raise NotImplementedError
+
+    def parse_entries(self, response: Response, language: str) -> list[ListingEntry]:
+        """The article entries of a listing response."""
+        raise NotImplementedError
+
+    def extract(self, response: Response, language: str) -> Extracted:
+        """The article's fields from its page."""
+        raise NotImplementedError
+
+    # -- routing ----------------------------------------------------------------------------
+    @property
+    def languages(self) -> list[str]:
+        """Languages to crawl: the spider argument, else the configuration."""
+        configured = self.settings.getdict("AKIMWATCH_SOURCE_LANGUAGES").get(self.name)
+        return self.only_languages or list(configured or ["ru", "kk", "en"])
+
+    @property
+    def max_pages(self) -> int:
+        """How deep one run may paginate."""
+        if self.max_pages_arg:
+            return self.max_pages_arg
+        if self.since:
+            return BACKFILL_MAX_PAGES
+        return self.settings.getint("AKIMWATCH_MAX_LISTING_PAGES", 5)
+
+    async def start(self) -> AsyncIterator[Any]:
+        """First listing page of every language."""
+        for language in self.languages:
+            for request in self.listing_requests(language, 1):
+                yield request
+
+    def listing_request(self, url: str, language: str, page: int, **kwargs: Any) -> scrapy.Request:
+        """A listing request routed to :meth:`parse_listing`."""
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            dont_filter=True,
+            cb_kwargs={"language": language, "page": page},
+            meta={"akimwatch_listing": True},
+            **kwargs,
+        )
+
+    def parse_listing(self, response: Response, language: str, page: int) -> Iterator[Any]:
+        """Request the unknown articles of a listing page; go on to the next page if needed."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("akimwatch/listing_pages")
+        entries = [e for e in self.parse_entries(response, language) if self._allowed(e.url)]
+        fresh = [e for e in entries if e.url not in self.seen]
+        self.seen.update(e.url for e in entries)
+        in_range = [e for e in fresh if self._in_range(e)]
+        known = CrawlStore.for_crawler(self.crawler).known(e.url for e in in_range)
+        unknown = [e for e in in_range if e.url not in known]
+        self.crawler.stats.inc_value("akimwatch/listing_entries", len(entries))
+        for entry in unknown:
+            yield self.article_request(entry, language)
+        if self._go_on(fresh, unknown, page):
+            yield from self.listing_requests(language, page + 1)
+
+    def article_request(self, entry: ListingEntry, language: str) -> scrapy.Request:
+        """A request for an article page, carrying what the listing knew about it."""
+        return scrapy.Request(
+            entry.url, callback=self.parse_article, cb_kwargs={"language": language, "entry": entry}
+        )
+
+    def _go_on(self, fresh: list[ListingEntry], unknown: list[ListingEntry], page: int) -> bool:
+        if not fresh or page >= self.max_pages:
+            return False
+        if self.since is not None:
+            dated = [e.published_at for e in fresh if e.published_at]
+            return not dated or min(dated).astimezone(ALMATY).date() >= self.since
+        return bool(unknown)
+
+    def _in_range(self, entry: ListingEntry) -> bool:
+        if self.since is None or entry.published_at is None:
+            return True
+        return entry.published_at.astimezone(ALMATY).date() >= self.since
+
+    def _allowed(self, url: str) -> bool:
+        host = (scrapy.utils.url.parse_url(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    def parse_article(
+        self, response: Response, language: str, entry: ListingEntry
+    ) -> Iterator[Any]:
+        """Extract the article and yield it as an item."""
+        extracted = self.extract(response, language)
+        yield self.make_item(response, extracted, entry, language)
+
+    def make_item(
+        self, response: Response, extracted: Extracted, entry: ListingEntry, language: str
+    ) -> ArticleItem:
+        """Build the item, filling gaps (title, date) from the listing entry."""
+        aliases = [*response.meta.get("redirect_urls", []), entry.url]
+        return ArticleItem(
+            url=response.url,
+            source=self.source,
+            language=extracted.language or language,
+            title=extracted.title or entry.title,
+            lead=extracted.lead,
+            body=extracted.body,
+            published_at=extracted.published_at or entry.published_at,
+            author=extracted.author,
+            tags=extracted.tags,
+            source_id=extracted.source_id,
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+            aliases=[a for a in dict.fromkeys(aliases) if a != response.url],
+        )
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def as_local_date(value: datetime | None) -> date | None:
+    """The Asia/Almaty date of an aware datetime."""
+    return value.astimezone(ALMATY).date() if value else None

@@ -1,0 +1,154 @@
+"""The crawl launcher: each crawl is a child ``python -m scrapy crawl NAME`` in its own process
+group, with a hard timeout (SIGTERM, a grace period, then SIGKILL)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from storage.clock import utcnow
+from storage.models import CrawlRun
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CrawlOutcome:
+    """How one child crawl ended."""
+
+    source: str
+    returncode: int | None
+    seconds: float
+    killed_by: str | None = None
+    run: CrawlRun | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Finished by itself, exit 0, and recorded as finished with no error."""
+        return (
+            self.killed_by is None
+            and self.returncode == 0
+            and self.run is not None
+            and self.run.finish_reason == "finished"
+        )
+
+
+def crawl_command(source: str, args: Mapping[str, str] | None = None) -> list[str]:
+    """The production entry point for one source."""
+    command = [sys.executable, "-m", "scrapy", "crawl", source]
+    for key, value in (args or {}).items():
+        command += ["-a", f"{key}={value}"]
+    return command
+
+
+def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a crawl child: ours, with the Scrapy settings module set."""
+    env = dict(os.environ)
+    env.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    env.update(extra or {})
+    return env
+
+
+class CrawlLauncher:
+    """Starts crawl children and enforces their hard timeout."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        timeout: float,
+        grace: float = 10,
+        env: Mapping[str, str] | None = None,
+        quiet: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.timeout = timeout
+        self.grace = grace
+        self.env = child_env(env)
+        self.quiet = quiet
+
+    def start(self, source: str, args: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+        """Start a crawl child in a new process group."""
+        output = subprocess.DEVNULL if self.quiet else None
+        return subprocess.Popen(
+            crawl_command(source, args),
+            env=self.env,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
+        )
+
+    def wait(self, source: str, child: subprocess.Popen[bytes], started: float) -> CrawlOutcome:
+        """Wait for a child up to the timeout, then stop it; record what happened."""
+        killed_by = None
+        try:
+            child.wait(timeout=max(0.0, self.timeout - (time.monotonic() - started)))
+        except subprocess.TimeoutExpired:
+            killed_by = self.stop(child, "timeout")
+        outcome = CrawlOutcome(source, child.returncode, time.monotonic() - started, killed_by)
+        outcome.run = self._record(source, child.pid, killed_by)
+        return outcome
+
+    def run(self, source: str, args: Mapping[str, str] | None = None) -> CrawlOutcome:
+        """Run one crawl to its end."""
+        started = time.monotonic()
+        return self.wait(source, self.start(source, args), started)
+
+    def run_all(
+        self, sources: Sequence[str], args: Mapping[str, str] | None = None, parallel: int = 2
+    ) -> list[CrawlOutcome]:
+        """Run crawls, ``parallel`` at a time; a hung or failing one does not delay the others."""
+        pending, running, done = list(sources), [], []  # type: ignore[var-annotated]
+        while pending or running:
+            while pending and len(running) < parallel:
+                source = pending.pop(0)
+                running.append((source, self.start(source, args), time.monotonic()))
+            time.sleep(0.2)
+            for entry in list(running):
+                source, child, started = entry
+                if child.poll() is not None or time.monotonic() - started > self.timeout:
+                    running.remove(entry)
+                    done.append(self.wait(source, child, started))
+        order = {name: i for i, name in enumerate(sources)}
+        return sorted(done, key=lambda o: order[o.source])
+
+    def stop(self, child: subprocess.Popen[bytes], reason: str) -> str:
+        """SIGTERM the child's process group, wait the grace period, then SIGKILL it."""
+        logger.warning("stopping crawl pid %s: %s", child.pid, reason)
+        _signal_group(child.pid, signal.SIGTERM)
+        try:
+            child.wait(timeout=self.grace)
+        except subprocess.TimeoutExpired:
+            _signal_group(child.pid, signal.SIGKILL)
+            child.wait()
+        return reason
+
+    def _record(self, source: str, pid: int, killed_by: str | None) -> CrawlRun | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            run = session.scalars(
+                select(CrawlRun)
+                .where(CrawlRun.pid == pid, CrawlRun.spider == source)
+                .order_by(CrawlRun.id.desc())
+                .limit(1)
+            ).first()
+            if killed_by and (run is None or run.finished_at is None):
+                run = run or CrawlRun(spider=source, pid=pid)
+                run.killed_by, run.finished_at, run.finish_reason = killed_by, utcnow(), "killed"
+                session.add(run)
+                session.commit()
+            return run
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass

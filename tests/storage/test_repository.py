@@ -1,0 +1,99 @@
+"""The repository on SQLite and PostgreSQL: identity, versions, meetings and outbox rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import Engine, func, select
+
+from storage.clock import utcnow
+from storage.engine import session_factory
+from storage.migrate import check_schema, current_revision, head_revision
+from storage.models import Article, ArticleVersion, Meeting, MeetingArticle, Outbox
+from storage.records import ArticleRecord, MeetingRecord
+from storage.repository import ArticleStore, known_urls
+
+
+def route(event: str, region: str | None, kind: str | None, langs: Sequence[str]) -> list[str]:
+    return ["mail", "hook"] if event == "meeting.new" else []
+
+
+def record(url: str, title: str = "Токаев принял акима", **kw: object) -> ArticleRecord:
+    base = {"source": "kazinform", "language": "ru", "body": "Текст.", "published_at": utcnow()}
+    return ArticleRecord(url=url, title=title, **{**base, **kw})  # type: ignore[arg-type]
+
+
+MEETING = MeetingRecord(
+    kind="reception",
+    date=date(2026, 3, 21),
+    region="Karaganda",
+    akim="Ермаганбет Булекпаев",
+    evidence="Токаев принял акима.",
+)
+
+
+def count(engine: Engine, model: type) -> int:
+    with session_factory(engine)() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def save(engine: Engine, *records: ArticleRecord) -> None:
+    with session_factory(engine)() as session:
+        ArticleStore(session, route).save(list(records))
+
+
+def test_schema_is_at_head(engine: Engine) -> None:
+    check_schema(engine)
+    assert current_revision(engine) == head_revision()
+
+
+def test_article_stored_once_under_all_its_urls(engine: Engine) -> None:
+    first = record(
+        "https://www.inform.kz/ru/x-7a1c3e", aliases=["https://inform.kz/ru/x-7a1c3e/amp"]
+    )
+    save(engine, first)
+    save(engine, record("http://inform.kz/ru/x-7a1c3e/?utm_source=tg"))
+    assert count(engine, Article) == 1
+    with session_factory(engine)() as session:
+        urls = ["https://www.inform.kz/ru/x-7a1c3e", "https://www.inform.kz/ru/new-1b2c3d"]
+        assert known_urls(session, urls) == {urls[0]}
+        stored = session.scalars(select(Article)).one()
+        assert stored.url == "https://www.inform.kz/ru/x-7a1c3e"
+        assert stored.published_at is not None and stored.published_at.tzinfo is not None
+
+
+def test_same_source_id_under_another_url_is_the_same_article(engine: Engine) -> None:
+    save(engine, record("https://www.inform.kz/en/a_a3697561", source_id="a3697561"))
+    save(engine, record("https://qazinform.com/news/b_a3697561", source_id="a3697561"))
+    assert count(engine, Article) == 1
+
+
+def test_meeting_and_outbox_rows_written_with_the_article(engine: Engine) -> None:
+    save(engine, record("https://www.akorda.kz/ru/a-1000001", meetings=[MEETING]))
+    save(engine, record("https://www.inform.kz/ru/b-7a1c3e", meetings=[MEETING]))
+    assert count(engine, Meeting) == 1
+    assert count(engine, MeetingArticle) == 2
+    with session_factory(engine)() as session:
+        keys = sorted(session.scalars(select(Outbox.delivery_key)))
+    assert keys == [
+        "meeting.new:2026-03-21/Karaganda:hook",
+        "meeting.new:2026-03-21/Karaganda:mail",
+    ]
+
+
+def test_edit_creates_a_version_with_a_diff(engine: Engine) -> None:
+    save(engine, record("https://www.inform.kz/ru/x-7a1c3e", body="Аким Иванов."))
+    save(engine, record("https://www.inform.kz/ru/x-7a1c3e", body="Аким Петров."))
+    save(engine, record("https://www.inform.kz/ru/x-7a1c3e", body="Аким Петров."))
+    with session_factory(engine)() as session:
+        versions = list(session.scalars(select(ArticleVersion).order_by(ArticleVersion.version)))
+    assert [v.version for v in versions] == [1, 2]
+    assert "-Аким Иванов." in versions[1].diff and "+Аким Петров." in versions[1].diff
+
+
+def test_old_articles_are_stored_without_alerts(engine: Engine) -> None:
+    old = utcnow() - timedelta(days=5)
+    save(engine, record("https://www.akorda.kz/ru/a-1000001", meetings=[MEETING], published_at=old))
+    assert count(engine, Meeting) == 1
+    assert count(engine, Outbox) == 0
