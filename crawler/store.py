@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from scrapy.crawler import Crawler
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from akimwatch.config import load
 from storage.engine import make_engine, session_factory
 from storage.migrate import check_schema
+from storage.models import CrawlRun
 from storage.records import ArticleRecord, SaveResult
 from storage.repository import ArticleStore, article_ids_for, known_urls, touch_checked
 
@@ -50,6 +51,15 @@ class CrawlStore:
             return ArticleStore(session, self.router, notify_max_age=self.notify_max_age).save(
                 records
             )
+
+    def previous_run_clean(self, spider: str, before_id: int | None) -> bool:
+        """Whether the run of ``spider`` before ``before_id`` finished by itself (else: resume)."""
+        query = select(CrawlRun.finish_reason).where(CrawlRun.spider == spider)
+        if before_id is not None:
+            query = query.where(CrawlRun.id < before_id)
+        with self.sessions() as session:
+            reasons = list(session.scalars(query.order_by(CrawlRun.id.desc()).limit(1)))
+        return not reasons or reasons[0] == "finished"
 
     def not_modified(self, urls: Iterable[str]) -> None:
         """Record that these stored URLs answered 304 Not Modified."""

@@ -39,6 +39,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide PostgreSQL through AKIMWATCH_TEST_PG_URL")
         pytest.skip("AKIMWATCH_TEST_PG_URL is not set")
     yield from _pg_database()
 

@@ -2,8 +2,9 @@
 
 Each run fetches listing pages, looks their article URLs up in one batched query, fetches only the
 unknown ones, and stops paginating once a page holds nothing new (entries already seen earlier in
-the run, such as pinned posts, don't count). ``-a since=YYYY-MM-DD`` backfills page by page down to
-that date instead.
+the run, such as pinned posts, don't count). When the previous run did not finish (killed, crashed)
+it goes on to the page limit instead, so the next run continues where that one stopped.
+``-a since=YYYY-MM-DD`` backfills page by page down to that date.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class ListingSpider(scrapy.Spider):
         self.only_languages = languages.split(",") if languages else None
         self.max_pages_arg = int(max_pages) if max_pages else None
         self.seen: set[str] = set()
+        self.resume = False
 
     # -- what a source provides -------------------------------------------------------------
     def listing_requests(self, language: str, page: int) -> Iterable[scrapy.Request]:
@@ -74,6 +76,11 @@ class ListingSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         """First listing page of every language."""
+        assert self.crawler.stats is not None
+        run_id = self.crawler.stats.get_value("akimwatch/run_id")
+        self.resume = not CrawlStore.for_crawler(self.crawler).previous_run_clean(self.name, run_id)
+        if self.resume:
+            self.logger.info("the previous run did not finish: paginating to the page limit")
         for language in self.languages:
             for request in self.listing_requests(language, 1):
                 yield request
@@ -117,7 +124,7 @@ class ListingSpider(scrapy.Spider):
         if self.since is not None:
             dated = [e.published_at for e in fresh if e.published_at]
             return not dated or min(dated).astimezone(ALMATY).date() >= self.since
-        return bool(unknown)
+        return bool(unknown) or self.resume
 
     def _in_range(self, entry: ListingEntry) -> bool:
         if self.since is None or entry.published_at is None:

@@ -1,0 +1,56 @@
+"""Helpers for end-to-end crawls: a config file, the production entry point as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from akimwatch.replicas import ReplicaServer
+from storage.engine import make_engine
+from storage.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write_config(tmp_path: Path, extra: str = "") -> tuple[Path, str]:
+    """A TOML config for a fast crawl of replicas, with one webhook channel; returns (path, db)."""
+    db_url = f"sqlite:///{tmp_path / 'akimwatch.db'}"
+    path = tmp_path / "akimwatch.toml"
+    path.write_text(
+        f'data_dir = "{tmp_path}"\n[database]\nurl = "{db_url}"\n'
+        "[crawl]\ndownload_delay = 0\nautothrottle = false\nretry_times = 1\n"
+        "timeout_seconds = 120\n"
+        '[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "http://127.0.0.1:9/hook"\n' + extra,
+        encoding="utf-8",
+    )
+    engine = make_engine(db_url)
+    upgrade(engine)
+    engine.dispose()
+    return path, db_url
+
+
+def crawl_env(config: Path, server: ReplicaServer) -> dict[str, str]:
+    """The environment of a crawl child aimed at the replicas."""
+    return {
+        **os.environ,
+        "AKIMWATCH_CONFIG": str(config),
+        "AKIMWATCH_HOST_OVERRIDES": server.overrides_env(),
+        "SCRAPY_SETTINGS_MODULE": "crawler.settings",
+    }
+
+
+def crawl_command(spider: str, *args: str) -> list[str]:
+    """``python -m scrapy crawl SPIDER -a ...``: the production entry point."""
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", "LOG_LEVEL=WARNING"]
+    for arg in args:
+        command += ["-a", arg]
+    return command
+
+
+def crawl(spider: str, config: Path, server: ReplicaServer, *args: str) -> None:
+    """Run one crawl to its end and fail with its output when it exits non-zero."""
+    result = subprocess.run(crawl_command(spider, *args), env=crawl_env(config, server), cwd=ROOT,
+                            capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
