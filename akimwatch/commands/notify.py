@@ -1,0 +1,131 @@
+"""``akimwatch notify`` (send what is due, or a sample); ``akimwatch outbox`` (inspect, retry)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from sqlalchemy import Engine, select
+
+from akimwatch.config import Config, ConfigError
+from notify.channels import DeliveryError, make_channel
+from notify.dispatcher import Dispatcher
+from notify.document import sample
+from storage.clock import utcnow
+from storage.engine import make_engine, session_factory
+from storage.migrate import SchemaOutdated, check_schema
+from storage.models import Outbox
+
+
+def _config(ctx: click.Context) -> Config:
+    config: Config = ctx.obj["config"]
+    return config
+
+
+def _engine(config: Config) -> Engine:
+    engine = make_engine(config.database_url)
+    try:
+        check_schema(engine)
+    except SchemaOutdated as exc:
+        raise click.ClickException(str(exc)) from None
+    return engine
+
+
+@click.command("notify")
+@click.option("--test", "test_channel", metavar="CHANNEL", help="Send a sample through CHANNEL.")
+@click.pass_context
+def notify(ctx: click.Context, test_channel: str | None) -> None:
+    """Send the notifications that are due, then exit with a summary."""
+    config = _config(ctx)
+    if test_channel:
+        _send_sample(config, test_channel)
+        return
+    report = Dispatcher(config, _engine(config)).run_until_idle()
+    click.echo(report.summary())
+    for error in report.errors:
+        click.echo(f"  {error}", err=True)
+
+
+def _send_sample(config: Config, name: str) -> None:
+    try:
+        channel = make_channel(config.channel(name))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    key = f"test:{name}:{utcnow().strftime('%Y%m%dT%H%M%S')}"
+    document = sample(key)
+    try:
+        targets = channel.targets()
+        if not targets:
+            raise DeliveryError("the channel has no targets configured")
+        for index in range(len(targets)):
+            channel.send(document, channel.target_key(key, index), index)
+            click.echo(f"sent a sample to {name}, target {index + 1} of {len(targets)}")
+    except DeliveryError as exc:
+        raise click.ClickException(f"channel {name}: {exc}") from None
+    finally:
+        channel.close()
+
+
+def _row(entry: Outbox) -> dict[str, Any]:
+    state = "failed" if entry.status == "pending" and entry.attempts else entry.status
+    return {
+        "id": entry.id,
+        "state": state,
+        "channel": entry.channel,
+        "event": entry.event_type,
+        "delivery_key": entry.delivery_key,
+        "attempts": entry.attempts,
+        "next_attempt_at": entry.next_attempt_at.isoformat(),
+        "created_at": entry.created_at.isoformat(),
+        "last_error": entry.last_error,
+    }
+
+
+@click.group("outbox", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def outbox(ctx: click.Context, as_json: bool) -> None:
+    """List pending, failed (pending after a failure), in-flight and dead notifications."""
+    if ctx.invoked_subcommand is not None:
+        return
+    config = _config(ctx)
+    with session_factory(_engine(config))() as session:
+        entries = session.scalars(
+            select(Outbox).where(Outbox.status != "sent").order_by(Outbox.id)
+        ).all()
+        rows = [_row(entry) for entry in entries]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("the outbox is empty: nothing pending, failed or dead")
+        return
+    click.echo(f"{'ID':>6}  {'STATE':<8} {'CHANNEL':<14} {'EVENT':<16} {'TRIES':>5}  NEXT / ERROR")
+    for row in rows:
+        detail = row["last_error"] or row["next_attempt_at"]
+        click.echo(
+            f"{row['id']:>6}  {row['state']:<8} {row['channel']:<14} {row['event']:<16} "
+            f"{row['attempts']:>5}  {detail[:80]}"
+        )
+
+
+@outbox.command("retry")
+@click.argument("entry_id", type=int)
+@click.pass_context
+def retry(ctx: click.Context, entry_id: int) -> None:
+    """Re-queue dead entry ENTRY_ID (a pending one is made due now)."""
+    config = _config(ctx)
+    with session_factory(_engine(config))() as session, session.begin():
+        entry = session.get(Outbox, entry_id)
+        if entry is None:
+            raise click.ClickException(f"no outbox entry {entry_id}")
+        if entry.status not in ("dead", "pending"):
+            raise click.ClickException(
+                f"entry {entry_id} is {entry.status}: only dead or pending entries can be retried"
+            )
+        now = utcnow()
+        entry.payload = {**entry.payload, "requeued_at": now.isoformat()}
+        entry.status, entry.attempts, entry.next_attempt_at = "pending", 0, now
+        entry.claimed_by = entry.claimed_at = None
+    click.echo(f"entry {entry_id} ({entry.delivery_key}) re-queued; run `akimwatch notify`")

@@ -1,0 +1,142 @@
+"""The notification document (webhook payload v1), built at send time from the database.
+
+The same document feeds every channel: the webhook posts it as JSON, email and Apprise render it
+with templates. A meeting carries every article linked to it so far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Article, ArticleVersion, Meeting, MeetingArticle, Outbox
+
+VERSION = 1
+OUTLETS = {"kazinform": "Kazinform", "akorda": "Akorda", "govkz": "gov.kz", "bestnews": "Bestnews"}
+DIFF_LIMIT = 4000
+
+
+class MissingSubject(LookupError):
+    """The meeting or article an outbox entry refers to no longer exists."""
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """``2026-03-21T09:30:00Z`` or None."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def article_data(article: Article) -> dict[str, Any]:
+    """An article as it appears in the payload."""
+    return {
+        "url": article.url,
+        "outlet": OUTLETS.get(article.source, article.source),
+        "language": article.language,
+        "title": article.title,
+        "published_at": iso_utc(article.published_at),
+    }
+
+
+def meeting_data(session: Session, meeting: Meeting) -> dict[str, Any]:
+    """A meeting with all its linked articles (oldest first) as it appears in the payload."""
+    articles = session.scalars(
+        select(Article)
+        .join(MeetingArticle, MeetingArticle.article_id == Article.id)
+        .where(MeetingArticle.meeting_id == meeting.id)
+        .order_by(MeetingArticle.linked_at, Article.id)
+    )
+    return {
+        "id": meeting.meeting_key,
+        "date": meeting.local_date.isoformat(),
+        "region": meeting.region,
+        "regions": list(meeting.regions or []),
+        "akim": meeting.akim,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "summary": meeting.summary,
+        "articles": [article_data(article) for article in articles],
+    }
+
+
+def envelope(event_type: str, delivery_id: str, **body: Any) -> dict[str, Any]:
+    """The common top of every document."""
+    return {
+        "type": event_type,
+        "version": VERSION,
+        "delivery_id": delivery_id,
+        "created_at": iso_utc(datetime.now(UTC)),
+        **body,
+    }
+
+
+def build(session: Session, entry: Outbox, delivery_id: str) -> dict[str, Any]:
+    """The document for one outbox entry; MissingSubject when its meeting or article is gone."""
+    if entry.event_type == "health":
+        health = {
+            "subject": entry.payload.get("subject", ""),
+            "text": entry.payload.get("text", ""),
+        }
+        return envelope("health", delivery_id, health=health)
+    if entry.event_type == "article.changed":
+        article = session.get(Article, entry.article_id) if entry.article_id else None
+        if article is None:
+            raise MissingSubject(f"article {entry.article_id} of {entry.delivery_key} is gone")
+        return envelope(
+            "article.changed",
+            delivery_id,
+            article={**article_data(article), **_diff(session, article)},
+        )
+    meeting = session.get(Meeting, entry.meeting_id) if entry.meeting_id else None
+    if meeting is None:
+        raise MissingSubject(f"meeting {entry.meeting_id} of {entry.delivery_key} is gone")
+    return envelope(entry.event_type, delivery_id, meeting=meeting_data(session, meeting))
+
+
+def build_digest(session: Session, entries: Sequence[Outbox], delivery_id: str) -> dict[str, Any]:
+    """One document holding every meeting of a day's held entries (each meeting once)."""
+    ids = list(dict.fromkeys(entry.meeting_id for entry in entries if entry.meeting_id))
+    meetings = session.scalars(
+        select(Meeting).where(Meeting.id.in_(ids)).order_by(Meeting.local_date, Meeting.id)
+    )
+    return envelope(
+        "digest", delivery_id, meetings=[meeting_data(session, meeting) for meeting in meetings]
+    )
+
+
+def sample(delivery_id: str) -> dict[str, Any]:
+    """A made-up ``meeting.new`` document for ``akimwatch notify --test``."""
+    meeting = {
+        "id": "2026-03-21/Karaganda",
+        "date": "2026-03-21",
+        "region": "Karaganda",
+        "regions": ["Karaganda"],
+        "akim": "Sample Akimov",
+        "kind": "reception",
+        "title": "Токаев принял акима Карагандинской области (test message)",
+        "summary": "A test notification from akimwatch: no such meeting was detected.",
+        "articles": [
+            {
+                "url": "https://www.inform.kz/ru/example_a0000000",
+                "outlet": "Kazinform",
+                "language": "ru",
+                "title": "Test article",
+                "published_at": "2026-03-21T06:30:00Z",
+            }
+        ],
+    }
+    return envelope("meeting.new", delivery_id, meeting=meeting)
+
+
+def _diff(session: Session, article: Article) -> dict[str, Any]:
+    diff = session.scalar(
+        select(ArticleVersion.diff)
+        .where(ArticleVersion.article_id == article.id)
+        .order_by(ArticleVersion.version.desc())
+        .limit(1)
+    )
+    return {"version": article.version, "diff": (diff or "")[:DIFF_LIMIT]}

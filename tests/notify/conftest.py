@@ -1,0 +1,10 @@
+"""Notification tests import their helpers from this folder."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from notify_helpers import db_url, engine, pg_url, receiver
+
+__all__ = ["db_url", "engine", "pg_url", "receiver"]
