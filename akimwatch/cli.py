@@ -79,6 +79,16 @@ def run_once(ctx: click.Context, sources: tuple[str, ...], since: str | None) ->
         ctx.exit(1)
 
 
+def _register() -> None:
+    from akimwatch.commands.notify import notify, outbox
+
+    for command in (notify, outbox):
+        cli.add_command(command)
+
+
+_register()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="akimwatch")
