@@ -1,0 +1,52 @@
+"""Throughput of the detector: articles classified per second on one core.
+
+``python -m benchmarks.classify`` prints JSON; ``run(quick=True)`` does a shorter run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from crawler.detect import classify_lines
+
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+_FALLBACK = [
+    {"id": "a", "title": "Токаев принял акима Карагандинской области",
+     "text": "Глава государства принял акима Карагандинской области. Аким доложил о работе."},
+    {"id": "b", "title": "Премьер-министр посетил Атырау",
+     "text": "Премьер-министр провел совещание с акимом области по паводкам."},
+]  # fmt: skip
+
+
+def _lines() -> list[str]:
+    records: list[dict] = []
+    for name in ("dev.jsonl", "seeds.jsonl"):
+        path = CORPUS / name
+        if path.exists():
+            records += [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
+    records = records or _FALLBACK
+    keep = ("id", "title", "text", "published", "language")
+    return [json.dumps({k: r.get(k) for k in keep}, ensure_ascii=False) for r in records]
+
+
+def run(quick: bool = False) -> dict[str, float]:
+    """Classify the corpus texts repeatedly for >= 2 s (0.3 s if quick); return the rate."""
+    lines = _lines()
+    budget = 0.3 if quick else 2.0
+    count, started = 0, time.perf_counter()
+    elapsed = 0.0
+    while elapsed < budget:
+        for _ in classify_lines(lines):
+            count += 1
+        elapsed = time.perf_counter() - started
+    return {
+        "articles": float(count),
+        "seconds": round(elapsed, 3),
+        "articles_per_second": round(count / elapsed, 1),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run()))

@@ -1,0 +1,163 @@
+"""From per-sentence facts to meetings: relations, regions, kinds, merging."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from crawler.detect.gazetteer import Gazetteer
+from crawler.detect.rules import AkimRef, Facts
+
+LEAD = 3
+"""A trip reported without the akim counts only when told in the title or the first sentences."""
+WINDOW = 2
+
+
+@dataclass(slots=True)
+class Draft:
+    """A meeting being assembled: its region(s), kind, evidence sentences and akim."""
+
+    region: str | None
+    kind: str
+    regions: tuple[str, ...] = ()
+    evidence: list[int] = field(default_factory=list)
+    person: str | None = None
+    ref: tuple[int, AkimRef] | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """Article-level context for the assembly."""
+
+    facts: list[Facts]
+    published: dt.date | None
+    gaz: Gazetteer
+    trips: list[tuple[int, str]] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    phone: bool = False
+    gov_session: bool = False
+    excluded: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for f in self.facts:
+            self.phone = self.phone or (f.phone and (f.president or bool(f.refs)))
+            self.gov_session = self.gov_session or f.gov_session
+            self.trips += [(f.index, r) for r in f.trip_regions if not f.trip_background]
+            if f.is_title or f.index <= LEAD:
+                self.context += [m.region for m in f.regions]
+            self.excluded |= {r.person for r in f.refs if r.excluded and r.person}
+
+    @property
+    def trip_regions(self) -> list[str]:
+        """Regions the President travelled to, in order of mention."""
+        return list(dict.fromkeys(r for _, r in self.trips))
+
+
+def _neighbour_confirms(art: Article, f: Facts) -> bool:
+    for g in art.facts:
+        if g is f or g.blocked or not (g.is_title or abs(g.index - f.index) <= WINDOW):
+            continue
+        if g.pres_nom and (g.receive or g.report or g.instruct or f.report_by_akim):
+            return True
+    return False
+
+
+def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
+    """How the sentence relates the President and the akim, if it does."""
+    if f.blocked or f.phone or (f.future and not f.today):
+        return None
+    if f.pres_nom and f.receive:
+        rel = "receive"
+    elif f.pres_nom and f.collective and ref.plural:
+        rel = "collective"
+    elif (f.pres_nom or f.pres_obl) and f.report:
+        rel = "report"
+    elif (f.pres_nom or f.pres_obl or f.pres_acc) and f.accompany:
+        rel = "accompany"
+    elif f.report and not f.president and _neighbour_confirms(art, f):
+        rel = "report"
+    elif f.pres_nom and f.instruct and not art.gov_session and (ref.region or ref.person):
+        rel = "instruct"
+    else:
+        return None
+    if f.decree and rel != "receive":
+        return None
+    return None if art.phone and rel not in ("receive", "collective") else rel
+
+
+def region_of(art: Article, f: Facts, ref: AkimRef) -> str | None:
+    """The region of a (singular) akim reference."""
+    if ref.region:
+        return ref.region
+    sentence = frozenset(m.region for m in f.regions)
+    if ref.person:
+        prefer = sentence | frozenset(art.trip_regions) | frozenset(art.context)
+        return art.gaz.region_of(ref.person, art.published, prefer)
+    if art.trip_regions:
+        return art.trip_regions[0]
+    forms = list(dict.fromkeys(m.region for m in f.regions if m.is_form))
+    if len(forms) == 1:
+        return forms[0]
+    return art.context[0] if art.context else None
+
+
+def draft_for(art: Article, f: Facts, ref: AkimRef) -> Draft | None:
+    """The meeting one akim reference in one sentence stands for, if any."""
+    if ref.excluded or (ref.person and ref.person in art.excluded):
+        return None
+    rel = relation(art, f, ref)
+    if rel is None:
+        return None
+    if ref.plural and not (art.trips and rel in ("accompany", "report")):
+        if rel not in ("receive", "report", "collective") or not f.pres_nom:
+            return None
+        kind = "reception" if f.separate else "collective"
+        return Draft(None, kind, ref.regions, [f.index])
+    region = region_of(art, f, ref)
+    if region is None:
+        return None
+    in_trip = region in art.trip_regions
+    kind = "working_trip" if in_trip or rel == "accompany" else "reception"
+    return Draft(region, kind, (region,), [f.index], ref.person, (f.index, ref))
+
+
+def merge(drafts: list[Draft]) -> list[Draft]:
+    """One meeting per (region, kind); collective ones merged; covered singles dropped."""
+    merged: dict[tuple[str | None, str], Draft] = {}
+    for d in drafts:
+        key = (d.region, d.kind)
+        if key not in merged:
+            merged[key] = d
+            continue
+        into = merged[key]
+        into.evidence += [i for i in d.evidence if i not in into.evidence]
+        into.regions = tuple(dict.fromkeys(into.regions + d.regions))
+        into.person = into.person or d.person
+        into.ref = into.ref or d.ref
+    covered = {r for d in merged.values() if d.region is None for r in d.regions}
+    return [d for d in merged.values() if d.region is None or d.region not in covered]
+
+
+def trip_drafts(art: Article, drafts: list[Draft]) -> list[Draft]:
+    """Working trips told in the lead whose region has no meeting with the akim yet."""
+    have = {d.region for d in drafts}
+    out = []
+    for index, region in art.trips:
+        if index <= LEAD and region not in have:
+            out.append(Draft(region, "working_trip", (region,), [index]))
+            have.add(region)
+    return out
+
+
+def assemble(art: Article) -> list[Draft]:
+    """All meetings of an article, in order of their first evidence."""
+    drafts = [
+        d for f in art.facts for ref in f.refs if (d := draft_for(art, f, ref)) is not None
+    ]
+    drafts = merge(drafts)
+    drafts += trip_drafts(art, drafts)
+    for d in drafts:
+        if d.region in art.trip_regions and d.kind == "working_trip":
+            trip_index = next(i for i, r in art.trips if r == d.region)
+            d.evidence = sorted(set(d.evidence) | {trip_index})
+    return sorted(drafts, key=lambda d: min(d.evidence))

@@ -1,0 +1,110 @@
+"""The meeting date: the local (Asia/Almaty) publication date unless the text says otherwise.
+
+Explicit dates ("21 марта", "22 September 2020", "24 желтоқсан", "Oct. 10"), "yesterday" and
+weekdays ("on Wednesday") are read with a small month table, not a general date parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+_MONTHS = {
+    1: ("январ", "қаңтар", "january", "jan"),
+    2: ("феврал", "ақпан", "february", "feb"),
+    3: ("март", "наурыз", "march", "mar"),
+    4: ("апрел", "сәуір", "april", "apr"),
+    5: ("ма[яие]", "мамыр", "may"),
+    6: ("июн", "маусым", "june", "jun"),
+    7: ("июл", "шілде", "july", "jul"),
+    8: ("август", "тамыз", "august", "aug"),
+    9: ("сентябр", "қыркүиек", "september", "sept?"),
+    10: ("октябр", "қазан", "october", "oct"),
+    11: ("ноябр", "қараша", "november", "nov"),
+    12: ("декабр", "желтоқсан", "december", "dec"),
+}
+_MONTH_ALT = "|".join(f"(?P<m{n}>{'|'.join(stems)})" for n, stems in _MONTHS.items())
+_MONTH = rf"(?:{_MONTH_ALT})[a-zа-яәғқңөұүһі]*\.?"
+_YEAR = r"(?:,?\s*(?P<year>(?:19|20)\d\d))?"
+_DAY_FIRST = re.compile(rf"(?<!\d)(?P<day>[0-3]?\d)(?:-?(?:го|ші|шы))?\s+{_MONTH}{_YEAR}(?!\d)")
+_MONTH_FIRST = re.compile(rf"(?<![\w]){_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?{_YEAR}(?!\d)")
+_NUMERIC = re.compile(r"(?<![\d.])(?P<day>[0-3]\d)\.(?P<mon>[01]\d)\.(?P<year>20\d\d)(?![\d])")
+_YESTERDAY = re.compile(r"(?<![\w])(?:вчера|кеше|yesterday)(?![\w])")
+_WEEKDAYS = (
+    ("понедельник", "дүисенбі", "monday"),
+    ("вторник", "сеисенбі", "tuesday"),
+    ("среду", "среда", "сәрсенбі", "wednesday"),
+    ("четверг", "беисенбі", "thursday"),
+    ("пятниц", "жұма", "friday"),
+    ("суббот", "сенбі", "saturday"),
+    ("воскресень", "жексенбі", "sunday"),
+)
+_WEEKDAY = re.compile(
+    r"(?<![\w])(?:в |во |on )?(?:"
+    + "|".join(f"(?P<w{i}>{'|'.join(names)})" for i, names in enumerate(_WEEKDAYS))
+    + r")(?![\w])"
+)
+
+
+def local_date(published: dt.datetime | None) -> dt.date | None:
+    """The Asia/Almaty calendar date of a publication time (naive times are local)."""
+    if published is None:
+        return None
+    if published.tzinfo is not None:
+        published = published.astimezone(ALMATY)
+    return published.date()
+
+
+def _month(match: re.Match[str]) -> int:
+    return next(n for n in _MONTHS if match.group(f"m{n}"))
+
+
+def _explicit(text: str, base: dt.date | None) -> dt.date | None:
+    for pattern in (_NUMERIC, _DAY_FIRST, _MONTH_FIRST):
+        for m in pattern.finditer(text):
+            day = _build(m, base)
+            if day is not None:
+                return day
+    return None
+
+
+def _build(m: re.Match[str], base: dt.date | None) -> dt.date | None:
+    month = int(m.group("mon")) if "mon" in m.re.groupindex else _month(m)
+    year = int(m.group("year")) if m.group("year") else (base.year if base else None)
+    if year is None:
+        return None
+    try:
+        day = dt.date(year, month, int(m.group("day")))
+    except ValueError:
+        return None
+    if base is not None and day > base + dt.timedelta(days=1):
+        if m.group("year"):
+            return None
+        day = day.replace(year=year - 1) if not (month == 2 and day.day == 29) else None
+    return day
+
+
+def _weekday(text: str, base: dt.date) -> dt.date | None:
+    m = _WEEKDAY.search(text)
+    if not m:
+        return None
+    wanted = next(i for i in range(7) if m.group(f"w{i}"))
+    return base - dt.timedelta(days=(base.weekday() - wanted) % 7)
+
+
+def meeting_date(texts: list[str], published: dt.date | None) -> dt.date | None:
+    """The date of a meeting reported by the folded ``texts`` (evidence first, then lead)."""
+    for text in texts:
+        day = _explicit(text, published)
+        if day is not None:
+            return day
+        if published is not None:
+            if _YESTERDAY.search(text):
+                return published - dt.timedelta(days=1)
+            weekday = _weekday(text, published)
+            if weekday is not None:
+                return weekday
+    return published

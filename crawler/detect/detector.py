@@ -1,0 +1,103 @@
+"""The detector: which meetings of the President with a regional akim an article reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from crawler.detect.assemble import Article, Draft, assemble
+from crawler.detect.dates import local_date, meeting_date
+from crawler.detect.gazetteer import gazetteer
+from crawler.detect.normalize import MAX_CHARS, fold, latin_variant, strip_html
+from crawler.detect.rules import analyse
+from crawler.detect.segment import Sentence, sentences
+
+KINDS = ("reception", "working_trip", "collective")
+_EVIDENCE_CHARS = 700
+_FIRST_NAME = re.compile(r"([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+)\s+$")
+_TITLE_WORD = re.compile(
+    r"(?:аким|әкім|akim|governor|mayor|президент|president|токаев|тоқаев|tokayev|глава|head|"
+    r"мемлекет|далее|затем|then|also|также)"
+)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting of the President with the akim of a region (or with several akims)."""
+
+    region: str | None
+    regions: tuple[str, ...]
+    akim: str | None
+    kind: str
+    date: dt.date | None
+    evidence: str
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict of the meeting."""
+        return {
+            "region": self.region,
+            "regions": list(self.regions),
+            "akim": self.akim,
+            "kind": self.kind,
+            "date": self.date.isoformat() if self.date else None,
+            "evidence": self.evidence,
+        }
+
+
+def _akim_name(sents: list[Sentence], folded: list[str], draft: Draft) -> str | None:
+    """The akim's name as written in the text (the first name kept when it precedes)."""
+    if draft.person is None or draft.ref is None:
+        return None
+    index = draft.ref[0]
+    original, low = sents[index].text, folded[index]
+    for start, end, person in gazetteer().names_in(low):
+        if person != draft.person:
+            continue
+        if len(original) != len(low):
+            return person
+        first = _FIRST_NAME.search(original[max(0, start - 30) : start])
+        if first and " " not in low[start:end] and is_first_name(first.group(1)):
+            start -= len(first.group(0))
+        return original[start:end]
+    return draft.person
+
+
+def is_first_name(word: str) -> bool:
+    """Whether a capitalised word before a surname may be a first name (not a title)."""
+    if word.isupper() or _TITLE_WORD.match(word.lower()):
+        return False
+    return True
+
+
+def _meeting(sents: list[Sentence], folded: list[str], art: Article, d: Draft) -> Meeting:
+    texts = [folded[i] for i in d.evidence] + folded[:3]
+    day = meeting_date(texts, art.published)
+    evidence = " … ".join(sents[i].text for i in d.evidence)[:_EVIDENCE_CHARS]
+    if d.person and d.region:
+        note = art.gaz.check(d.person, d.region, day)
+        evidence = f"{evidence} [{note}]" if note else evidence
+    akim = _akim_name(sents, folded, d)
+    return Meeting(d.region, d.regions, akim, d.kind, day, evidence)
+
+
+def detect(
+    title: str,
+    text: str,
+    *,
+    published: dt.datetime | None = None,
+    language: str | None = None,
+) -> list[Meeting]:
+    """Meetings of the President with regional akims reported by an article (may be empty)."""
+    title = strip_html(title or "")[:2000].replace("\u00ad", "")
+    text = strip_html((text or "")[:MAX_CHARS]).replace("\u00ad", "")
+    sents = sentences(title, text)
+    if not sents:
+        return []
+    variant = None if language in ("ru", "en") else latin_variant((title + " " + text[:4000]).lower())
+    folded = [fold(s.text, variant) for s in sents]
+    gaz = gazetteer()
+    on = local_date(published)
+    facts = [analyse(f, s.index, s.is_title, gaz, on) for s, f in zip(sents, folded, strict=True)]
+    art = Article(facts, on, gaz)
+    return [_meeting(sents, folded, art, d) for d in assemble(art)]

@@ -1,0 +1,188 @@
+"""Per-sentence analysis: who is the subject, which relation verbs occur, which akims are named.
+
+A sentence is only evidence when the President himself (not a minister, the First President or a
+foreign head of state) is in it as subject or as the one reported to, so that the President and
+the akim are related within one sentence of the article's main text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from crawler.detect import lexicon as lx
+from crawler.detect.gazetteer import REPUBLICAN_CITIES, Gazetteer, RegionMention
+
+_PAIR_AFTER = 45
+_PAIR_BEFORE = 30
+_NAME_ATTACH = 45
+
+
+@dataclass(slots=True)
+class AkimRef:
+    """An akim named in a sentence: by region, by name, or generically ("the governor")."""
+
+    start: int
+    region: str | None = None
+    person: str | None = None
+    plural: bool = False
+    regions: tuple[str, ...] = ()
+    excluded: bool = False
+
+
+@dataclass(slots=True)
+class Facts:
+    """What one sentence says, as far as the rules are concerned."""
+
+    index: int
+    is_title: bool
+    pres_nom: bool = False
+    pres_obl: bool = False
+    pres_acc: bool = False
+    blocked: bool = False
+    phone: bool = False
+    future: bool = False
+    today: bool = False
+    gov_session: bool = False
+    decree: bool = False
+    report_by_akim: bool = False
+    receive: bool = False
+    report: bool = False
+    accompany: bool = False
+    instruct: bool = False
+    collective: bool = False
+    separate: bool = False
+    trip_regions: tuple[str, ...] = ()
+    trip_background: bool = False
+    regions: list[RegionMention] = field(default_factory=list)
+    refs: list[AkimRef] = field(default_factory=list)
+
+    @property
+    def president(self) -> bool:
+        """The President is in the sentence as subject or addressee."""
+        return (self.pres_nom or self.pres_obl) and not self.blocked
+
+
+def _first(pattern: re.Pattern[str], text: str) -> int:
+    m = pattern.search(text)
+    return m.start() if m else -1
+
+
+def _blocked(text: str, pres_pos: int) -> bool:
+    if lx.FIRST_PRESIDENT.search(text):
+        return True
+    actor = _first(lx.OTHER_ACTOR, text)
+    return actor >= 0 and (pres_pos < 0 or actor < pres_pos)
+
+
+def _pair_region(text: str, start: int, end: int, mentions: list[RegionMention]) -> str | None:
+    best: tuple[int, RegionMention] | None = None
+    for m in mentions:
+        if end <= m.start <= end + _PAIR_AFTER:
+            gap = m.start - end
+        elif start - _PAIR_BEFORE <= m.end <= start:
+            gap = start - m.end
+        else:
+            continue
+        if lx.AKIM.search(text, min(end, m.end), max(start, m.start)):
+            continue
+        if best is None or gap < best[0]:
+            best = (gap, m)
+    if best is None:
+        return None
+    mention = best[1]
+    if not mention.is_form or _city_akim(text, start, end, mention):
+        return "-"
+    return mention.region
+
+
+def _city_akim(text: str, start: int, end: int, mention: RegionMention) -> bool:
+    """An akim of a city that is not of republican significance (or a "mayor" of one)."""
+    if mention.region in REPUBLICAN_CITIES:
+        return False
+    if text[start:end].startswith("mayor"):
+        return True
+    after = text[mention.end : mention.end + 12] if mention.start >= end else ""
+    before = text[max(0, start - 12) : start]
+    return bool(lx.CITY_BEFORE.search(before) or lx.CITY_AFTER.search(after) or "city" in after)
+
+
+def _excluded(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 40) : start]
+    return bool(lx.EXCLUDE_BEFORE.search(before) or lx.EXCLUDE_AFTER.search(text[end : end + 60]))
+
+
+def akim_refs(text: str, mentions: list[RegionMention], gaz: Gazetteer) -> list[AkimRef]:
+    """Akims named in a folded sentence, with their region where the sentence gives it."""
+    refs: list[AkimRef] = []
+    foreign = bool(lx.FOREIGN_REGION.search(text))
+    for m in lx.AKIM.finditer(text):
+        ref = AkimRef(m.start(), excluded=foreign or _excluded(text, m.start(), m.end()))
+        if lx.PLURAL.match(m.group(0)):
+            ref.plural = True
+            ref.regions = tuple(dict.fromkeys(x.region for x in mentions if x.is_form))
+        else:
+            region = _pair_region(text, m.start(), m.end(), mentions)
+            ref.excluded = ref.excluded or region == "-"
+            ref.region = None if region == "-" else region
+        refs.append(ref)
+    refs += [AkimRef(m.start(), excluded=True) for m in lx.EX_AKIM.finditer(text)]
+    for start, end, person in gaz.names_in(text):
+        near = [r for r in refs if abs(r.start - start) <= _NAME_ATTACH or abs(r.start - end) <= 5]
+        if near and not near[0].plural:
+            near[0].person = near[0].person or person
+        elif not near:
+            refs.append(AkimRef(start, person=person, excluded=foreign))
+    return refs
+
+
+def _trip(folded: str, facts: Facts) -> None:
+    trip = lx.TRIP.search(folded)
+    if not trip or facts.blocked:
+        return
+    if not (facts.pres_nom or facts.pres_obl or facts.pres_acc):
+        return
+    if lx.FUTURE.search(folded) and not lx.TODAY.search(folded):
+        return
+    facts.trip_background = bool(lx.TRIP_BACKGROUND.search(folded))
+    after = [m for m in facts.regions if m.start >= trip.start()]
+    before = [m for m in facts.regions if m.start < trip.start()]
+    target = after[0] if after else (before[-1] if before else None)
+    facts.trip_regions = (target.region,) if target else ()
+
+
+def analyse(
+    folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date | None
+) -> Facts:
+    """The facts of one folded sentence."""
+    facts = Facts(index, is_title)
+    nom = _first(lx.PRES_NOM, folded)
+    obl = _first(lx.PRES_OBL, folded)
+    facts.pres_nom, facts.pres_obl = nom >= 0, obl >= 0
+    facts.pres_acc = bool(lx.PRES_GEN_ACC.search(folded))
+    first = min(p for p in (nom, obl, 10**9) if p >= 0)
+    facts.blocked = _blocked(folded, first if first < 10**9 else -1)
+    facts.regions = gaz.regions_in(folded, on)
+    facts.phone = bool(lx.PHONE.search(folded))
+    _trip(folded, facts)
+    if facts.blocked:
+        return facts
+    facts.refs = akim_refs(folded, facts.regions, gaz)
+    if facts.refs or facts.pres_nom or facts.pres_obl:
+        _verbs(folded, facts)
+    return facts
+
+
+def _verbs(folded: str, facts: Facts) -> None:
+    facts.future = bool(lx.FUTURE.search(folded))
+    facts.today = bool(lx.TODAY.search(folded))
+    facts.gov_session = bool(lx.GOV_SESSION.search(folded))
+    facts.decree = bool(lx.DECREE.search(folded))
+    facts.report_by_akim = bool(lx.REPORT_BY_AKIM.search(folded))
+    facts.receive = bool(lx.RECEIVE.search(folded))
+    facts.report = bool(lx.REPORT.search(folded))
+    facts.accompany = bool(lx.ACCOMPANY.search(folded))
+    facts.instruct = bool(lx.INSTRUCT.search(folded))
+    facts.collective = bool(lx.COLLECTIVE.search(folded))
+    facts.separate = bool(lx.SEPARATE.search(folded))
