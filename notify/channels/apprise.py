@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from typing import Any
 
 from notify.channels.base import Channel, DeliveryError, register
@@ -31,13 +32,17 @@ class AppriseChannel(Channel):
 
     def send(self, document: dict[str, Any], delivery_key: str, target: int) -> None:
         """Notify one URL; Apprise reports only success or failure, so failures are retried."""
+        with warnings.catch_warnings():  # Apprise's plugins import the deprecated imghdr
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._notify(document, target)
+
+    def _notify(self, document: dict[str, Any], target: int) -> None:
         try:
             import apprise
         except ImportError as exc:
             raise DeliveryError(INSTALL_HINT) from exc
-        url = self.targets()[target]
         client = apprise.Apprise()
-        if not client.add(url):
+        if not client.add(self.targets()[target]):
             raise DeliveryError(f"target {target}: not a valid Apprise URL", permanent=True)
         subject, plain, _ = render(document, language_for(self.config))
         if not client.notify(title=subject, body=plain):
