@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from crawler.detect.gazetteer import Gazetteer
-from crawler.detect.rules import AkimRef, Facts
+from crawler.detect.rules import CONTEXT_SENTENCES, AkimRef, Facts
 
-LEAD = 3
+LEAD = CONTEXT_SENTENCES
 """A trip reported without the akim counts only when told in the title or the first sentences."""
 WINDOW = 2
 

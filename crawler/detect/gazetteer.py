@@ -54,35 +54,80 @@ class _Alternative:
     switch: tuple[dt.date, str] | None
 
 
+def split_top(pattern: str) -> list[str]:
+    """Split a regular expression on its top-level ``|``."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+def branch_regex(alternatives: list[tuple[str, str]], suffix: str = "") -> re.Pattern[str]:
+    """One regex of (optionally named) alternatives, branched on their first letter for speed.
+
+    Every alternative must start with a letter (not followed by a quantifier).
+    Alternatives with the same first letter keep their order.
+    """
+    by_first: dict[str, list[str]] = {}
+    for name, alt in alternatives:
+        group = f"?P<{name}>" if name else "?:"
+        first, rest = _head(alt)
+        by_first.setdefault(first, []).append(f"({group}{rest})")
+    branches = [re.escape(ch) + "(?:" + "|".join(a) + ")" for ch, a in by_first.items()]
+    return re.compile(_BOUNDARY + "(?:" + "|".join(branches) + ")" + suffix)
+
+
+
+
+def _head(alt: str) -> tuple[str, str]:
+    if not alt[:1].isalnum() or alt[1:].startswith(("?", "*", "+", "{")):
+        raise ValueError(f"pattern must start with a letter: {alt!r}")
+    return alt[0], alt[1:]
+
+
 class Gazetteer:
     """Compiled region and akim-name patterns."""
 
     def __init__(self, regions: list[dict], akims: list[dict]) -> None:
         self._alts: list[_Alternative] = []
-        groups: list[str] = []
+        groups: list[tuple[str, str]] = []
         for entry in regions:
             for form in entry["forms"]:
-                groups.append(self._group(form, _Alternative(entry["canonical"], True, None)))
+                groups += self._group(form, _Alternative(entry["canonical"], True, None))
         for entry in regions:
             for hint in entry["hints"]:
                 before = hint.get("before")
                 switch = (dt.date.fromisoformat(before[0]), before[1]) if before else None
                 alt = _Alternative(hint.get("canonical", entry["canonical"]), False, switch)
-                groups.append(self._group(hint["p"], alt))
-        self.region_re = re.compile(_BOUNDARY + "(?:" + "|".join(groups) + ")")
+                groups += self._group(hint["p"], alt)
+        self.region_re = branch_regex(groups)
         self.terms: dict[str, list[AkimTerm]] = {}
-        name_groups: dict[str, str] = {}
+        names: dict[str, list[str]] = {}
         for akim in akims:
             self.terms.setdefault(akim["name"], []).append(_term(akim))
-            name_groups[akim["name"]] = "|".join(fold(p) for p in akim["names"])
-        self._people = list(name_groups)
-        self.name_re = re.compile(
-            _BOUNDARY + "(?:" + "|".join(f"(?P<n{i}>{p})" for i, p in enumerate(name_groups.values())) + ")"
+            names[akim["name"]] = [fold(p) for p in akim["names"]]
+        self._people = [p for p, pats in names.items() for _ in pats]
+        self.name_re = branch_regex(
+            [(f"n{i}", p) for i, p in enumerate(p for pats in names.values() for p in pats)]
         )
 
-    def _group(self, pattern: str, alt: _Alternative) -> str:
-        self._alts.append(alt)
-        return f"(?P<r{len(self._alts) - 1}>{fold(pattern)})"
+    def _group(self, pattern: str, alt: _Alternative) -> list[tuple[str, str]]:
+        out = []
+        for part in split_top(fold(pattern)):
+            self._alts.append(alt)
+            out.append((f"r{len(self._alts) - 1}", part))
+        return out
 
     def regions_in(self, text: str, on: dt.date | None) -> list[RegionMention]:
         """Regions named in folded ``text``, in order; hints resolved for the date ``on``."""

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import re
 
+from crawler.detect.gazetteer import branch_regex, split_top
 from crawler.detect.normalize import fold
-
-_B = r"(?<![\w-])"
 
 
 def _re(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(_B + "(?:" + "|".join(fold(a) for a in alternatives) + r")(?![\w-])")
+    parts = [("", part) for a in alternatives for part in split_top(fold(a))]
+    return branch_regex(parts, suffix=r"(?![\w-])")
 
 
-_FOREIGN = (
-    r"(?:росси|турци|узбекистан|кыргыз|киргиз|таджик|туркмен|азербаид|беларус|белорус|китая|кнр|"
+_FOREIGN_WORDS = (
+    r"росси|турци|узбекистан|кыргыз|киргиз|таджик|туркмен|азербаид|беларус|белорус|китая|кнр|"
     r"сша|франци|германи|монгол|ресеи|өзбекстан|қырғыз|russia|turkey|türkiye|uzbek|kyrgyz|"
-    r"tajik|turkmen|azerbaijan|belarus|china|mongolia|france|germany|the us\b|united states)"
+    r"tajik|turkmen|azerbaijan|belarus|china|mongolia|france|germany|the us\b|united states"
 )
+_FOREIGN = f"(?:{_FOREIGN_WORDS})"
 # The President as subject (nominative; in English any non-possessive mention).
 PRES_NOM = _re(
     r"токаев",
@@ -26,12 +27,12 @@ PRES_NOM = _re(
     r"глава государства",
     r"глава страны",
     r"мемлекет басшы(?:сы|мыз)",
-    r"(?:(?:ел|елдің|қр|қазақстан)\s+)?президенті",
+    r"президенті",
     rf"президент(?!\s+{_FOREIGN})",
     r"tokayev(?!'s)",
     r"toqayev(?!'s)",
     r"head of (?:the )?state(?!'s)",
-    rf"(?<!vice )president(?!'s)(?!\s+of\s+(?:the\s+)?{_FOREIGN})",
+    rf"president(?<!vice president)(?!'s)(?!\s+of\s+(?:the\s+)?{_FOREIGN})",
 )
 # The President as recipient of a report or as the one met ("to the President", "Президенту").
 PRES_OBL = _re(
@@ -58,7 +59,7 @@ OTHER_ACTOR = _re(
     r"премьер-министр",
     r"премьер",
     r"вице-премьер",
-    r"(?:перв\w+ )?заместитель премьер-министра",
+    r"заместитель премьер-министра",
     r"министр",
     r"госсоветник",
     r"государственный советник",
@@ -108,7 +109,8 @@ RECEIVE = _re(
     r"met",
     r"meets?",
     r"held (?:a |separate |series of )*meetings?",
-    r"(?:have|hold) (?:a |separate |series of )*meetings?",
+    r"have (?:a |separate |series of )*meetings?",
+    r"hold (?:a |separate |series of )*meetings?",
     r"discuss\w*",
     r"обсудил\w*",
     r"talked",
@@ -185,7 +187,8 @@ TRIP = _re(
     r"встреч\w* с общественностью",
     r"встреч\w* с жителями",
     r"жұртшылығымен кездес\w*",
-    r"(?:met|meeting) with (?:the )?(?:public|residents)",
+    r"met with (?:the )?(?:public|residents)",
+    r"meeting with (?:the )?(?:public|residents)",
 )
 TRIP_BACKGROUND = _re(
     r"в ходе (?:рабочей )?поездки",
@@ -217,10 +220,11 @@ FUTURE = _re(
     r"анонсировал\w*",
 )
 TODAY = _re(r"сегодня", r"бүгін", r"today")
-PHONE = _re(r"\w*телефон\w*", r"phone", r"telephone", r"by phone", r"over (?:the )?phone")
+PHONE = _re(r"телефон\w*", r"phone", r"telephone", r"by phone", r"over (?:the )?phone")
 GOV_SESSION = _re(
     r"заседани\w+ правительства",
-    r"(?:government|cabinet) (?:session|meeting)",
+    r"government (?:session|meeting)",
+    r"cabinet (?:session|meeting)",
     r"үкімет\w* (?:кеңейтілген )?отырыс\w*",
     r"выговор\w*",
     r"сөгіс",
@@ -261,7 +265,9 @@ AKIM = _re(
     r"mayor(?:s|'s)?",
     r"глав\w* (?:региона|области|регионов|областей)",
     r"руководител\w* (?:региона|области|регионов|областей)",
-    r"(?:өңір|аимақ|облыс) басшы\w*",
+    r"өңір басшы\w*",
+    r"аимақ басшы\w*",
+    r"облыс басшы\w*",
     r"head of the region",
 )
 PLURAL = re.compile(
@@ -270,7 +276,7 @@ PLURAL = re.compile(
 )
 FOREIGN_REGION = _re(
     r"губернатор\w*",
-    _FOREIGN + r"\w*",
+    *(w + r"\w*" for w in _FOREIGN_WORDS.split("|")),
     r"омск\w*",
     r"новосибирск\w*",
     r"оренбург\w*",

@@ -17,6 +17,8 @@ from crawler.detect.gazetteer import REPUBLICAN_CITIES, Gazetteer, RegionMention
 _PAIR_AFTER = 45
 _PAIR_BEFORE = 30
 _NAME_ATTACH = 45
+CONTEXT_SENTENCES = 3
+"""Sentences after the title whose regions give the article's context."""
 
 
 @dataclass(slots=True)
@@ -113,7 +115,9 @@ def _excluded(text: str, start: int, end: int) -> bool:
     return bool(lx.EXCLUDE_BEFORE.search(before) or lx.EXCLUDE_AFTER.search(text[end : end + 60]))
 
 
-def akim_refs(text: str, mentions: list[RegionMention], gaz: Gazetteer) -> list[AkimRef]:
+def akim_refs(
+    text: str, mentions: list[RegionMention], names: list[tuple[int, int, str]]
+) -> list[AkimRef]:
     """Akims named in a folded sentence, with their region where the sentence gives it."""
     refs: list[AkimRef] = []
     foreign = bool(lx.FOREIGN_REGION.search(text))
@@ -128,7 +132,7 @@ def akim_refs(text: str, mentions: list[RegionMention], gaz: Gazetteer) -> list[
             ref.region = None if region == "-" else region
         refs.append(ref)
     refs += [AkimRef(m.start(), excluded=True) for m in lx.EX_AKIM.finditer(text)]
-    for start, end, person in gaz.names_in(text):
+    for start, end, person in names:
         near = [r for r in refs if abs(r.start - start) <= _NAME_ATTACH or abs(r.start - end) <= 5]
         if near and not near[0].plural:
             near[0].person = near[0].person or person
@@ -137,9 +141,8 @@ def akim_refs(text: str, mentions: list[RegionMention], gaz: Gazetteer) -> list[
     return refs
 
 
-def _trip(folded: str, facts: Facts) -> None:
-    trip = lx.TRIP.search(folded)
-    if not trip or facts.blocked:
+def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
+    if facts.blocked:
         return
     if not (facts.pres_nom or facts.pres_obl or facts.pres_acc):
         return
@@ -163,13 +166,19 @@ def analyse(
     facts.pres_acc = bool(lx.PRES_GEN_ACC.search(folded))
     first = min(p for p in (nom, obl, 10**9) if p >= 0)
     facts.blocked = _blocked(folded, first if first < 10**9 else -1)
-    facts.regions = gaz.regions_in(folded, on)
     facts.phone = bool(lx.PHONE.search(folded))
-    _trip(folded, facts)
+    akim = lx.AKIM.search(folded) is not None or lx.EX_AKIM.search(folded) is not None
+    names = gaz.names_in(folded)
+    trip = lx.TRIP.search(folded)
+    if akim or names or trip or is_title or index <= CONTEXT_SENTENCES:
+        facts.regions = gaz.regions_in(folded, on)
+    if trip:
+        _trip(folded, trip, facts)
     if facts.blocked:
         return facts
-    facts.refs = akim_refs(folded, facts.regions, gaz)
-    if facts.refs or facts.pres_nom or facts.pres_obl:
+    if akim or names:
+        facts.refs = akim_refs(folded, facts.regions, names)
+    if facts.refs or facts.pres_nom:
         _verbs(folded, facts)
     return facts
 
