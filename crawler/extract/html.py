@@ -62,6 +62,11 @@ def _is_noise(element: _Element) -> bool:
     return bool(marker.strip()) and bool(_NOISE.search(marker))
 
 
+def in_boilerplate(element: _Element) -> bool:
+    """Whether an element or one of its ancestors is a boilerplate block (related news, menus)."""
+    return any(_is_noise(node) for node in [element, *element.iterancestors()])
+
+
 def node_text(element: _Element | None) -> str:
     """The paragraphs of a content node, boilerplate blocks and photo credits removed."""
     if element is None:

@@ -1,0 +1,211 @@
+"""Akorda (akorda.kz and mirror.akorda.kz): events listings, the RSS feed and article pages.
+
+The current article markup is not publicly known, so extraction tries plausible site selectors
+first (current and old site), then OpenGraph / JSON-LD meta, then the largest cluster of ``<p>``.
+The date is optional on the page: the spider falls back to the listing or RSS date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml.etree import _Element
+
+from crawler.extract.dates import parse_iso, parse_text_date
+from crawler.extract.html import (
+    article_ld,
+    clean_text,
+    first,
+    first_text,
+    in_boilerplate,
+    meta,
+    node_text,
+    parse,
+    split_site_name,
+)
+from crawler.extract.types import Extracted, ListingEntry
+from storage.urls import source_article_id
+
+LANGUAGES = {"ru": "ru", "kz": "kk", "en": "en"}
+PATH_LANGUAGE = {v: k for k, v in LANGUAGES.items()}
+# Current site ``/ru/<slug>-<id>``; old site (mirror) ``/ru/events/<group>/<subsection>/<slug>``.
+ARTICLE_PATH = re.compile(
+    r"^/(?:ru|kz|en)/(?:[a-z0-9-]+-\d{4,}|events/[a-z_]+/[a-z_]+/[\w%-]+)/?$", re.I
+)
+SKIP = re.compile(r"deklaracii|/legal_acts/|/addresses/", re.I)
+TITLE = ("h1.article__title", ".news-detail h1", ".media-title", "h1", ".article-title")
+LEAD = (".article__lead", ".news-detail__lead", ".lead")
+BODY = (
+    ".article__body",
+    ".article__text",
+    ".news-detail__text",
+    ".news-detail .text",
+    ".wrapper .text",
+    "div.text",
+)
+DATE = (".article__date", ".news-detail__date", ".wrapper .date", ".date", "h5", "time")
+TAGS = (".article__tags a", ".tags a", "a[rel=tag]")
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
+)
+
+
+def language_of(url: str) -> str | None:
+    """Our language code from an Akorda path prefix (``/kz/`` is Kazakh, ``kk``)."""
+    head = urlsplit(url).path.strip("/").split("/", 1)[0]
+    return LANGUAGES.get(head.lower())
+
+
+def is_article(url: str) -> bool:
+    """Whether a URL is an Akorda article (current or old-site shape)."""
+    path = urlsplit(url).path
+    return bool(ARTICLE_PATH.match(path)) and not SKIP.search(path)
+
+
+def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
+    """Entries of an ``/events`` page: ``div.card`` with ``h3 a`` and an ``h5`` date (and the
+    old site's ``div.list-block-title a``)."""
+    tree = parse(document, "utf-8")
+    entries: dict[str, ListingEntry] = {}
+    for link in tree.cssselect("div.card h3 a[href], div.list-block-title a[href]"):
+        url = urljoin(base_url, link.get("href", "").strip())
+        if not is_article(url) or url in entries:
+            continue
+        card = next((a for a in link.iterancestors("div") if "card" in a.get("class", "")), None)
+        stamp = first_text(card, ("h5", ".date", "time")) if card is not None else ""
+        language = language_of(url) or "ru"
+        entries[url] = ListingEntry(
+            url=url,
+            title=_text(link),
+            published_at=parse_text_date(stamp, (language, "ru", "en")) if stamp else None,
+        )
+    return list(entries.values())
+
+
+def extract_rss(document: bytes, base_url: str) -> list[ListingEntry]:
+    """Items of an RSS 2.0 feed; site-relative and absolute links both work. Entities are never
+    expanded and nothing is fetched."""
+    try:
+        root = etree.fromstring(document, _XML_PARSER)
+    except etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    entries: dict[str, ListingEntry] = {}
+    for item in root.iter("item"):
+        link = (item.findtext("link") or item.findtext("guid") or "").strip()
+        url = urljoin(base_url, link)
+        if not link or not is_article(url):
+            continue
+        stamp = (item.findtext("pubDate") or "").strip()
+        entries.setdefault(
+            url,
+            ListingEntry(
+                url=url,
+                title=clean_text(item.findtext("title")),
+                published_at=_rss_date(stamp),
+            ),
+        )
+    return list(entries.values())
+
+
+def _rss_date(stamp: str) -> datetime | None:
+    """An RFC 822 ``pubDate`` (ISO or text dates also accepted) as aware UTC."""
+    if not stamp:
+        return None
+    try:
+        return parse_iso(parsedate_to_datetime(stamp).isoformat())
+    except (TypeError, ValueError):
+        return parse_iso(stamp) or parse_text_date(stamp)
+
+
+def extract_article(document: bytes | str, url: str, language: str) -> Extracted:
+    """An article page of any known or unknown markup, with generic fallbacks."""
+    tree = parse(document, "utf-8")
+    ld = article_ld(tree)
+    title = (
+        first_text(tree, TITLE)
+        or split_site_name(meta(tree, "og:title"))
+        or clean_text(str(ld.get("headline", "")))
+    )
+    lead = first_text(tree, LEAD)
+    body_node = first(tree, BODY)
+    body = node_text(body_node if body_node is not None else main_block(tree))
+    if lead and body.startswith(lead):
+        body = body[len(lead) :].strip()
+    return Extracted(
+        title=title,
+        lead=lead,
+        body=body,
+        published_at=_published(tree, ld, language),
+        author=_author(tree, ld),
+        tags=_tags(tree, ld),
+        language=language_of(url) or language,
+        source_id=source_article_id("akorda", url),
+    )
+
+
+def main_block(tree: _Element) -> _Element | None:
+    """The element holding the most paragraph text in its direct ``<p>`` children, outside
+    boilerplate blocks (related news, menus, footers)."""
+    best: _Element | None = None
+    best_score = 0
+    parents = {p.getparent() for p in tree.iter("p")}
+    for parent in parents:
+        if parent is None or in_boilerplate(parent):
+            continue
+        score = sum(len(_text(p)) for p in parent if p.tag == "p")
+        if score > best_score:
+            best, best_score = parent, score
+    return best
+
+
+def _published(tree: _Element, ld: dict[str, object], language: str) -> datetime | None:
+    machine = parse_iso(str(ld.get("datePublished") or "")) or parse_iso(
+        meta(tree, "article:published_time", "datePublished")
+    )
+    if machine:
+        return machine
+    for node in tree.cssselect("time[datetime]"):
+        if not _in_card(node):
+            return parse_iso(node.get("datetime"))
+    for selector in DATE:
+        for node in tree.cssselect(selector):
+            if _in_card(node):
+                continue
+            found = parse_text_date(_text(node), (language, "ru", "en"))
+            if found:
+                return found
+    return None
+
+
+def _in_card(node: _Element) -> bool:
+    """Inside a listing card or a boilerplate block (a related-news date is not the article's)."""
+    return in_boilerplate(node) or any("card" in a.get("class", "") for a in node.iterancestors())
+
+
+def _author(tree: _Element, ld: dict[str, object]) -> str | None:
+    author = ld.get("author")
+    if isinstance(author, list):
+        author = author[0] if author else None
+    if isinstance(author, dict):
+        author = author.get("name")
+    return clean_text(str(author)) if author else (meta(tree, "author") or None)
+
+
+def _tags(tree: _Element, ld: dict[str, object]) -> list[str]:
+    tags = [_text(a).lstrip("#") for s in TAGS for a in tree.cssselect(s)]
+    keywords = ld.get("keywords")
+    if isinstance(keywords, str):
+        tags += [k.strip() for k in keywords.split(",")]
+    elif isinstance(keywords, list):
+        tags += [str(k).strip() for k in keywords]
+    return [t for t in dict.fromkeys(tags) if t]
+
+
+def _text(node: _Element) -> str:
+    return clean_text("".join(str(t) for t in node.itertext()))
