@@ -1,12 +1,70 @@
-"""``akimwatch run-once``: crawl sources in child processes, then print a summary."""
+"""``akimwatch run-once``: crawl sources in child processes, then print a summary.
+
+Cron mode: the command takes the daemon's single-instance lock (a second run, or a running daemon,
+makes it exit with status 75 without crawling), crawls the sources that are due by their schedule
+(or the named ones, or every enabled one with ``--all``), checks their health, then dispatches.
+"""
 
 from __future__ import annotations
 
+import sys
+
 import click
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from akimwatch.config import SOURCES, Config
+from akimwatch.context import get_config, open_engine
+from scheduler.health import check_source
 from scheduler.launcher import CrawlLauncher, CrawlOutcome
+from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
+from scheduler.schedule import due_sources
+from storage.clock import utcnow
+
+
+@click.command("run-once")
+@click.argument("sources", nargs=-1)
+@click.option("--since", help="Backfill down to this date (YYYY-MM-DD).")
+@click.option("--all", "every", is_flag=True, help="Crawl every enabled source, due or not.")
+@click.option("--no-dispatch", is_flag=True, help="Do not send notifications afterwards.")
+@click.pass_context
+def run_once(
+    ctx: click.Context, sources: tuple[str, ...], since: str | None, every: bool, no_dispatch: bool
+) -> None:
+    """Crawl the due sources (or the named ones), one child process each, then dispatch.
+
+    Safe from cron: exits 75 when a daemon or another run-once is running, 1 when a source failed.
+    """
+    config: Config = get_config(ctx)
+    engine = open_engine(config, migrate=True)
+    try:
+        with InstanceLock(config, engine):
+            names = list(sources)
+            if not names and not every and since is None:
+                names = due_sources(config, engine, utcnow())
+                if not names:
+                    click.echo("no source is due")
+                    return
+            ok = run_sources(
+                config,
+                engine,
+                names,
+                since=since,
+                config_path=ctx.find_root().obj.get("config_path"),
+            )
+            if not no_dispatch:
+                _dispatch(config, engine)
+    except AlreadyRunning as exc:
+        click.echo(f"akimwatch run-once: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    if not ok:
+        ctx.exit(1)
+
+
+def _dispatch(config: Config, engine: Engine) -> None:
+    from notify.dispatcher import Dispatcher
+
+    click.echo(f"notifications: {Dispatcher(config, engine).run_until_idle().summary()}")
 
 
 def run_sources(
@@ -29,6 +87,9 @@ def run_sources(
     outcomes = launcher.run_all(sources, {"since": since} if since else None)
     for outcome in outcomes:
         click.echo(summary_line(outcome))
+    with Session(engine) as session, session.begin():
+        for outcome in outcomes:
+            check_source(session, config, outcome.source)
     return all(outcome.ok for outcome in outcomes)
 
 

@@ -3,11 +3,13 @@ group, with a hard timeout (SIGTERM, a grace period, then SIGKILL)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -58,8 +60,12 @@ def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+class LauncherClosed(RuntimeError):
+    """The launcher is shutting down and starts no more crawls."""
+
+
 class CrawlLauncher:
-    """Starts crawl children and enforces their hard timeout."""
+    """Starts crawl children and enforces their hard timeout; ``close`` stops them all."""
 
     def __init__(
         self,
@@ -74,17 +80,25 @@ class CrawlLauncher:
         self.grace = grace
         self.env = child_env(env)
         self.quiet = quiet
+        self.running: dict[int, subprocess.Popen[bytes]] = {}
+        self.closed = False
+        self._lock = threading.Lock()
 
     def start(self, source: str, args: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         """Start a crawl child in a new process group."""
         output = subprocess.DEVNULL if self.quiet else None
-        return subprocess.Popen(
-            crawl_command(source, args),
-            env=self.env,
-            stdout=output,
-            stderr=output,
-            start_new_session=True,
-        )
+        with self._lock:
+            if self.closed:
+                raise LauncherClosed(f"not starting {source}: shutting down")
+            child = subprocess.Popen(
+                crawl_command(source, args),
+                env=self.env,
+                stdout=output,
+                stderr=output,
+                start_new_session=True,
+            )
+            self.running[child.pid] = child
+        return child
 
     def wait(self, source: str, child: subprocess.Popen[bytes], started: float) -> CrawlOutcome:
         """Wait for a child up to the timeout, then stop it; record what happened."""
@@ -93,6 +107,10 @@ class CrawlLauncher:
             child.wait(timeout=max(0.0, self.timeout - (time.monotonic() - started)))
         except subprocess.TimeoutExpired:
             killed_by = self.stop(child, "timeout")
+        if killed_by is None and self.closed:
+            killed_by = "shutdown"  # recorded only when the child died before closing its run
+        with self._lock:
+            self.running.pop(child.pid, None)
         outcome = CrawlOutcome(source, child.returncode, time.monotonic() - started, killed_by)
         outcome.run = self._record(source, child.pid, killed_by)
         return outcome
@@ -131,6 +149,21 @@ class CrawlLauncher:
             child.wait()
         return reason
 
+    def close(self) -> None:
+        """Start no more crawls; SIGTERM the running ones, wait the grace period, SIGKILL."""
+        with self._lock:
+            self.closed = True
+            children = list(self.running.values())
+        for child in children:
+            _signal_group(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        for child in children:
+            try:
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(child.pid, signal.SIGKILL)
+                child.wait()
+
     def _record(self, source: str, pid: int, killed_by: str | None) -> CrawlRun | None:
         with Session(self.engine, expire_on_commit=False) as session:
             run = session.scalars(
@@ -148,7 +181,5 @@ class CrawlLauncher:
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
-    except ProcessLookupError:
-        pass

@@ -1,0 +1,36 @@
+"""``akimwatch daemon``: run the scheduler in the foreground until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from akimwatch.config import Config
+from akimwatch.context import get_config, open_engine
+from akimwatch.logging import setup
+from scheduler.daemon import Daemon
+from scheduler.jobs import Runtime
+from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
+
+
+@click.command("daemon")
+@click.pass_context
+def daemon(ctx: click.Context) -> None:
+    """Crawl every enabled source on its schedule, send notifications, keep the feed current.
+
+    Only one daemon (or run-once) runs at a time; a second one exits with status 75.
+    """
+    config: Config = get_config(ctx)
+    setup(config.daemon.log_level, config.daemon.log_json)
+    engine = open_engine(config, migrate=True)
+    lock = InstanceLock(config, engine)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        click.echo(f"akimwatch daemon: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    try:
+        Daemon(Runtime.build(config, engine, ctx.find_root().obj.get("config_path"))).run()
+    finally:
+        lock.release()

@@ -1,0 +1,132 @@
+"""Job functions with stable import paths: the persistent job store pickles only their names and
+plain arguments (a source name, the config path), never objects.
+
+The daemon installs its :class:`Runtime` (config, engine, launcher) with :func:`install`; a job
+run without one (another process reading the same job store) builds its own from the config path.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session
+
+from akimwatch.config import Config, load
+from scheduler.health import check_source
+from scheduler.launcher import CrawlLauncher, CrawlOutcome, LauncherClosed
+from storage.clock import utcnow
+from storage.engine import make_engine
+from storage.models import CrawlRun, Outbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What the jobs of one daemon process share."""
+
+    config: Config
+    engine: Engine
+    launcher: CrawlLauncher
+    config_path: str | None = None
+    busy: dict[str, threading.Lock] = field(default_factory=dict)
+    feed_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, config: Config, engine: Engine, config_path: str | None) -> Runtime:
+        """A runtime whose crawl children read the same config file."""
+        env = {"AKIMWATCH_CONFIG": config_path} if config_path else {}
+        launcher = CrawlLauncher(
+            engine, config.crawl.timeout_seconds, grace=config.daemon.kill_grace_seconds, env=env
+        )
+        busy = {name: threading.Lock() for name in config.sources}
+        return cls(config, engine, launcher, config_path, busy)
+
+
+_runtime: Runtime | None = None
+
+
+def install(runtime: Runtime | None) -> None:
+    """Make ``runtime`` the one the jobs of this process use."""
+    global _runtime
+    _runtime = runtime
+
+
+def runtime(config_path: str | None) -> Runtime:
+    """The installed runtime, else one built from the config file."""
+    if _runtime is None:
+        config = load(config_path)
+        install(Runtime.build(config, make_engine(config.database_url), config_path))
+    assert _runtime is not None
+    return _runtime
+
+
+def crawl(rt: Runtime, source: str, args: dict[str, str] | None = None) -> CrawlOutcome | None:
+    """One crawl of ``source`` unless one is already running; then health and the feed."""
+    lock = rt.busy.setdefault(source, threading.Lock())
+    if not lock.acquire(blocking=False):
+        log.info("%s: a crawl is still running; skipping this one", source)
+        return None
+    try:
+        outcome = rt.launcher.run(source, args)
+    except LauncherClosed:
+        return None
+    finally:
+        lock.release()
+    log.info("%s: %s", source, "ok" if outcome.ok else f"failed ({outcome.killed_by or 'run'})")
+    with Session(rt.engine) as session, session.begin():
+        check_source(session, rt.config, source)
+    write_feed(rt)
+    return outcome
+
+
+def crawl_source(source: str, config_path: str | None = None) -> None:
+    """Scheduled crawl of one source."""
+    crawl(runtime(config_path), source)
+
+
+def recheck_sources(config_path: str | None = None) -> None:
+    """Change re-check: ``scrapy crawl NAME -a recheck=1`` for every enabled source in turn."""
+    rt = runtime(config_path)
+    for source in rt.config.enabled_sources():
+        crawl(rt, source, {"recheck": "1"})
+
+
+def dispatch(config_path: str | None = None) -> None:
+    """Send the notifications that are due."""
+    from notify.dispatcher import Dispatcher
+
+    rt = runtime(config_path)
+    report = Dispatcher(rt.config, rt.engine).run_once()
+    if report.claimed:
+        log.info("dispatch: %s", report.summary())
+
+
+def retention(config_path: str | None = None) -> None:
+    """Forget crawl runs and delivered or dead notifications older than ``retention_days``."""
+    rt = runtime(config_path)
+    days = rt.config.daemon.retention_days
+    if not days:
+        return
+    cutoff = utcnow() - timedelta(days=days)
+    with rt.engine.begin() as connection:
+        runs = connection.execute(delete(CrawlRun).where(CrawlRun.started_at < cutoff))
+        sent = connection.execute(
+            delete(Outbox).where(Outbox.status.in_(("sent", "dead")), Outbox.created_at < cutoff)
+        )
+    log.info("retention: removed %s crawl runs, %s outbox rows", runs.rowcount, sent.rowcount)
+
+
+def write_feed(rt: Runtime) -> None:
+    """Rewrite the Atom feed of meetings when ``daemon.feed_path`` is set."""
+    if not rt.config.daemon.feed_path:
+        return
+    from scheduler.feed import write
+
+    with rt.feed_lock:
+        write(rt.engine, Path(rt.config.daemon.feed_path))
