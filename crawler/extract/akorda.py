@@ -36,6 +36,7 @@ PATH_LANGUAGE = {v: k for k, v in LANGUAGES.items()}
 ARTICLE_PATH = re.compile(
     r"^/(?:ru|kz|en)/(?:[a-z0-9-]+-\d{4,}|events/[a-z_]+/[a-z_]+/[\w%-]+)/?$", re.I
 )
+_CARD = re.compile(r"(?:^|\s)(?:card|list-block)(?:\s|$)")
 SKIP = re.compile(r"deklaracii|/legal_acts/|/addresses/", re.I)
 TITLE = ("h1.article__title", ".news-detail h1", ".media-title", "h1", ".article-title")
 LEAD = (".article__lead", ".news-detail__lead", ".lead")
@@ -75,7 +76,9 @@ def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
         url = urljoin(base_url, link.get("href", "").strip())
         if not is_article(url) or url in entries:
             continue
-        card = next((a for a in link.iterancestors("div") if "card" in a.get("class", "")), None)
+        card = next(
+            (a for a in link.iterancestors("div") if _CARD.search(a.get("class", ""))), None
+        )
         stamp = first_text(card, ("h5", ".date", "time")) if card is not None else ""
         language = language_of(url) or "ru"
         entries[url] = ListingEntry(

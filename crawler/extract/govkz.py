@@ -13,7 +13,7 @@ from typing import Any
 import bcrypt
 
 from crawler.extract.dates import parse_iso
-from crawler.extract.html import clean_text, node_text, parse
+from crawler.extract.html import clean_text, parse
 from crawler.extract.types import Extracted, ListingEntry
 from storage.urls import source_article_id
 
@@ -22,6 +22,8 @@ K6 = "https://www.gov.kz/api/v1/public/_/c/k6"
 ORIGIN = "https://www.gov.kz"
 FRONTEND = "https://www.gov.kz/memleket/entities/{project}/press/news/details/{id}?lang={lang}"
 HASH_SALT = b"$2a$10$HxyKf0Cy3Ecnp874AXBXOe"
+BLOCKS = frozenset(("p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"))
+DROP = frozenset(("figure", "figcaption", "script", "style", "iframe", "noscript"))
 # The 17 oblasts and 3 cities. Evidence: a site footer (sources.md §3.2) for the pre-2022 slugs;
 # ``abay`` (idx:71439037552), ``ulytau`` (idx:34504426198), ``almobl`` ("Акимат Алматинской
 # области", idx:56168517574) and ``zhetysu`` as Zhetysu region (idx:66904554714) are best
@@ -127,10 +129,18 @@ def extract_item(
 
 
 def _html_text(value: object) -> str:
-    """Text of an HTML fragment without boilerplate (plain strings pass through)."""
+    """Text of a CMS HTML fragment, one line per block (text outside ``<p>`` kept), figures,
+    captions and scripts removed; plain strings pass through."""
     if not value:
         return ""
     text = str(value)
     if "<" not in text:
         return clean_text(text)
-    return node_text(parse(f"<div>{text}</div>"))
+    root = parse(f"<div>{text}</div>")
+    for node in list(root.iter()):
+        if node.tag in DROP:
+            node.drop_tree()  # type: ignore[attr-defined]
+        elif node.tag in BLOCKS:
+            node.text = "\n" + (node.text or "")
+            node.tail = "\n" + (node.tail or "")
+    return clean_text("".join(str(t) for t in root.itertext()))
