@@ -141,6 +141,10 @@ class Dispatcher:
                 self._fail(session, job, exc, token, clock(), report)
             except _ClaimLost:
                 log.warning("delivery %s: claim lost to another dispatcher", job.key)
+            except Exception as exc:  # a bug must not stall the rest of the batch
+                log.exception("delivery %s failed unexpectedly", job.key)
+                error = DeliveryError(f"{type(exc).__name__}: {exc}")
+                self._fail(session, job, error, token, clock(), report)
 
     def _deliver(
         self, session: Session, job: Job, channel: Channel, token: str, clock: _Clock
