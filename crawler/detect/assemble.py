@@ -151,9 +151,7 @@ def trip_drafts(art: Article, drafts: list[Draft]) -> list[Draft]:
 
 def assemble(art: Article) -> list[Draft]:
     """All meetings of an article, in order of their first evidence."""
-    drafts = [
-        d for f in art.facts for ref in f.refs if (d := draft_for(art, f, ref)) is not None
-    ]
+    drafts = [d for f in art.facts for ref in f.refs if (d := draft_for(art, f, ref)) is not None]
     drafts = merge(drafts)
     drafts += trip_drafts(art, drafts)
     for d in drafts:

@@ -81,9 +81,9 @@ def _build(m: re.Match[str], base: dt.date | None) -> dt.date | None:
     except ValueError:
         return None
     if base is not None and day > base + dt.timedelta(days=1):
-        if m.group("year"):
+        if m.group("year") or (month == 2 and day.day == 29):
             return None
-        day = day.replace(year=year - 1) if not (month == 2 and day.day == 29) else None
+        return day.replace(year=year - 1)
     return day
 
 

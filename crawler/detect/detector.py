@@ -47,27 +47,25 @@ class Meeting:
 
 def _akim_name(sents: list[Sentence], folded: list[str], draft: Draft) -> str | None:
     """The akim's name as written in the text (the first name kept when it precedes)."""
-    if draft.person is None or draft.ref is None:
+    if draft.person is None:
         return None
-    index = draft.ref[0]
-    original, low = sents[index].text, folded[index]
-    for start, end, person in gazetteer().names_in(low):
-        if person != draft.person:
-            continue
-        if len(original) != len(low):
-            return person
-        first = _FIRST_NAME.search(original[max(0, start - 30) : start])
-        if first and " " not in low[start:end] and is_first_name(first.group(1)):
-            start -= len(first.group(0))
-        return original[start:end]
+    for index in draft.evidence:
+        original, low = sents[index].text, folded[index]
+        for start, end, person in gazetteer().names_in(low):
+            if person != draft.person:
+                continue
+            if len(original) != len(low):
+                return person
+            first = _FIRST_NAME.search(original[max(0, start - 30) : start])
+            if first and " " not in low[start:end] and is_first_name(first.group(1)):
+                start -= len(first.group(0))
+            return original[start:end]
     return draft.person
 
 
 def is_first_name(word: str) -> bool:
     """Whether a capitalised word before a surname may be a first name (not a title)."""
-    if word.isupper() or _TITLE_WORD.match(word.lower()):
-        return False
-    return True
+    return not (word.isupper() or _TITLE_WORD.match(word.lower()))
 
 
 def _meeting(sents: list[Sentence], folded: list[str], art: Article, d: Draft) -> Meeting:
@@ -94,7 +92,8 @@ def detect(
     sents = sentences(title, text)
     if not sents:
         return []
-    variant = None if language in ("ru", "en") else latin_variant((title + " " + text[:4000]).lower())
+    sample = (title + " " + text[:4000]).lower()
+    variant = None if language in ("ru", "en") else latin_variant(sample)
     folded = [fold(s.text, variant) for s in sents]
     gaz = gazetteer()
     on = local_date(published)

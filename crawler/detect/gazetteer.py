@@ -88,8 +88,6 @@ def branch_regex(alternatives: list[tuple[str, str]], suffix: str = "") -> re.Pa
     return re.compile(_BOUNDARY + "(?:" + "|".join(branches) + ")" + suffix)
 
 
-
-
 def _head(alt: str) -> tuple[str, str]:
     if not alt[:1].isalnum() or alt[1:].startswith(("?", "*", "+", "{")):
         raise ValueError(f"pattern must start with a letter: {alt!r}")

@@ -64,7 +64,9 @@ def _latin_translator(table: dict[str, str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(k) for k in keys))
 
 
-_LATIN_TABLES = [(t, _latin_translator(t)) for t in (_KK_LATIN_2018, _KK_LATIN_2021, _KK_LATIN_2017)]
+_LATIN_TABLES = [
+    (t, _latin_translator(t)) for t in (_KK_LATIN_2018, _KK_LATIN_2021, _KK_LATIN_2017)
+]
 
 # Kazakh in the Arabic (tote) alphabet: hamza or the letters k/g mark a front-vowel word.
 _TOTE_BACK = {

@@ -17,6 +17,7 @@ from crawler.detect.gazetteer import REPUBLICAN_CITIES, Gazetteer, RegionMention
 _PAIR_AFTER = 45
 _PAIR_BEFORE = 30
 _NAME_ATTACH = 45
+_HINT_GAP = 12
 CONTEXT_SENTENCES = 3
 """Sentences after the title whose regions give the article's context."""
 
@@ -87,6 +88,8 @@ def _pair_region(text: str, start: int, end: int, mentions: list[RegionMention])
             gap = start - m.end
         else:
             continue
+        if not m.is_form and gap > _HINT_GAP:
+            continue
         if lx.AKIM.search(text, min(end, m.end), max(start, m.start)):
             continue
         if best is None or gap < best[0]:
@@ -155,9 +158,7 @@ def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
     facts.trip_regions = (target.region,) if target else ()
 
 
-def analyse(
-    folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date | None
-) -> Facts:
+def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date | None) -> Facts:
     """The facts of one folded sentence."""
     facts = Facts(index, is_title)
     nom = _first(lx.PRES_NOM, folded)

@@ -22,9 +22,7 @@ _MARKER = re.compile(
 )
 _TERMINAL = re.compile(r"[.!?…»\"“”)\]:;]\s*$")
 _SENT_END = re.compile(r"[.!?…]")
-_SPLIT = re.compile(
-    r"(?<=[.!?…])[»\"”]?\s+(?=[«\"“(—–-]?\s*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9\u0600-\u06ff])"
-)
+_SPLIT = re.compile(r"(?<=[.!?…])[»\"”]?\s+(?=[«\"“(—–-]?\s*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9\u0600-\u06ff])")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 
 

@@ -1,0 +1,57 @@
+"""Hand-written texts on the real patterns (cases.jsonl): expected meetings, or none."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.detect import detect
+from crawler.detect.records import parse_published
+
+CASES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_case(case: dict) -> None:
+    meetings = detect(
+        case["title"],
+        case["text"],
+        published=parse_published(case["published"]),
+        language=case["language"],
+    )
+    got = [(m.region, m.kind) for m in meetings]
+    assert got == [(e["region"], e["kind"]) for e in case["expect"]], meetings
+    for meeting, expected in zip(meetings, case["expect"], strict=True):
+        assert meeting.evidence
+        if "akim" in expected:
+            assert meeting.akim == expected["akim"]
+        if "date" in expected:
+            assert meeting.date is not None and meeting.date.isoformat() == expected["date"]
+
+
+def test_to_dict_is_json_ready() -> None:
+    (meeting,) = detect(
+        "Глава государства принял акима Павлодарской области",
+        "Касым-Жомарт Токаев принял акима Павлодарской области.",
+        published=parse_published("2024-05-05"),
+    )
+    data = meeting.to_dict()
+    assert set(data) == {"region", "regions", "akim", "kind", "date", "evidence"}
+    assert data["date"] == "2024-05-05"
+    json.dumps(data)
+
+
+def test_name_contradicting_the_date_is_noted_not_dropped() -> None:
+    (meeting,) = detect(
+        "Президент принял акима Карагандинской области",
+        "Глава государства принял акима Карагандинской области Ермаганбета Булекпаева.",
+        published=parse_published("2020-03-01"),
+    )
+    assert meeting.region == "Karaganda"
+    assert "note:" in meeting.evidence
