@@ -1,12 +1,16 @@
 """Replica of Kazinform: ``/lenta`` feeds of www.inform.kz (ru), kaz.inform.kz (kk) and
 qazinform.com (en), 2026 ``news-card`` and 2024-25 ``allNewsCard`` cards, new (``-hex``) and old
-(``_a<digits>``, ``/amp``) article URLs, and ETag validators."""
+(``_a<digits>`` with its ``/amp`` page) articles, the RSS feeds, ETag and Last-Modified validators.
+
+Past the last feed page the site keeps showing the last page, as the real one does.
+"""
 
 from __future__ import annotations
 
 import html
 import re
 from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 from akimwatch.replicas.articles import ReplicaArticle, load_articles
 from akimwatch.replicas.server import Reply, Request, Site
@@ -14,82 +18,54 @@ from crawler.extract.dates import ALMATY
 
 HOSTS = {"ru": "www.inform.kz", "kk": "kaz.inform.kz", "en": "qazinform.com"}
 PREFIX = {"ru": "/ru/", "kk": "/news/", "en": "/news/"}
+FEEDS = {"ru": "/rss/rus.xml", "kk": "/rss/kz.xml", "en": "/rss/en.xml"}
 MONTHS = {
-    "ru": [
-        "Январь",
-        "Февраль",
-        "Март",
-        "Апрель",
-        "Май",
-        "Июнь",
-        "Июль",
-        "Август",
-        "Сентябрь",
-        "Октябрь",
-        "Ноябрь",
-        "Декабрь",
-    ],
-    "ru_gen": [
-        "Января",
-        "Февраля",
-        "Марта",
-        "Апреля",
-        "Мая",
-        "Июня",
-        "Июля",
-        "Августа",
-        "Сентября",
-        "Октября",
-        "Ноября",
-        "Декабря",
-    ],
-    "kk": [
-        "Қаңтар",
-        "Ақпан",
-        "Наурыз",
-        "Сәуір",
-        "Мамыр",
-        "Маусым",
-        "Шілде",
-        "Тамыз",
-        "Қыркүйек",
-        "Қазан",
-        "Қараша",
-        "Желтоқсан",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
+    "ru": "Январь Февраль Март Апрель Май Июнь Июль Август Сентябрь Октябрь Ноябрь Декабрь",
+    "ru_gen": "Января Февраля Марта Апреля Мая Июня Июля Августа Сентября Октября Ноября Декабря",
+    "kk": "Қаңтар Ақпан Наурыз Сәуір Мамыр Маусым Шілде Тамыз Қыркүйек Қазан Қараша Желтоқсан",
+    "en": "January February March April May June July August September October November December",
+}
+DATELINE = {
+    "ru": "АСТАНА. КАЗИНФОРМ – ",
+    "kk": "АСТАНА. ҚАЗАҚПАРАТ – ",
+    "en": "ASTANA. KAZINFORM – ",
 }
 E = html.escape
 
 
+def month(value: datetime, language: str, genitive: bool = False) -> str:
+    """The month name a Kazinform page prints."""
+    key = "ru_gen" if genitive and language == "ru" else language
+    return MONTHS[key].split()[value.month - 1]
+
+
 def stamp(value: datetime, language: str, genitive: bool = False) -> str:
-    """``21:38, 18 Августа 2026`` in local time."""
+    """``21:38, 18 Августа 2026`` in local time (new site)."""
     local = value.astimezone(ALMATY)
-    months = MONTHS["ru_gen" if genitive and language == "ru" else language]
-    return f"{local:%H:%M}, {local.day} {months[local.month - 1]} {local.year}"
+    return f"{local:%H:%M}, {local.day} {month(local, language, genitive)} {local.year}"
+
+
+def old_stamp(value: datetime, language: str) -> str:
+    """``22 сентября 2020, 16:00`` / ``22 September 2020, 16:00`` (old site)."""
+    local = value.astimezone(ALMATY)
+    name = month(local, language, genitive=True)
+    name = name if language == "en" else name.lower()
+    return f"{local.day} {name} {local.year}, {local:%H:%M}"
 
 
 class KazinformSite(Site):
-    """Serves the three Kazinform feeds and their articles."""
+    """Serves the three Kazinform feeds, their RSS and their articles."""
 
     hosts = tuple(HOSTS.values())
 
     def __init__(self, page_size: int = 24, data: str = "kazinform") -> None:
         self.page_size = page_size
         self.articles = load_articles(data)
+
+    def in_language(self, language: str) -> list[ReplicaArticle]:
+        """Articles of one language, newest first."""
+        items = [a for a in self.articles if a.language == language]
+        return sorted(items, key=lambda a: a.published, reverse=True)
 
     def path_of(self, article: ReplicaArticle) -> str:
         """The article's path: old shape ``_a<digits>`` or new ``-<hex>``."""
@@ -102,18 +78,28 @@ class KazinformSite(Site):
         return f"https://{HOSTS[article.language]}{self.path_of(article)}"
 
     def handle(self, request: Request) -> Reply:
-        """Feed pages and article pages."""
+        """Feed pages, RSS and article pages."""
         language = next((lang for lang, host in HOSTS.items() if host == request.host), "ru")
         path = request.path.rstrip("/") or "/"
         if path in ("/lenta", f"/{language}/lenta", "/ru/lenta"):
             return self.listing(language, int(request.arg("page", "1") or 1))
+        if path == FEEDS[language]:
+            return Reply(200, self.feed(language).encode(), "application/rss+xml; charset=utf-8")
         amp = path.endswith("/amp")
         found = self._find(path.removesuffix("/amp"), language)
         if found is None:
             return Reply(404, b"<html><body><h1>404</h1></body></html>")
-        if request.headers.get("If-None-Match") == found.etag:
-            return Reply(304, b"", headers={"ETag": found.etag})
-        return Reply(200, self.article_page(found, amp).encode(), headers={"ETag": found.etag})
+        headers = {"ETag": found.etag, "Last-Modified": format_datetime(found.published, True)}
+        if self._not_modified(request, found):
+            return Reply(304, b"", headers=headers)
+        page = self.amp_page(found) if amp else self.article_page(found)
+        return Reply(200, page.encode(), headers=headers)
+
+    def _not_modified(self, request: Request, article: ReplicaArticle) -> bool:
+        if "If-None-Match" in request.headers:
+            return request.headers["If-None-Match"] == article.etag
+        since = request.headers.get("If-Modified-Since")
+        return since is not None and parsedate_to_datetime(since) >= article.published
 
     def _find(self, path: str, language: str) -> ReplicaArticle | None:
         match = re.search(r"(?:-|_a)([0-9a-f]{6,8}|\d{6,8})$", path)
@@ -125,7 +111,7 @@ class KazinformSite(Site):
 
     def listing(self, language: str, page: int) -> Reply:
         """One feed page; past the last page the site keeps showing the last page."""
-        items = [a for a in self.articles if a.language == language]
+        items = self.in_language(language)
         pages = max(1, -(-len(items) // self.page_size))
         page = min(max(page, 1), pages)
         chunk = items[(page - 1) * self.page_size : page * self.page_size]
@@ -135,10 +121,12 @@ class KazinformSite(Site):
             f'href="?page={n}">{n}</a></li>'
             for n in range(1, pages + 1)
         )
+        popular = "".join(f'<a href="{self.path_of(a)}">{E(a.title)}</a>' for a in items[-2:])
         body = (
             f"<html><head><title>Лента | Kazinform</title></head><body>"
-            f'<nav class="menu"><a href="/ru/">Главная</a></nav>'
+            f'<nav class="menu"><a href="/ru/">Главная</a><a href="/ru/lenta">Лента</a></nav>'
             f'<div class="allNews__list">{cards}</div>'
+            f'<aside class="popular">{popular}</aside>'
             f'<ul class="pagination">{pager}</ul></body></html>'
         )
         return Reply(200, body.encode())
@@ -157,34 +145,84 @@ class KazinformSite(Site):
             f'<h3 class="card-title">{E(article.title)}</h3></a>'
         )
 
-    def article_page(self, article: ReplicaArticle, amp: bool = False) -> str:
-        """An article page of the 2024-26 site with its boilerplate around it."""
+    def feed(self, language: str) -> str:
+        """The RSS 2.0 feed of a language (newest items)."""
+        items = "".join(
+            f"<item><title>{E(a.title)}</title><link>{self.url_of(a)}</link>"
+            f"<pubDate>{format_datetime(a.published.astimezone(ALMATY))}</pubDate></item>"
+            for a in self.in_language(language)[:50]
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+            f"<title>Kazinform</title><link>https://{HOSTS[language]}/</link>{items}"
+            "</channel></rss>"
+        )
+
+    def _related(self, article: ReplicaArticle) -> str:
+        return "".join(
+            f'<li><a href="{self.path_of(a)}">{E(a.title)}</a></li>'
+            for a in self.in_language(article.language)
+            if a is not article
+        )
+
+    def article_page(self, article: ReplicaArticle) -> str:
+        """An article page: the 2024-26 site, or the old site for ``_a`` articles."""
+        if article.markup == "old":
+            return self.old_page(article)
         iso = article.published.astimezone(ALMATY).isoformat()
         paragraphs = "".join(f"<p>{E(p)}</p>" for p in article.paragraphs)
         tags = "".join(f'<a href="/tags/{i}">{E(t)}</a>' for i, t in enumerate(article.tags))
-        related = "".join(
-            f'<li><a href="{self.path_of(a)}">{E(a.title)}</a></li>'
-            for a in self.articles
-            if a is not article and a.language == article.language
-        )
-        head = (
+        return (
+            f"<html><head><title>{E(article.title)}</title>"
             f'<meta property="og:title" content="{E(article.title)} | Kazinform">'
             f'<meta name="article:published_time" content="{iso}">'
-            f'<meta name="author" content="Kazinform">'
-        )
-        if amp:
-            head += '<link rel="canonical" href="' + self.url_of(article) + '">'
-        return (
-            f"<html><head><title>{E(article.title)}</title>{head}</head><body>"
-            '<div class="currency">USD 512.3 EUR 560.1</div>'
+            '<meta name="author" content="Kazinform"></head><body>'
+            '<header><div class="currency">USD 512.3 EUR 560.1</div>'
+            '<nav class="menu"><a href="/ru/lenta">Лента</a></nav></header>'
             f'<h1 class="article__title">{E(article.title)}</h1>'
             f'<div class="article__time">{stamp(article.published, article.language)}</div>'
             f'<div class="article__content"><div class="article__description"><p>'
             f"{E(article.lead)}</p></div>"
             f'<div class="article__body-text">{paragraphs}'
             '<div class="adfox" id="adfox_1">Реклама</div>'
-            '<figure><img src="/i.jpg"><figcaption>Фото: Акорда</figcaption></figure></div>'
+            "<p>Коллаж: Kazinform / Akorda / Freepik</p>"
+            '<figure><img src="/i.jpg"><figcaption>Фото: Акорда</figcaption></figure>'
+            f"<h3>Читайте также</h3><ul>{self._related(article)}</ul></div>"
             f'<div class="article__tags">{tags}</div></div>'
-            f'<div class="related-news"><h3>Читайте также</h3><ul>{related}</ul></div>'
-            "</body></html>"
+            f'<div class="related-news"><h3>Новости по теме</h3><ul>{self._related(article)}'
+            "</ul></div></body></html>"
+        )
+
+    def _old_body(self, article: ReplicaArticle) -> str:
+        first, *rest = [article.lead, *article.paragraphs]
+        return f"<p>{DATELINE[article.language]}{E(first)}</p>" + "".join(
+            f"<p>{E(p)}</p>" for p in rest
+        )
+
+    def old_page(self, article: ReplicaArticle) -> str:
+        """The ≤2023 site: no meta time, a printed date, a dateline, related frame, author."""
+        keywords = "".join(f'<a href="/ru/t_t{i}">{E(t)}</a> ' for i, t in enumerate(article.tags))
+        return (
+            f"<html><head><title>{E(article.title)} - Kazinform</title></head><body>"
+            '<div class="currency_bl">Курсы валют: usd/kzt 447.9 eur/kzt 482.16</div>'
+            '<div class="weather_bl">Погода: Астана +7</div>'
+            f'<div class="title_article_bl">{E(article.title)}</div>'
+            f'<div class="time_article_bl">{old_stamp(article.published, article.language)}'
+            f'</div><div class="body_article_bl">{self._old_body(article)}</div>'
+            '<div class="data_author_bl">Автор: <a href="/ru/author/1">Kazinform</a></div>'
+            f'<div class="keywords_bl">{keywords}</div>'
+            f'<div class="frame_news_article_adapt"><div>Новости по теме</div>'
+            f"<ul>{self._related(article)}</ul></div></body></html>"
+        )
+
+    def amp_page(self, article: ReplicaArticle) -> str:
+        """The old AMP variant (``…_a<id>/amp``), opening with "Go to the main site"."""
+        return (
+            f'<!doctype html><html amp><head><title>{E(article.title)}</title><link rel="canonical"'
+            f' href="{self.url_of(article)}"></head><body><header><a href="/">Go to the main site'
+            f'</a></header><article class="amp-article"><h1>{E(article.title)}</h1>'
+            f'<div class="amp-date">{old_stamp(article.published, article.language)}</div>'
+            f'<div class="amp-article__body">{self._old_body(article)}</div>'
+            f'<div class="amp-related"><h3>Related news</h3><ul>{self._related(article)}</ul>'
+            "</div></article></body></html>"
         )

@@ -104,7 +104,7 @@ def parse_text_date(
 
 def _from_match(groups: dict[str, str | None]) -> datetime | None:
     month = (
-        int(groups["m"]) if groups.get("m") else _MONTHS.get((groups.get("mon") or "").strip("."))
+        int(groups["m"] or 0) if groups.get("m") else _MONTHS.get((groups.get("mon") or "").strip("."))
     )
     if month is None:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from lxml import html as lxml_html
@@ -32,19 +33,42 @@ _NOISE = re.compile(
     re.I,
 )
 _CREDIT = re.compile(r"^(фото|коллаж|видео|photo|collage|video|сурет|фото/видео)\s*[:：]", re.I)
+_READ_ALSO = re.compile(
+    r"^(?:(?:читайте также|также читайте|читайте новости по меткам|по теме|read also|see also|"
+    r"оқи отырыңыз)\b|(?:новости по теме|related news|related|popular|популярное|самое читаемое|"
+    r"тақырыпқа қатысты)\s*:?\s*$)",
+    re.I,
+)
+_BLOCKS = frozenset(("p", "blockquote", "li", "h2", "h3"))
+_CONTAINERS = frozenset(("ul", "ol", "div", "section", "table", "dl"))
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 _SPACE = re.compile(r"[ \t\u00a0\u200b]+")
 
 
 def parse(document: bytes | str, encoding: str | None = None) -> _Element:
-    """Parse a page into an lxml tree (an empty document for an empty or broken page)."""
-    if isinstance(document, bytes) and encoding:
-        document = document.decode(encoding, errors="replace")
+    """Parse a page into an lxml tree (an empty document for an empty or broken page).
+
+    Bytes are decoded with ``encoding``, else the page's own ``<meta charset>``, else UTF-8 (lxml
+    alone would fall back to Latin-1 and garble Cyrillic text).
+    """
     if not document or not document.strip():
         return lxml_html.fromstring("<html><body></body></html>")
     try:
+        if isinstance(document, bytes):
+            return lxml_html.fromstring(document, parser=_parser(encoding or _charset(document)))
         return lxml_html.fromstring(document)
-    except (ParserError, ValueError):
+    except (ParserError, ValueError, LookupError):
         return lxml_html.fromstring("<html><body></body></html>")
+
+
+def _charset(document: bytes) -> str:
+    match = _META_CHARSET.search(document[:4096])
+    return match.group(1).decode("ascii").lower() if match else "utf-8"
+
+
+@lru_cache(maxsize=16)
+def _parser(encoding: str) -> lxml_html.HTMLParser:
+    return lxml_html.HTMLParser(encoding=encoding)
 
 
 def clean_text(text: str | None) -> str:
@@ -68,25 +92,56 @@ def in_boilerplate(element: _Element) -> bool:
 
 
 def node_text(element: _Element | None) -> str:
-    """The paragraphs of a content node, boilerplate blocks and photo credits removed."""
+    """The paragraphs of a content node, boilerplate blocks, link lists and photo credits removed.
+
+    Walks the tree once without copying it: noise subtrees (by tag, class or id), lists that are
+    mostly links (related news, tag clouds, menus) and "read also" lines are skipped.
+    """
     if element is None:
         return ""
-    element = _copy_without_noise(element)
-    blocks = element.xpath(".//p | .//blockquote | .//li | .//h2 | .//h3")
-    texts = (
-        [clean_text(b.text_content()) for b in blocks]
-        if blocks
-        else [clean_text(element.text_content())]
-    )
-    return "\n".join(t for t in texts if t and not _CREDIT.match(t))
+    blocks: list[str] = []
+    _collect(element, blocks)
+    texts = blocks if blocks else [clean_text(_text(element))]
+    return "\n".join(t for t in texts if t and not _CREDIT.match(t) and not _READ_ALSO.match(t))
 
 
-def _copy_without_noise(element: _Element) -> _Element:
-    copy = lxml_html.fromstring(lxml_html.tostring(element))
-    for node in list(copy.iter()):
-        if node is not copy and isinstance(node.tag, str) and _is_noise(node):
-            node.drop_tree()
-    return copy
+def _collect(element: _Element, blocks: list[str]) -> None:
+    for child in element:
+        if not isinstance(child.tag, str) or _is_noise(child):
+            continue
+        if child.tag in _BLOCKS:
+            blocks.append(clean_text(_text(child)))
+        elif not (child.tag in _CONTAINERS and _is_link_list(child)):
+            _collect(child, blocks)
+
+
+def _text(element: _Element) -> str:
+    """Text of an element without its noise descendants (``<br>`` becomes a line break)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and not _is_noise(child):
+            parts.append("\n" if child.tag == "br" else _text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _is_link_list(element: _Element) -> bool:
+    """A block that is mostly links: related-news lists, tag clouds, menus."""
+    links = element.findall(".//a")
+    if len(links) < 2:
+        return False
+    linked = sum(len(text_of(a).strip()) for a in links)
+    return linked >= 0.6 * max(len(text_of(element).strip()), 1)
+
+
+def text_of(element: _Element) -> str:
+    """All text of an element and its descendants (typed ``text_content``)."""
+    return str(element.xpath("string()"))
+
+
+def strings(result: object) -> list[str]:
+    """An XPath result as a list of strings (typed)."""
+    return [str(item) for item in result] if isinstance(result, list) else []
 
 
 def first(tree: _Element, selectors: Iterable[str]) -> _Element | None:
@@ -101,14 +156,14 @@ def first(tree: _Element, selectors: Iterable[str]) -> _Element | None:
 def first_text(tree: _Element, selectors: Iterable[str]) -> str:
     """The cleaned text of the first element matched by any selector."""
     element = first(tree, selectors)
-    return clean_text(element.text_content()) if element is not None else ""
+    return clean_text(text_of(element)) if element is not None else ""
 
 
 def meta(tree: _Element, *names: str) -> str:
     """The content of the first ``<meta>`` whose property or name is one of ``names``."""
     for name in names:
         for attribute in ("property", "name", "itemprop"):
-            found = tree.xpath(f"//meta[@{attribute}=$n]/@content", n=name)
+            found = strings(tree.xpath(f"//meta[@{attribute}=$n]/@content", n=name))
             if found and str(found[0]).strip():
                 return str(found[0]).strip()
     return ""
@@ -117,7 +172,7 @@ def meta(tree: _Element, *names: str) -> str:
 def json_ld(tree: _Element) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page (``@graph`` flattened); broken blocks are skipped."""
     objects: list[dict[str, Any]] = []
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+    for script in strings(tree.xpath("//script[@type='application/ld+json']/text()")):
         try:
             data = json.loads(str(script))
         except ValueError:

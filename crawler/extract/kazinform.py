@@ -1,51 +1,97 @@
-"""Kazinform (inform.kz, kaz.inform.kz, qazinform.com): article pages and listing cards."""
+"""Kazinform (inform.kz, kaz.inform.kz, qazinform.com): article pages, listing cards and RSS.
+
+Covers the 2024-26 site (``<slug>-<hex>``), the old ≤2023 site (``_a<digits>``, its ``/amp``
+pages), the feed cards of every period (2026 ``news-card``, 2024-25 ``allNewsCard``, category
+``catpageCard``, old ``anounce-news``) and the RSS feeds. Links are recognised by their shape, not
+by one class name, because the card markup changed with every redesign.
+"""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml.etree import _Element
 
 from crawler.extract.dates import parse_iso, parse_text_date
 from crawler.extract.html import (
     clean_text,
     first,
     first_text,
+    in_boilerplate,
     meta,
     node_text,
     parse,
     split_site_name,
+    text_of,
 )
 from crawler.extract.types import Extracted, ListingEntry
 from storage.urls import source_article_id
 
 TITLE = ("h1.article__title", "div.title_article_bl", "h1")
-TIME = ("div.article__time", "div.time_article_bl", "time", ".article__date")
+TIME = ("div.article__time", "div.time_article_bl", "time", ".article__date", ".amp-date")
 LEAD = ("div.article__description",)
-BODY = ("div.article__body-text", "div.body_article_bl", "div.article__content", "article")
+BODY = (
+    "div.article__body-text",
+    "div.body_article_bl",
+    "div.article__content",
+    "div.amp-article__body",
+    "article",
+)
 TAGS = ("div.article__tags a", "div.keywords_bl a")
 AUTHOR = ("div.article__author", "div.data_author_bl a")
-ARTICLE_LINK = re.compile(
-    r"^(?:https?://[^/]+)?/(?:ru/|kz/|en/|news/)?[\w%-]+(?:-[0-9a-f]{6,8}|_a\d{6,8})/?$"
+CARD_TITLE = (".card-title", ".allNewsCard_title", ".catpageCard_title", ".anounce-news__title")
+CARD_TIME = ("time", ".meta-date", ".allNewsCard_time", ".catpageCard_time", ".anounce-news__date")
+ARTICLE_PATH = re.compile(
+    r"^/(?:ru|kz|en|news|amp)/[\w%-]+?(?:-[0-9a-f]{6,8}|_a\d{6,8}(?:/amp)?)/?$"
 )
+HOST_LANGUAGE = {
+    "kaz.inform.kz": "kk",
+    "qz.inform.kz": "kk",
+    "qazinform.com": "en",
+    "en.inform.kz": "en",
+}
+PATH_LANGUAGE = {"ru": "ru", "kz": "kk", "en": "en"}
 _DATELINE = re.compile(
-    r"^[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ\-]{3,}(?:\s[A-ZА-ЯЁ\-]+)?\.\s*(?:KAZINFORM|КАЗИНФОРМ)\s*[-–—]\s*"
+    r"^[^\W\d_][\w-]*(?:\s[\w-]+)?\.\s*(?:KAZINFORM|QAZINFORM|КАЗИНФОРМ|ҚАЗАҚПАРАТ)\s*[-–—]+\s*",
+    re.I,
 )
+_STAMP = re.compile(r"^\s*\d{1,2}:\d{2},?\s+\d{1,2}\s+\S+\s+\d{4}|^\s*\d{1,2}\s+\S+\s+\d{4},?\s+\d")
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 
 
-def extract_article(document: bytes | str, url: str, language: str) -> Extracted:
+def language_of(url: str, default: str = "ru") -> str:
+    """The language a Kazinform URL is in: by host (kaz., qazinform.com) or path prefix."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host in HOST_LANGUAGE:
+        return HOST_LANGUAGE[host]
+    prefix = parts.path.strip("/").split("/", 1)[0]
+    return PATH_LANGUAGE.get(prefix, default)
+
+
+def is_article_url(url: str) -> bool:
+    """Whether a URL (absolute or site-relative) has the shape of a Kazinform article."""
+    return bool(ARTICLE_PATH.match(urlsplit(url).path))
+
+
+def extract_article(document: bytes | str, url: str, language: str | None = None) -> Extracted:
     """Extract a Kazinform article page (2024-26 site, the old ≤2023 site and AMP pages)."""
     tree = parse(document)
+    language = language_of(url, language or "ru")
     title = first_text(tree, TITLE) or split_site_name(meta(tree, "og:title"))
-    lead = node_text(first(tree, LEAD))
-    body_node = first(tree, BODY)
-    body = node_text(body_node)
+    lead = _DATELINE.sub("", node_text(first(tree, LEAD)))
+    body = node_text(first(tree, BODY))
     if lead and body.startswith(lead):
         body = body[len(lead) :].strip()
     body = _DATELINE.sub("", body)
     published = parse_iso(meta(tree, "article:published_time")) or parse_text_date(
         first_text(tree, TIME), (language, "ru", "en")
     )
-    tags = [clean_text(a.text_content()).lstrip("#") for sel in TAGS for a in tree.cssselect(sel)]
+    tags = [clean_text(text_of(a)).lstrip("#") for sel in TAGS for a in tree.cssselect(sel)]
     author = first_text(tree, AUTHOR) or meta(tree, "author") or None
     return Extracted(
         title=title,
@@ -63,32 +109,41 @@ def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
     """Article links of a feed or category page, whatever card markup the period used."""
     tree = parse(document)
     entries: dict[str, ListingEntry] = {}
-    for link in tree.xpath("//a[@href]"):
-        href = link.get("href", "").strip()
-        if not ARTICLE_LINK.match(href):
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not is_article_url(href) or in_boilerplate(link):
             continue
-        url = urljoin(base_url, href)
+        url = urljoin(base_url, href).removesuffix("/amp")
+        if url in entries:
+            continue
         card = _card(link)
-        title = first_text(card, (".card-title", ".allNewsCard_title", ".catpageCard_title", "h3"))
-        stamp = first_text(card, ("time", ".meta-date", ".allNewsCard_time", ".date"))
-        entries.setdefault(
-            url,
-            ListingEntry(
-                url=url,
-                title=title or clean_text(link.text_content()),
-                published_at=parse_text_date(stamp) if stamp else None,
-            ),
-        )
+        title = first_text(card, CARD_TITLE) or clean_text(text_of(link))
+        entries[url] = ListingEntry(url=url, title=title, published_at=_card_time(card))
     return list(entries.values())
 
 
-def _card(link):  # type: ignore[no-untyped-def]
+def _card(link: _Element) -> _Element:
     """The card element around a link: the link itself for 2026 cards, else its card parent."""
     for ancestor in [link, *link.iterancestors()][:4]:
-        marker = ancestor.get("class", "")
-        if "card" in marker.lower() or "anounce" in marker.lower():
+        tokens = (ancestor.get("class") or "").lower().split()
+        if any(t.endswith("card") or t == "anounce-news" for t in tokens):
             return ancestor
     return link
+
+
+def _card_time(card: _Element) -> datetime | None:
+    """The card's time: a known time element, else any element whose own text looks like one."""
+    stamp = first_text(card, CARD_TIME)
+    if not stamp:
+        stamp = next(
+            (
+                e.text or ""
+                for e in card.iter()
+                if isinstance(e.tag, str) and _STAMP.match(e.text or "")
+            ),
+            "",
+        )
+    return parse_text_date(stamp) if stamp else None
 
 
 def current_page(document: bytes | str) -> int | None:
@@ -96,3 +151,34 @@ def current_page(document: bytes | str) -> int | None:
     tree = parse(document)
     text = first_text(tree, ("li.page-item.active", ".pagination .active"))
     return int(text) if text.isdigit() else None
+
+
+def extract_feed(document: bytes, base_url: str) -> list[ListingEntry]:
+    """Article entries of an RSS 2.0 feed (entities and network access disabled)."""
+    try:
+        root = etree.fromstring(document, _XML)
+    except etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    entries: dict[str, ListingEntry] = {}
+    for item in root.iter("item"):
+        link = (item.findtext("link") or "").strip()
+        url = urljoin(base_url, link).removesuffix("/amp")
+        if not link or not is_article_url(url) or url in entries:
+            continue
+        entries[url] = ListingEntry(
+            url=url,
+            title=clean_text(item.findtext("title")),
+            published_at=_rfc822(item.findtext("pubDate")),
+        )
+    return list(entries.values())
+
+
+def _rfc822(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return parse_iso(parsedate_to_datetime(text.strip()).isoformat())
+    except (TypeError, ValueError):
+        return parse_text_date(text)
