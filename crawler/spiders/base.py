@@ -110,7 +110,13 @@ class ListingSpider(scrapy.Spider):
         for entry in unknown:
             yield self.article_request(entry, language)
         if self._go_on(fresh, unknown, page):
-            yield from self.listing_requests(language, page + 1)
+            yield from self.next_page_requests(response, language, page)
+
+    def next_page_requests(
+        self, response: Response, language: str, page: int
+    ) -> Iterable[scrapy.Request]:
+        """The page after ``response`` (sources with several listings per language override it)."""
+        return self.listing_requests(language, page + 1)
 
     def article_request(self, entry: ListingEntry, language: str) -> scrapy.Request:
         """A request for an article page, carrying what the listing knew about it."""
