@@ -1,62 +1,81 @@
-"""Meeting identity: one meeting per President–region(s)–local date, whoever reports it."""
+"""Meeting identity in the database: one meeting per scope and local date, whoever reports it.
+
+The linker finds or creates the meeting each detected meeting belongs to, links the article, fills
+fields the first report lacked (recording which article filled them), announces a new meeting once
+per routed channel, and, when an article changed, follows corrections: an akim name fixed, a
+meeting that appeared, moved to another region or date, or disappeared.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
+from storage.identity import (
+    DATE_TOLERANCE,
+    akim_suffix,
+    late_report,
+    meeting_key,
+    record_scope,
+    same_akim,
+    scope,
+)
 from storage.models import Article, Meeting, MeetingArticle
 from storage.outbox import enqueue
 from storage.records import ArticleRecord, MeetingRecord, Router, SaveResult
 
-DATE_TOLERANCE = timedelta(days=1)
+
+def meeting_scope(meeting: Meeting) -> str:
+    """The scope of a stored meeting."""
+    return scope(meeting.kind, meeting.region, meeting.regions)
 
 
-def meeting_key(record: MeetingRecord) -> str:
-    """``YYYY-MM-DD/Region`` or ``YYYY-MM-DD/collective:RegionA+RegionB`` (or ``collective:all``)."""
-    if record.kind == "collective" or record.region is None:
-        scope = "+".join(sorted(record.regions)) or "all"
-        return f"{record.date.isoformat()}/collective:{scope}"
-    return f"{record.date.isoformat()}/{record.region}"
-
-
-def _scope(meeting: Meeting | MeetingRecord) -> tuple[str | None, tuple[str, ...]]:
-    if meeting.kind == "collective" or meeting.region is None:
-        return None, tuple(sorted(meeting.regions))
-    return meeting.region, ()
+def _signature(meetings: Sequence[Meeting]) -> set[tuple[str, str | None]]:
+    return {(m.meeting_key, m.akim) for m in meetings}
 
 
 class MeetingLinker:
-    """Finds or creates the meeting each detected meeting belongs to and links the article."""
+    """Links articles to meetings within one session (the caller commits)."""
 
     def __init__(self, session: Session, router: Router) -> None:
         self.session = session
         self.router = router
 
-    def find(self, record: MeetingRecord) -> Meeting | None:
-        """The stored meeting for ``record``: same scope, local date within a day."""
-        exact = self.session.scalar(
-            select(Meeting).where(Meeting.meeting_key == meeting_key(record))
-        )
-        if exact is not None:
-            return exact
+    def find(self, record: MeetingRecord, published: datetime | None) -> Meeting | None:
+        """The stored meeting ``record`` reports: same scope and akim, same or adjacent day."""
         window = (record.date - DATE_TOLERANCE, record.date + DATE_TOLERANCE)
         candidates = self.session.scalars(
             select(Meeting).where(Meeting.local_date.between(*window)).order_by(Meeting.id)
         )
-        for meeting in candidates:
-            if _scope(meeting) == _scope(record) and self._same_akim(meeting, record):
+        wanted = record_scope(record)
+        matches = [
+            m for m in candidates if meeting_scope(m) == wanted and same_akim(m.akim, record.akim)
+        ]
+        matches.sort(key=lambda m: abs((m.local_date - record.date).days))
+        for meeting in matches:
+            if self._same_day(meeting, record, published):
                 return meeting
         return None
 
-    @staticmethod
-    def _same_akim(meeting: Meeting, record: MeetingRecord) -> bool:
-        if not meeting.akim or not record.akim:
+    def _same_day(
+        self, meeting: Meeting, record: MeetingRecord, published: datetime | None
+    ) -> bool:
+        if meeting.local_date == record.date:
             return True
-        return meeting.akim.split()[-1][:5].lower() == record.akim.split()[-1][:5].lower()
+        if record.date > meeting.local_date:
+            return late_report(meeting.local_date, published)
+        return late_report(record.date, self._first_published(meeting))
+
+    def _first_published(self, meeting: Meeting) -> datetime | None:
+        return self.session.scalar(
+            select(func.min(Article.published_at))
+            .join(MeetingArticle, MeetingArticle.article_id == Article.id)
+            .where(MeetingArticle.meeting_id == meeting.id)
+        )
 
     def link(
         self,
@@ -67,33 +86,89 @@ class MeetingLinker:
         alert: bool,
         changed: bool,
     ) -> None:
-        """Link ``article`` to the meetings detected in it, creating and announcing new ones."""
+        """Link ``article`` to the meetings detected in it; follow corrections when it changed."""
+        previous = self.linked(article.id) if changed else []
+        before = _signature(previous)
+        kept: list[Meeting] = []
         for detected in record.meetings:
-            meeting = self.find(detected)
-            if meeting is None:
-                meeting = self._create(detected, article, record)
-                self._link(meeting, article, detected.evidence)
-                result.new_meetings += 1
-                if alert:
-                    result.outbox_rows += self._announce(meeting, "meeting.new", record.language)
-                continue
+            meeting = self._previous_match(previous, kept, detected)
+            if meeting is not None:
+                self._correct(meeting, detected, article)
+            else:
+                meeting = self._attach(article, record, detected, previous, kept, result, alert)
+            kept.append(meeting)
+        if not changed:
+            return
+        for meeting in previous:
+            if meeting not in kept:
+                self._unlink(meeting, article)
+        if before != _signature(kept):
+            result.outbox_rows += enqueue(
+                self.session,
+                self.router,
+                "article.changed",
+                article=article,
+                suffix=f"v{article.version}",
+                languages=[article.language],
+            )
+
+    def linked(self, article_id: int) -> list[Meeting]:
+        """The meetings an article is linked to."""
+        return list(
+            self.session.scalars(
+                select(Meeting)
+                .join(MeetingArticle, MeetingArticle.meeting_id == Meeting.id)
+                .where(MeetingArticle.article_id == article_id)
+                .order_by(Meeting.id)
+            )
+        )
+
+    @staticmethod
+    def _previous_match(
+        previous: list[Meeting], kept: list[Meeting], detected: MeetingRecord
+    ) -> Meeting | None:
+        for meeting in previous:
+            close = abs(meeting.local_date - detected.date) <= DATE_TOLERANCE
+            if meeting not in kept and close and meeting_scope(meeting) == record_scope(detected):
+                return meeting
+        return None
+
+    def _attach(
+        self,
+        article: Article,
+        record: ArticleRecord,
+        detected: MeetingRecord,
+        previous: list[Meeting],
+        kept: list[Meeting],
+        result: SaveResult,
+        alert: bool,
+    ) -> Meeting:
+        meeting = self.find(detected, record.published_at)
+        if meeting is not None:
             self._fill(meeting, detected, article, record)
             if self._link(meeting, article, detected.evidence):
                 result.linked_meetings += 1
-                result.outbox_rows += enqueue(
-                    self.session,
-                    self.router,
-                    "meeting.updated",
-                    meeting=meeting,
-                    suffix=f"article{article.id}",
-                    languages=[article.language],
-                )
-        if changed:
-            result.outbox_rows += self._article_changed(article, record)
+                result.outbox_rows += self._announce(meeting, "meeting.updated", article)
+            return meeting
+        movable = [m for m in previous if m not in kept and self._only_link(m, article)]
+        if movable:
+            self._move(movable[0], detected, article)
+            return movable[0]
+        meeting = self._create(detected, article, record)
+        self._link(meeting, article, detected.evidence)
+        result.new_meetings += 1
+        if alert:
+            result.outbox_rows += self._announce(meeting, "meeting.new", article)
+        return meeting
+
+    def _new_key(self, detected: MeetingRecord) -> str:
+        key = meeting_key(detected)
+        taken = self.session.scalar(select(Meeting.id).where(Meeting.meeting_key == key))
+        return key if taken is None else f"{key}/{akim_suffix(detected.akim)}"
 
     def _create(self, detected: MeetingRecord, article: Article, record: ArticleRecord) -> Meeting:
         meeting = Meeting(
-            meeting_key=meeting_key(detected),
+            meeting_key=self._new_key(detected),
             local_date=detected.date,
             region=detected.region,
             regions=list(detected.regions),
@@ -107,6 +182,24 @@ class MeetingLinker:
         self.session.flush()
         return meeting
 
+    def _move(self, meeting: Meeting, detected: MeetingRecord, article: Article) -> None:
+        """A correction moved the only report of a meeting to another scope or date."""
+        meeting.meeting_key = self._new_key(detected)
+        meeting.local_date, meeting.kind = detected.date, detected.kind
+        meeting.region, meeting.regions = detected.region, list(detected.regions)
+        meeting.akim = detected.akim
+        meeting.field_sources = {**meeting.field_sources, "akim": article.id, "scope": article.id}
+        meeting.updated_at = utcnow()
+        self.session.flush()
+
+    def _correct(self, meeting: Meeting, detected: MeetingRecord, article: Article) -> None:
+        """Take a corrected akim name from the article that supplied it (or fill a gap)."""
+        sources = dict(meeting.field_sources or {})
+        own = sources.get("akim") == article.id or meeting.akim is None
+        if detected.akim and detected.akim != meeting.akim and own:
+            meeting.akim, sources["akim"] = detected.akim, article.id
+            meeting.field_sources, meeting.updated_at = sources, utcnow()
+
     def _fill(
         self, meeting: Meeting, detected: MeetingRecord, article: Article, record: ArticleRecord
     ) -> None:
@@ -115,8 +208,18 @@ class MeetingLinker:
             meeting.akim, sources["akim"] = detected.akim, article.id
         if not meeting.summary and (record.lead or record.body):
             meeting.summary, sources["summary"] = record.lead or _summary(record.body), article.id
-        meeting.field_sources = sources
-        meeting.updated_at = utcnow()
+        if not meeting.title and record.title:
+            meeting.title, sources["title"] = record.title, article.id
+        if sources != meeting.field_sources:
+            meeting.field_sources, meeting.updated_at = sources, utcnow()
+
+    def _only_link(self, meeting: Meeting, article: Article) -> bool:
+        others = self.session.scalar(
+            select(func.count())
+            .select_from(MeetingArticle)
+            .where(MeetingArticle.meeting_id == meeting.id, MeetingArticle.article_id != article.id)
+        )
+        return not others
 
     def _link(self, meeting: Meeting, article: Article, evidence: str) -> bool:
         """Link once; True when the link is new."""
@@ -128,18 +231,23 @@ class MeetingLinker:
         self.session.flush()
         return True
 
-    def _announce(self, meeting: Meeting, event_type: str, language: str) -> int:
-        return enqueue(self.session, self.router, event_type, meeting=meeting, languages=[language])
+    def _unlink(self, meeting: Meeting, article: Article) -> None:
+        """The article no longer reports the meeting (the meeting row stays: alerts refer to it)."""
+        self.session.execute(
+            delete(MeetingArticle).where(
+                MeetingArticle.meeting_id == meeting.id, MeetingArticle.article_id == article.id
+            )
+        )
+        self.session.expire(meeting, ["links"])
 
-    def _article_changed(self, article: Article, record: ArticleRecord) -> int:
-        if not article.relevant and not record.meetings:
-            return 0
+    def _announce(self, meeting: Meeting, event_type: str, article: Article) -> int:
+        suffix = f"article{article.id}" if event_type == "meeting.updated" else ""
         return enqueue(
             self.session,
             self.router,
-            "article.changed",
-            article=article,
-            suffix=f"v{article.version}",
+            event_type,
+            meeting=meeting,
+            suffix=suffix,
             languages=[article.language],
         )
 

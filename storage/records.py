@@ -44,7 +44,7 @@ class ArticleRecord:
 
     @property
     def content_hash(self) -> str:
-        """Hash of the extracted title, lead and body (not raw HTML: ads and counters don't count)."""
+        """Hash of the extracted title, lead and body (not raw HTML: ads, counters don't count)."""
         text = "\x1f".join((self.title.strip(), self.lead.strip(), self.body.strip()))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

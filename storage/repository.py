@@ -1,19 +1,36 @@
-"""The repository API: batched look-ups and writes of articles, meetings and outbox rows."""
+"""The repository API: batched look-ups and writes of articles, meetings and outbox rows.
+
+``ArticleStore.save`` writes one batch in one transaction: new articles, their first versions and
+URLs go in with Core executemany inserts; known articles are updated through the ORM (a new version
+with a diff when the extracted content changed). Concurrent writers (two crawls at once) are made
+safe by the unique keys (``url_key``, ``meeting_key``, ``delivery_key``), a PostgreSQL advisory lock
+per meeting scope, and retrying the whole batch when a unique key or a deadlock stops it.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
+from storage.identity import record_scope
 from storage.meetings import MeetingLinker
-from storage.models import Article, ArticleUrl, ArticleVersion
+from storage.models import Article, ArticleUrl, ArticleVersion, Base
 from storage.records import ArticleRecord, Router, SaveResult
-from storage.urls import canonical_url, url_key
+from storage.urls import canonical_url, source_article_id, url_key
+
+ATTEMPTS = 4
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
 
 
 def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
@@ -36,6 +53,27 @@ def unified_diff(old: ArticleVersion | Article, new: ArticleRecord) -> str:
     return "\n".join(difflib.unified_diff(before, after, "before", "after", lineterm=""))
 
 
+@dataclass(eq=False)
+class _Plan:
+    """One record with its identity keys computed once."""
+
+    record: ArticleRecord
+    keys: dict[str, str] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    article_id: int = 0
+
+    @classmethod
+    def of(cls, record: ArticleRecord) -> _Plan:
+        urls = list(dict.fromkeys([record.url, *record.aliases]))
+        ids = {source_article_id(record.source, url) for url in urls} | {record.source_id}
+        tag = f"id:{record.source}:{record.language}:"
+        return cls(record, {url_key(url): url for url in urls}, {tag + i for i in ids if i})
+
+    @property
+    def source_id(self) -> str | None:
+        return self.record.source_id or source_article_id(self.record.source, self.record.url)
+
+
 class ArticleStore:
     """Writes batches of extracted articles in one transaction each."""
 
@@ -48,99 +86,138 @@ class ArticleStore:
 
     def save(self, records: Sequence[ArticleRecord]) -> SaveResult:
         """Store a batch (articles, versions, aliases, meetings, outbox) and commit it at once."""
-        result = SaveResult()
-        existing = self._existing(records)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                result = self._save_once(records)
+                self.session.commit()
+                return result
+            except (IntegrityError, OperationalError):
+                self.session.rollback()
+                if attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save_once(self, records: Sequence[ArticleRecord]) -> SaveResult:
+        self._lock_scopes(records)
+        plans = [_Plan.of(record) for record in records]
+        existing = self._existing(plans)
         now = utcnow()
-        for record in records:
-            article, state = self._upsert(record, existing, now)
-            existing.update(dict.fromkeys(self._keys(record), article))
+        states: list[tuple[_Plan, Article | _Plan, str]] = []
+        for plan in plans:
+            target = next((existing[k] for k in [*plan.keys, *plan.ids] if k in existing), None)
+            state = "new" if target is None else "unchanged"
+            if isinstance(target, Article):
+                state = self._update(target, plan.record, now)
+                self._add_aliases(target, plan, existing)
+            elif target is not None:  # a second copy of an article new in this batch
+                target.keys.update({k: u for k, u in plan.keys.items() if k not in existing})
+            existing.update(dict.fromkeys([*plan.keys, *plan.ids], target or plan))
+            states.append((plan, target or plan, state))
+        self._insert_new([plan for plan, target, state in states if state == "new"], now)
+        return self._link_all(states, now)
+
+    def _link_all(
+        self, states: list[tuple[_Plan, Article | _Plan, str]], now: datetime
+    ) -> SaveResult:
+        result = SaveResult()
+        fresh = [p.article_id for p, _, s in states if s == "new" and p.record.meetings]
+        query = select(Article).where(Article.id.in_(fresh))
+        loaded = {a.id: a for a in self.session.scalars(query)} if fresh else {}
+        for plan, target, state in states:
             setattr(result, f"{state}_articles", getattr(result, f"{state}_articles") + 1)
-            result.article_ids.append(article.id)
-            if state == "unchanged":
+            if isinstance(target, Article):
+                article: Article | None = target
+                result.article_ids.append(target.id)
+            else:
+                article = loaded.get(target.article_id)
+                result.article_ids.append(target.article_id)
+            if article is None or state == "unchanged":
                 continue
-            alert = self._fresh(record, now)
-            self.linker.link(article, record, result, alert=alert, changed=state == "changed")
-        self.session.commit()
+            alert = self._fresh(plan.record, now)
+            self.linker.link(article, plan.record, result, alert=alert, changed=state == "changed")
         return result
+
+    def _lock_scopes(self, records: Sequence[ArticleRecord]) -> None:
+        """On PostgreSQL, serialize meeting look-up and creation per scope across processes."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return  # SQLite: BEGIN IMMEDIATE already serializes writers
+        scopes = sorted({record_scope(m) for record in records for m in record.meetings})
+        for name in scopes:
+            self.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"meeting:{name}"}
+            )
 
     def _fresh(self, record: ArticleRecord, now: datetime) -> bool:
         return record.published_at is None or now - record.published_at <= self.notify_max_age
 
-    @staticmethod
-    def _keys(record: ArticleRecord) -> list[str]:
-        return [url_key(url) for url in dict.fromkeys([record.url, *record.aliases])]
-
-    def _existing(self, records: Sequence[ArticleRecord]) -> dict[str, Article]:
-        keys = {key for record in records for key in self._keys(record)}
+    def _existing(self, plans: list[_Plan]) -> dict[str, Article | _Plan]:
+        keys = {key for plan in plans for key in plan.keys}
         rows = self.session.execute(
             select(ArticleUrl.url_key, Article).join(Article).where(ArticleUrl.url_key.in_(keys))
         ).all()
-        found: dict[str, Article] = {key: article for key, article in rows}
-        ids = {(r.source, r.source_id) for r in records if r.source_id}
+        found: dict[str, Article | _Plan] = {key: article for key, article in rows}
+        ids = {i.rsplit(":", 1)[1] for plan in plans for i in plan.ids}
         if ids:
+            sources = {plan.record.source for plan in plans}
             by_id = self.session.scalars(
-                select(Article).where(
-                    Article.source.in_({s for s, _ in ids}),
-                    Article.source_id.in_({i for _, i in ids}),
-                )
+                select(Article).where(Article.source.in_(sources), Article.source_id.in_(ids))
             )
-            found.update({f"id:{a.source}:{a.source_id}": a for a in by_id})
+            found.update({f"id:{a.source}:{a.language}:{a.source_id}": a for a in by_id})
         return found
 
-    def _lookup(self, record: ArticleRecord, existing: dict[str, Article]) -> Article | None:
-        for key in self._keys(record):
-            if key in existing:
-                return existing[key]
-        return existing.get(f"id:{record.source}:{record.source_id}") if record.source_id else None
+    def _insert_new(self, plans: list[_Plan], now: datetime) -> None:
+        """Insert new articles, their first versions and URLs with three executemany statements."""
+        if not plans:
+            return
+        rows = [self._row(plan, now) for plan in plans]
+        table = _table(Article)
+        ids = self.session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        ).scalars()
+        for plan, article_id in zip(plans, ids, strict=True):
+            plan.article_id = article_id
+        versions = [
+            {
+                "article_id": p.article_id,
+                "version": 1,
+                "fetched_at": now,
+                "diff": "",
+                **{k: r[k] for k in ("title", "lead", "body", "content_hash")},
+            }
+            for p, r in zip(plans, rows, strict=True)
+        ]
+        self.session.execute(insert(_table(ArticleVersion)), versions)
+        urls = [
+            {"url_key": key, "article_id": p.article_id, "url": url}
+            for p in plans
+            for key, url in p.keys.items()
+        ]
+        self.session.execute(insert(_table(ArticleUrl)), urls)
 
-    def _upsert(
-        self, record: ArticleRecord, existing: dict[str, Article], now: datetime
-    ) -> tuple[Article, str]:
-        article = self._lookup(record, existing)
-        if article is None:
-            article = self._insert(record, now)
-            state = "new"
-        else:
-            state = self._update(article, record, now)
-        self._add_aliases(article, record, existing)
-        return article, state
-
-    def _insert(self, record: ArticleRecord, now: datetime) -> Article:
-        article = Article(
-            url_key=url_key(record.url),
-            canonical_url=canonical_url(record.url),
-            url=record.url,
-            source=record.source,
-            source_id=record.source_id,
-            language=record.language,
-            title=record.title,
-            lead=record.lead,
-            body=record.body,
-            author=record.author,
-            tags=record.tags,
-            published_at=record.published_at,
-            first_seen_at=now,
-            last_checked_at=now,
-            content_hash=record.content_hash,
-            etag=record.etag,
-            last_modified=record.last_modified,
-            relevant=bool(record.meetings),
-            version=1,
-        )
-        self.session.add(article)
-        self.session.flush()
-        self.session.add(
-            ArticleVersion(
-                article_id=article.id,
-                version=1,
-                fetched_at=now,
-                title=record.title,
-                lead=record.lead,
-                body=record.body,
-                content_hash=record.content_hash,
-            )
-        )
-        return article
+    @staticmethod
+    def _row(plan: _Plan, now: datetime) -> dict[str, object]:
+        record = plan.record
+        return {
+            "url_key": next(iter(plan.keys)),
+            "canonical_url": canonical_url(record.url),
+            "url": record.url,
+            "source": record.source,
+            "source_id": plan.source_id,
+            "language": record.language,
+            "title": record.title,
+            "lead": record.lead,
+            "body": record.body,
+            "author": record.author,
+            "tags": list(record.tags),
+            "published_at": record.published_at,
+            "first_seen_at": now,
+            "last_checked_at": now,
+            "content_hash": record.content_hash,
+            "etag": record.etag,
+            "last_modified": record.last_modified,
+            "relevant": bool(record.meetings),
+            "version": 1,
+        }
 
     def _update(self, article: Article, record: ArticleRecord, now: datetime) -> str:
         article.last_checked_at = now
@@ -168,13 +245,11 @@ class ArticleStore:
         return "changed"
 
     def _add_aliases(
-        self, article: Article, record: ArticleRecord, existing: dict[str, Article]
+        self, article: Article, plan: _Plan, existing: dict[str, Article | _Plan]
     ) -> None:
-        for url in dict.fromkeys([record.url, *record.aliases]):
-            key = url_key(url)
+        for key, url in plan.keys.items():
             if key not in existing:
                 self.session.add(ArticleUrl(url_key=key, article_id=article.id, url=url))
-                existing[key] = article
 
 
 def touch_checked(session: Session, article_ids: Iterable[int]) -> None:
@@ -182,7 +257,7 @@ def touch_checked(session: Session, article_ids: Iterable[int]) -> None:
     ids = list(article_ids)
     if ids:
         session.execute(
-            Article.__table__.update().where(Article.id.in_(ids)).values(last_checked_at=utcnow())
+            _table(Article).update().where(Article.id.in_(ids)).values(last_checked_at=utcnow())
         )
         session.commit()
 

@@ -75,7 +75,7 @@ def url_key(url: str) -> str:
 
 
 def source_article_id(source: str, url: str) -> str | None:
-    """The source's own article id in a URL (Kazinform hex or ``_a`` id, Akorda, gov.kz, Bestnews)."""
+    """The source's own article id in a URL (Kazinform hex or ``_a``, Akorda, gov.kz, Bestnews)."""
     path = urlsplit(url).path
     if source == "kazinform":
         match = _KAZINFORM_ID.search(path)

@@ -1,0 +1,81 @@
+"""Meeting identity rules: the key, the scope, the akim comparison and the late-report tolerance.
+
+A meeting is keyed by its scope (one region, or the set of regions of a collective meeting) and its
+Asia/Almaty date. Reports dated the next day are the same meeting only when they were published
+within :data:`LATE_REPORT` of the start of the earlier day (a report after midnight or the next
+morning); two explicit dates further apart are two meetings. Two clearly different akim names on
+the same day and scope are two meetings too.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from storage.records import MeetingRecord
+
+ALMATY = ZoneInfo("Asia/Almaty")
+DATE_TOLERANCE = timedelta(days=1)
+LATE_REPORT = timedelta(hours=36)
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+        (
+            *("a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o"),
+            *("p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "_", "y", "_", "e"),
+            *("yu", "ya", "a", "g", "k", "n", "o", "u", "u", "h", "i"),
+        ),
+        strict=True,
+    )
+)
+_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|uly|kyzy|ulu)$")
+
+
+def scope(kind: str, region: str | None, regions: tuple[str, ...] | list[str]) -> str:
+    """``Region`` for a one-region meeting, ``collective:A+B`` (or ``collective:all``) otherwise."""
+    if kind == "collective" or region is None:
+        return "collective:" + ("+".join(sorted(regions)) or "all")
+    return region
+
+
+def record_scope(record: MeetingRecord) -> str:
+    """The scope of a detected meeting."""
+    return scope(record.kind, record.region, record.regions)
+
+
+def meeting_key(record: MeetingRecord) -> str:
+    """``YYYY-MM-DD/Region`` or ``YYYY-MM-DD/collective:RegionA+RegionB``."""
+    return f"{record.date.isoformat()}/{record_scope(record)}"
+
+
+def _latin(word: str) -> str:
+    return "".join(_CYRILLIC.get(ch, ch) for ch in word).replace("_", "")
+
+
+def akim_tokens(name: str | None) -> set[str]:
+    """Name parts in a Latin folding (first four letters), patronymics left out."""
+    words = re.findall(r"\w+", (name or "").lower().replace("ё", "е"))
+    latin = (_latin(word) for word in words)
+    return {word[:4] for word in latin if len(word) >= 3 and not _PATRONYMIC.search(word)}
+
+
+def same_akim(first: str | None, second: str | None) -> bool:
+    """False only when both names are known and share no name part (in any script)."""
+    one, two = akim_tokens(first), akim_tokens(second)
+    return not one or not two or bool(one & two)
+
+
+def akim_suffix(name: str | None) -> str:
+    """A stable key suffix that tells apart two akims received in the same scope on one day."""
+    tokens = sorted(akim_tokens(name))
+    return "akim:" + ("-".join(tokens) or "unknown")
+
+
+def late_report(earlier: date, published: datetime | None) -> bool:
+    """Whether a report published at ``published`` may still date a meeting one day late."""
+    if published is None:
+        return True
+    start = datetime.combine(earlier, time(), ALMATY)
+    return published - start <= LATE_REPORT
