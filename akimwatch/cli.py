@@ -80,9 +80,10 @@ def run_once(ctx: click.Context, sources: tuple[str, ...], since: str | None) ->
 
 
 def _register() -> None:
+    from akimwatch.commands.classify import classify
     from akimwatch.commands.notify import notify, outbox
 
-    for command in (notify, outbox):
+    for command in (classify, notify, outbox):
         cli.add_command(command)
 
 
