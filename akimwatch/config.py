@@ -3,9 +3,10 @@
 Lookup order for the file: ``--config PATH``, else ``AKIMWATCH_CONFIG``, else ``./akimwatch.toml``
 if present, else defaults. ``AKIMWATCH_<SECTION>__<KEY>`` overrides one key (values are read as TOML
 literals where they parse, so ``true``, ``10`` and ``["ru"]`` work); ``AKIMWATCH_DATABASE_URL`` and
-``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``) are shortcuts. Secrets never live in
-the file: a key ending in ``_env`` names the environment variable holding the secret, one ending in
-``_file`` names a file. This module imports nothing of akimwatch, so every package may use it.
+``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``) are shortcuts. Secrets never
+live in the file: a key ending in ``_env`` names the environment variable holding the secret, one
+ending in ``_file`` names a file. This module imports nothing of akimwatch: every package may
+use it.
 """
 
 from __future__ import annotations

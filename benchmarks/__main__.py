@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--only NAME ...]``: every figure of the project as one JSON object.
+"""``python -m benchmarks [--quick] [--only NAME ...]``: every figure of the project, as JSON.
 
 Each benchmark module exposes ``run(quick: bool) -> dict``; this command runs them in turn, each in
 its own child process (so one's memory or imports don't colour the next), and prints the machine

@@ -20,7 +20,7 @@ META_KEY = "akimwatch_real_url"
 
 
 class HostOverridesMiddleware:
-    """Rewrite the target of requests whose host is overridden; restore the real URL on the way back."""
+    """Send overridden hosts' requests elsewhere; restore the real URL on the way back."""
 
     def __init__(self, overrides: dict[str, str]) -> None:
         self.overrides = {host.lower(): target.rstrip("/") for host, target in overrides.items()}

@@ -1,4 +1,4 @@
-"""Proxy and TLS options from the configuration: a proxy for every request, logged insecure hosts."""
+"""The configured proxy, applied to every request that has none of its own."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response
@@ -28,7 +28,7 @@ class ListingSpider(scrapy.Spider):
     """Base class: subclasses say how to build listing URLs and extract listings and articles."""
 
     source: str = ""
-    allowed_domains: list[str] = []
+    allowed_domains: ClassVar[list[str]] = []
 
     def __init__(
         self,
