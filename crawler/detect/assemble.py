@@ -11,6 +11,8 @@ from crawler.detect.rules import CONTEXT_SENTENCES, AkimRef, Facts
 LEAD = CONTEXT_SENTENCES
 """A trip reported without the akim counts only when told in the title or the first sentences."""
 WINDOW = 2
+SEAT = "Astana"
+"""The President's seat: being there is no trip."""
 
 
 @dataclass(slots=True)
@@ -64,11 +66,11 @@ def _neighbour_confirms(art: Article, f: Facts) -> bool:
 
 def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
     """How the sentence relates the President and the akim, if it does."""
-    if f.blocked or f.phone or (f.future and not f.today):
+    if f.blocked or f.phone or f.resignation or (f.future and not f.today):
         return None
     if f.pres_nom and f.receive:
         rel = "receive"
-    elif f.pres_nom and f.collective and ref.plural:
+    elif f.pres_nom and f.collective and ref.plural and not f.gov_session:
         rel = "collective"
     elif (f.pres_nom or f.pres_obl) and f.report:
         rel = "report"
@@ -143,7 +145,7 @@ def trip_drafts(art: Article, drafts: list[Draft]) -> list[Draft]:
     have = {d.region for d in drafts}
     out = []
     for index, region in art.trips:
-        if index <= LEAD and region not in have:
+        if index <= LEAD and region not in have and region != SEAT:
             out.append(Draft(region, "working_trip", (region,), [index]))
             have.add(region)
     return out

@@ -9,19 +9,20 @@ from crawler.detect.gazetteer import branch_regex, split_top
 from crawler.detect.normalize import fold
 
 
-def _re(*alternatives: str) -> re.Pattern[str]:
+def words(*alternatives: str) -> re.Pattern[str]:
+    """A compiled alternation of whole-word patterns (folded) in any of the languages."""
     parts = [("", part) for a in alternatives for part in split_top(fold(a))]
     return branch_regex(parts, suffix=r"(?![\w-])")
 
 
-_FOREIGN_WORDS = (
+FOREIGN_WORDS = (
     r"росси|турци|узбекистан|кыргыз|киргиз|таджик|туркмен|азербаид|беларус|белорус|китая|кнр|"
     r"сша|франци|германи|монгол|ресеи|өзбекстан|қырғыз|russia|turkey|türkiye|uzbek|kyrgyz|"
     r"tajik|turkmen|azerbaijan|belarus|china|mongolia|france|germany|the us\b|united states"
 )
-_FOREIGN = f"(?:{_FOREIGN_WORDS})"
+_FOREIGN = f"(?:{FOREIGN_WORDS})"
 # The President as subject (nominative; in English any non-possessive mention).
-PRES_NOM = _re(
+PRES_NOM = words(
     r"токаев",
     r"тоқаев",
     r"глава государства",
@@ -35,7 +36,7 @@ PRES_NOM = _re(
     rf"president(?<!vice president)(?!'s)(?!\s+of\s+(?:the\s+)?{_FOREIGN})",
 )
 # The President as recipient of a report or as the one met ("to the President", "Президенту").
-PRES_OBL = _re(
+PRES_OBL = words(
     r"президенту",
     r"главе (?:государства|страны)",
     r"токаеву",
@@ -53,9 +54,15 @@ PRES_OBL = _re(
     r"тоқаевпен",
     r"главу (?:государства|страны)",
 )
-PRES_GEN_ACC = _re(r"президента", r"токаева")
+PRES_GEN_ACC = words(r"президента", r"токаева")
 # Other actors that take the President's place as subject.
-OTHER_ACTOR = _re(
+OTHER_ACTOR = words(
+    r"президент әкімшілігі\w*",
+    r"президент кеңесшісі",
+    r"президенттің (?:кеңесшісі|көмекшісі)",
+    r"президент көмекшісі",
+    r"помощник",
+    r"aide",
     r"премьер-министр",
     r"премьер",
     r"вице-премьер",
@@ -83,7 +90,7 @@ OTHER_ACTOR = _re(
     r"speaker",
     r"председатель (?:сената|мажилиса)",
 )
-FIRST_PRESIDENT = _re(
+FIRST_PRESIDENT = words(
     r"назарбаев\w*",
     r"елбасы\w*",
     r"первы\w+ президент\w*",
@@ -95,8 +102,8 @@ FIRST_PRESIDENT = _re(
     r"putin",
     rf"президент\w* {_FOREIGN}\w*",
 )
-RECEIVE = _re(
-    r"принял\w*",
+RECEIVE = words(
+    r"принял\w*(?! (?:участи|отставк|решени|закон|мер|поправк|программ|постановлени|указ))",
     r"принимает",
     r"провел\w* (?:\w+ ){0,2}встреч\w*",
     r"встретил\w*",
@@ -115,7 +122,7 @@ RECEIVE = _re(
     r"обсудил\w*",
     r"talked",
 )
-REPORT = _re(
+REPORT = words(
     r"заслушал\w*",
     r"доложил\w*",
     r"доложено",
@@ -145,7 +152,7 @@ REPORT = _re(
     r"familiari[sz]ed",
     r"acquainted",
 )
-ACCOMPANY = _re(
+ACCOMPANY = words(
     r"встрети\w*",
     r"встречал\w*",
     r"сопровожда\w*",
@@ -157,7 +164,7 @@ ACCOMPANY = _re(
     r"welcomed",
     r"greeted",
 )
-INSTRUCT = _re(
+INSTRUCT = words(
     r"поручил\w*",
     r"поручени\w*",
     r"поставил\w* (?:\w+ )?задач\w*",
@@ -167,7 +174,7 @@ INSTRUCT = _re(
     r"tasked",
     r"assign\w*",
 )
-TRIP = _re(
+TRIP = words(
     r"рабоч\w+ поездк\w*",
     r"рабоч\w+ визит\w*",
     r"прибыл\w*",
@@ -190,14 +197,14 @@ TRIP = _re(
     r"met with (?:the )?(?:public|residents)",
     r"meeting with (?:the )?(?:public|residents)",
 )
-TRIP_BACKGROUND = _re(
+TRIP_BACKGROUND = words(
     r"в ходе (?:рабочей )?поездки",
     r"во время (?:рабочей )?поездки",
     r"в рамках (?:рабочей )?поездки",
     r"during (?:his |the |a )?(?:working )?(?:trip|visit)",
     r"сапары барысында",
 )
-FUTURE = _re(
+FUTURE = words(
     r"посетит",
     r"совершит",
     r"намерен\w*",
@@ -219,9 +226,9 @@ FUTURE = _re(
     r"to pay",
     r"анонсировал\w*",
 )
-TODAY = _re(r"сегодня", r"бүгін", r"today")
-PHONE = _re(r"телефон\w*", r"phone", r"telephone", r"by phone", r"over (?:the )?phone")
-GOV_SESSION = _re(
+TODAY = words(r"сегодня", r"бүгін", r"today")
+PHONE = words(r"телефон\w*", r"phone", r"telephone", r"by phone", r"over (?:the )?phone")
+GOV_SESSION = words(
     r"заседани\w+ правительства",
     r"government (?:session|meeting)",
     r"cabinet (?:session|meeting)",
@@ -230,7 +237,7 @@ GOV_SESSION = _re(
     r"сөгіс",
     r"reprimand\w*",
 )
-COLLECTIVE = _re(
+COLLECTIVE = words(
     r"совещани\w*",
     r"заседани\w*",
     r"видеоконференц\w*",
@@ -245,7 +252,7 @@ COLLECTIVE = _re(
     r"chairs?",
     r"chaired",
 )
-SEPARATE = _re(
+SEPARATE = words(
     r"отдельн\w+",
     r"поочередно",
     r"жеке-жеке",
@@ -255,89 +262,4 @@ SEPARATE = _re(
     r"принял акимов",
     r"receives? (?:the )?(?:akims|governors)",
     r"received (?:the )?(?:akims|governors)",
-)
-
-AKIM = _re(
-    r"аким(?:а|у|ом|е|ы|ов|ам|ами|ах)?",
-    r"әкім(?!шіл|дік|шілік)\w*",
-    r"akim(?:s|'s)?",
-    r"governor(?:s|'s)?",
-    r"mayor(?:s|'s)?",
-    r"глав\w* (?:региона|области|регионов|областей)",
-    r"руководител\w* (?:региона|области|регионов|областей)",
-    r"өңір басшы\w*",
-    r"аимақ басшы\w*",
-    r"облыс басшы\w*",
-    r"head of the region",
-)
-PLURAL = re.compile(
-    r"^(?:акимы|акимов|акимам|акимами|акимах|әкімдер\w*|akims|governors|mayors|"
-    r"глав\w* (?:регионов|областей)|руководител\w* (?:регионов|областей))$"
-)
-FOREIGN_REGION = _re(
-    r"губернатор\w*",
-    *(w + r"\w*" for w in _FOREIGN_WORDS.split("|")),
-    r"омск\w*",
-    r"новосибирск\w*",
-    r"оренбург\w*",
-    r"астрахан\w*",
-    r"челябинск\w*",
-    r"тюмен\w*",
-    r"курган\w*",
-    r"саратов\w*",
-    r"самар\w*",
-    r"волгоград\w*",
-    r"алтаиск\w+ кра\w*",
-    r"omsk",
-    r"novosibirsk",
-    r"orenburg",
-    r"astrakhan",
-    r"chelyabinsk",
-    r"tyumen",
-    r"saratov",
-    r"samara",
-    r"volgograd",
-    r"altai krai",
-)
-EXCLUDE_BEFORE = re.compile(
-    fold(
-        r"(?<![\w-])(?:бывш\w*|экс-|former|ex-|бұрынғы|заместител\w*|зам|орынбасар\w*|deputy|vice|"
-        r"first deputy|временно исполняющ\w* обязанности|acting|район\w*|сельск\w*|поселк\w*|"
-        r"аудан\w*|ауыл\w*|ауылдық округ\w*|кент\w*|district|village|rural|town)"
-        r"[\s,]*(?:\w+\s+)?$"
-    )
-)
-EXCLUDE_AFTER = re.compile(
-    fold(
-        r"^[\s,]*(?:\w+(?:ского|цкого|ного|ского)\s+)?(?:района|районов|села|сел|сельск\w*|"
-        r"поселка|аула|города\s+(?!астан|алмат|шымкент|нур-султан)|г\.\s*(?!астан|алмат|шымкент)|"
-        r"(?:бірінші\s+)?орынбасар\w*|of\s+(?:the\s+)?\w+\s+(?:district|village|town)|"
-        r"of\s+(?:the\s+)?(?:district|village|town))"
-    )
-)
-CITY_BEFORE = re.compile(fold(r"(?:қала\w*|city|city's)\s*$"))
-CITY_AFTER = re.compile(fold(r"^\s*(?:города|г\.|of\s+(?:the\s+)?city)"))
-DECREE = _re(
-    r"указ\w*",
-    r"назнач\w*",
-    r"кандидат\w*",
-    r"освобо\w*",
-    r"маслихат\w*",
-    r"тағайында\w*",
-    r"босат\w*",
-    r"жарлы\w*",
-    r"мәслихат\w*",
-    r"appoint\w*",
-    r"candida\w*",
-    r"dismiss\w*",
-    r"relieved",
-    r"decree\w*",
-    r"maslikhat\w*",
-)
-EX_AKIM = re.compile(fold(r"(?<![\w-])(?:экс|ex)-(?:аким\w*|әкім\w*|akim|governor|mayor)"))
-REPORT_BY_AKIM = re.compile(
-    fold(
-        r"(?:доклад\w*|отчет\w*|баяндама\w*|report)\s+(?:by\s+|of\s+)?(?:the\s+)?"
-        r"(?:region's\s+)?(?:акима|әкімнің|akim|governor)"
-    )
 )

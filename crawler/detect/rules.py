@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from crawler.detect import akim_words as aw
 from crawler.detect import lexicon as lx
 from crawler.detect.gazetteer import REPUBLICAN_CITIES, Gazetteer, RegionMention
 
@@ -49,6 +50,7 @@ class Facts:
     today: bool = False
     gov_session: bool = False
     decree: bool = False
+    resignation: bool = False
     report_by_akim: bool = False
     receive: bool = False
     report: bool = False
@@ -76,7 +78,7 @@ def _blocked(text: str, pres_pos: int) -> bool:
     if lx.FIRST_PRESIDENT.search(text):
         return True
     actor = _first(lx.OTHER_ACTOR, text)
-    return actor >= 0 and (pres_pos < 0 or actor < pres_pos)
+    return actor >= 0 and (pres_pos < 0 or actor <= pres_pos)
 
 
 def _pair_region(text: str, start: int, end: int, mentions: list[RegionMention]) -> str | None:
@@ -90,7 +92,7 @@ def _pair_region(text: str, start: int, end: int, mentions: list[RegionMention])
             continue
         if not m.is_form and gap > _HINT_GAP:
             continue
-        if lx.AKIM.search(text, min(end, m.end), max(start, m.start)):
+        if aw.AKIM.search(text, min(end, m.end), max(start, m.start)):
             continue
         if best is None or gap < best[0]:
             best = (gap, m)
@@ -110,12 +112,12 @@ def _city_akim(text: str, start: int, end: int, mention: RegionMention) -> bool:
         return True
     after = text[mention.end : mention.end + 12] if mention.start >= end else ""
     before = text[max(0, start - 12) : start]
-    return bool(lx.CITY_BEFORE.search(before) or lx.CITY_AFTER.search(after) or "city" in after)
+    return bool(aw.CITY_BEFORE.search(before) or aw.CITY_AFTER.search(after) or "city" in after)
 
 
 def _excluded(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 40) : start]
-    return bool(lx.EXCLUDE_BEFORE.search(before) or lx.EXCLUDE_AFTER.search(text[end : end + 60]))
+    return bool(aw.EXCLUDE_BEFORE.search(before) or aw.EXCLUDE_AFTER.search(text[end : end + 60]))
 
 
 def akim_refs(
@@ -123,10 +125,10 @@ def akim_refs(
 ) -> list[AkimRef]:
     """Akims named in a folded sentence, with their region where the sentence gives it."""
     refs: list[AkimRef] = []
-    foreign = bool(lx.FOREIGN_REGION.search(text))
-    for m in lx.AKIM.finditer(text):
+    foreign = bool(aw.FOREIGN_REGION.search(text))
+    for m in aw.AKIM.finditer(text):
         ref = AkimRef(m.start(), excluded=foreign or _excluded(text, m.start(), m.end()))
-        if lx.PLURAL.match(m.group(0)):
+        if aw.PLURAL.match(m.group(0)):
             ref.plural = True
             ref.regions = tuple(dict.fromkeys(x.region for x in mentions if x.is_form))
         else:
@@ -134,7 +136,7 @@ def akim_refs(
             ref.excluded = ref.excluded or region == "-"
             ref.region = None if region == "-" else region
         refs.append(ref)
-    refs += [AkimRef(m.start(), excluded=True) for m in lx.EX_AKIM.finditer(text)]
+    refs += [AkimRef(m.start(), excluded=True) for m in aw.EX_AKIM.finditer(text)]
     for start, end, person in names:
         near = [r for r in refs if abs(r.start - start) <= _NAME_ATTACH or abs(r.start - end) <= 5]
         if near and not near[0].plural:
@@ -168,7 +170,7 @@ def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date
     first = min(p for p in (nom, obl, 10**9) if p >= 0)
     facts.blocked = _blocked(folded, first if first < 10**9 else -1)
     facts.phone = bool(lx.PHONE.search(folded))
-    akim = lx.AKIM.search(folded) is not None or lx.EX_AKIM.search(folded) is not None
+    akim = aw.AKIM.search(folded) is not None or aw.EX_AKIM.search(folded) is not None
     names = gaz.names_in(folded)
     trip = lx.TRIP.search(folded)
     if akim or names or trip or is_title or index <= CONTEXT_SENTENCES:
@@ -188,8 +190,9 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.future = bool(lx.FUTURE.search(folded))
     facts.today = bool(lx.TODAY.search(folded))
     facts.gov_session = bool(lx.GOV_SESSION.search(folded))
-    facts.decree = bool(lx.DECREE.search(folded))
-    facts.report_by_akim = bool(lx.REPORT_BY_AKIM.search(folded))
+    facts.decree = bool(aw.DECREE.search(folded))
+    facts.resignation = bool(aw.RESIGNATION.search(folded))
+    facts.report_by_akim = bool(aw.REPORT_BY_AKIM.search(folded))
     facts.receive = bool(lx.RECEIVE.search(folded))
     facts.report = bool(lx.REPORT.search(folded))
     facts.accompany = bool(lx.ACCOMPANY.search(folded))

@@ -1,0 +1,95 @@
+"""Patterns about the akim: the word and its plural, exclusions (deputy, former, district, rural,
+city, foreign governor), decrees and resignations."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.detect.lexicon import FOREIGN_WORDS, words
+from crawler.detect.normalize import fold
+
+AKIM = words(
+    r"аким(?:а|у|ом|е|ы|ов|ам|ами|ах)?",
+    r"әкім(?!шіл|дік|шілік)\w*",
+    r"akim(?:s|'s)?",
+    r"governor(?:s|'s)?",
+    r"mayor(?:s|'s)?",
+    r"глав\w* (?:региона|области|регионов|областей)",
+    r"руководител\w* (?:региона|области|регионов|областей)",
+    r"өңір басшы\w*",
+    r"аимақ басшы\w*",
+    r"облыс басшы\w*",
+    r"head of the region",
+)
+PLURAL = re.compile(
+    r"^(?:акимы|акимов|акимам|акимами|акимах|әкімдер\w*|akims|governors|mayors|"
+    r"глав\w* (?:регионов|областей)|руководител\w* (?:регионов|областей))$"
+)
+FOREIGN_REGION = words(
+    r"губернатор\w*",
+    *(w + r"\w*" for w in FOREIGN_WORDS.split("|")),
+    r"омск\w*",
+    r"новосибирск\w*",
+    r"оренбург\w*",
+    r"астрахан\w*",
+    r"челябинск\w*",
+    r"тюмен\w*",
+    r"курган\w*",
+    r"саратов\w*",
+    r"самар\w*",
+    r"волгоград\w*",
+    r"алтаиск\w+ кра\w*",
+    r"omsk",
+    r"novosibirsk",
+    r"orenburg",
+    r"astrakhan",
+    r"chelyabinsk",
+    r"tyumen",
+    r"saratov",
+    r"samara",
+    r"volgograd",
+    r"altai krai",
+)
+EXCLUDE_BEFORE = re.compile(
+    fold(
+        r"(?<![\w-])(?:бывш\w*|экс-|former|ex-|бұрынғы|заместител\w*|зам|орынбасар\w*|deputy|vice|"
+        r"first deputy|временно исполняющ\w* обязанности|acting|район\w*|сельск\w*|поселк\w*|"
+        r"аудан\w*|ауыл\w*|ауылдық округ\w*|кент\w*|district|village|rural|town)"
+        r"[\s,]*(?:\w+\s+)?$"
+    )
+)
+EXCLUDE_AFTER = re.compile(
+    fold(
+        r"^[\s,]*(?:\w+(?:ского|цкого|ного|ского)\s+)?(?:района|районов|села|сел|сельск\w*|"
+        r"поселка|аула|города\s+(?!астан|алмат|шымкент|нур-султан)|г\.\s*(?!астан|алмат|шымкент)|"
+        r"(?:бірінші\s+)?орынбасар\w*|of\s+(?:the\s+)?\w+\s+(?:district|village|town)|"
+        r"of\s+(?:the\s+)?(?:district|village|town))"
+    )
+)
+CITY_BEFORE = re.compile(fold(r"(?:қала\w*|city|city's)\s*$"))
+CITY_AFTER = re.compile(fold(r"^\s*(?:города|г\.|of\s+(?:the\s+)?city)"))
+RESIGNATION = words(r"отставк\w*", r"отставка\w*", r"resignation", r"resign\w*")
+DECREE = words(
+    r"указ\w*",
+    r"назнач\w*",
+    r"кандидат\w*",
+    r"освобо\w*",
+    r"маслихат\w*",
+    r"тағайында\w*",
+    r"босат\w*",
+    r"жарлы\w*",
+    r"мәслихат\w*",
+    r"appoint\w*",
+    r"candida\w*",
+    r"dismiss\w*",
+    r"relieved",
+    r"decree\w*",
+    r"maslikhat\w*",
+)
+EX_AKIM = re.compile(fold(r"(?<![\w-])(?:экс|ex)-(?:аким\w*|әкім\w*|akim|governor|mayor)"))
+REPORT_BY_AKIM = re.compile(
+    fold(
+        r"(?:доклад\w*|отчет\w*|баяндама\w*|report)\s+(?:by\s+|of\s+)?(?:the\s+)?"
+        r"(?:region's\s+)?(?:акима|әкімнің|akim|governor)"
+    )
+)
