@@ -1,0 +1,154 @@
+"""The offline demo: serve every replica on 127.0.0.1, crawl them all through ``HOST_OVERRIDES``
+into a SQLite database (each crawl a child ``scrapy crawl`` process, as in production), then show
+what a user would receive: the meetings found with their articles, and the pending notifications.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from akimwatch.replicas.akorda import AkordaSite
+from akimwatch.replicas.govkz import GovkzSite
+from akimwatch.replicas.kazinform import KazinformSite
+from akimwatch.replicas.server import ReplicaServer, Site
+from scheduler.launcher import CrawlLauncher, CrawlOutcome
+from storage.engine import make_engine
+from storage.migrate import upgrade
+from storage.models import Article, Meeting, MeetingArticle, Outbox
+
+DEMO_PROJECTS = ("karaganda", "astana", "abay")
+
+
+def replica_sites() -> dict[str, Site]:
+    """One replica per source (Bestnews when its replica is installed); gov.kz revokes its
+    tickets once mid-crawl, to show the re-handshake."""
+    sites: dict[str, Site] = {
+        "kazinform": KazinformSite(),
+        "akorda": AkordaSite(),
+        "govkz": GovkzSite(expire_after=4),
+    }
+    try:
+        from akimwatch.replicas.bestnews import BestnewsSite
+    except ImportError:
+        return sites
+    return {**sites, "bestnews": BestnewsSite()}
+
+
+def write_config(
+    directory: Path,
+    database_url: str,
+    overrides: dict[str, str],
+    projects: tuple[str, ...] = DEMO_PROJECTS,
+) -> Path:
+    """A TOML configuration for crawling replicas: no delays, a dummy webhook channel so that
+    notifications are queued (the demo never sends them)."""
+    table = ", ".join(f'"{host}" = "{url}"' for host, url in overrides.items())
+    path = directory / "akimwatch-demo.toml"
+    path.write_text(
+        f"data_dir = {json.dumps(str(directory))}\n"
+        f"[database]\nurl = {json.dumps(database_url)}\n"
+        f"[crawl]\ndownload_delay = 0\nautothrottle = false\nhost_overrides = {{{table}}}\n"
+        f"[sources.govkz]\nprojects = {json.dumps(list(projects))}\n"
+        '[[channels]]\nname = "demo"\nkind = "webhook"\nurl = "http://127.0.0.1:9/akimwatch"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@dataclass
+class FoundMeeting:
+    """A meeting and the articles that report it."""
+
+    date: str
+    kind: str
+    region: str | None
+    akim: str | None
+    articles: list[str]
+
+
+@dataclass
+class DemoResult:
+    """What the demo crawled and found."""
+
+    outcomes: list[CrawlOutcome]
+    articles: int
+    meetings: list[FoundMeeting] = field(default_factory=list)
+    notifications: list[str] = field(default_factory=list)
+
+
+def run(data_dir: Path, echo: Callable[[str], None] = print) -> DemoResult:
+    """Serve the replicas, crawl every source, and report what a user would receive."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{data_dir / 'akimwatch-demo.db'}"
+    engine = make_engine(database_url)
+    upgrade(engine)
+    sites = replica_sites()
+    with ReplicaServer(list(sites.values())) as server:
+        config = write_config(data_dir, database_url, server.overrides())
+        sources = list(sites)
+        launcher = CrawlLauncher(
+            engine, timeout=120, grace=5, env={"AKIMWATCH_CONFIG": str(config)}
+        )
+        echo(f"crawling {', '.join(sources)} from replicas at {server.url} ...")
+        outcomes = launcher.run_all(sources, parallel=1)  # one SQLite writer at a time
+    for outcome in outcomes:
+        run_row = outcome.run
+        echo(
+            f"  {outcome.source:10} {'ok' if outcome.ok else 'FAILED':7}"
+            f" new articles: {run_row.new_articles if run_row else 0}"
+        )
+    result = summarize(engine, outcomes)
+    engine.dispose()
+    return result
+
+
+def summarize(engine: Engine, outcomes: list[CrawlOutcome]) -> DemoResult:
+    """The meetings (with their articles) and the queued notifications, rendered."""
+    with Session(engine) as session:
+        articles = len(session.scalars(select(Article.id)).all())
+        meetings = [_meeting(session, m) for m in session.scalars(select(Meeting))]
+        rows = session.scalars(select(Outbox).order_by(Outbox.id)).all()
+        notifications = [_render(session, row) for row in rows]
+    return DemoResult(outcomes, articles, meetings, notifications)
+
+
+def _meeting(session: Session, meeting: Meeting) -> FoundMeeting:
+    links = session.scalars(select(MeetingArticle).where(MeetingArticle.meeting_id == meeting.id))
+    articles = [
+        f"[{link.article.source}/{link.article.language}] {link.article.title} <{link.article.url}>"
+        for link in links
+    ]
+    return FoundMeeting(
+        meeting.local_date.isoformat(), meeting.kind, meeting.region, meeting.akim, articles
+    )
+
+
+def _render(session: Session, row: Outbox) -> str:
+    """The notification as its email text (the notify package), else a plain summary."""
+    try:
+        from notify.document import build
+        from notify.render import render
+
+        subject, text, _ = render(build(session, row, f"demo-{row.id}"), "ru")
+    except Exception as exc:  # the demo falls back to a plain summary
+        return f"{row.channel}: {row.event_type} (meeting {row.meeting_id}) [{exc}]"
+    return f"To {row.channel} ({row.event_type}): {subject}\n{text.strip()}"
+
+
+def report(result: DemoResult, echo: Callable[[str], None] = print) -> None:
+    """Print the demo's findings."""
+    echo(f"\n{result.articles} articles stored; {len(result.meetings)} meetings found:")
+    for meeting in result.meetings:
+        who = f", akim {meeting.akim}" if meeting.akim else ""
+        echo(f"- {meeting.date} {meeting.kind}: {meeting.region}{who}")
+        for line in meeting.articles:
+            echo(f"    {line}")
+    echo(f"\n{len(result.notifications)} notifications queued (not sent in the demo):")
+    for text in result.notifications:
+        echo("-" * 72 + "\n" + text)
