@@ -1,0 +1,17 @@
+"""The fault suite imports its helpers from this folder and prints its outcome table at the end."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from harness import TABLE, table
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the scenario table when fault scenarios ran."""
+    if TABLE:
+        terminalreporter.section("fault suite: alerts per scenario")
+        terminalreporter.write_line(table())

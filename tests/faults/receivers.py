@@ -1,0 +1,105 @@
+"""Misbehaving alert receivers: a webhook server that fails, stalls or refuses on demand, and an
+aiosmtpd handler that refuses (451) or stalls."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+class WebhookReceiver:
+    """Records POSTs; ``mode`` is ``ok``, ``500``, ``400`` or ``slow`` (sleeps ``delay``, then 200).
+
+    Only 2xx answers count as deliveries (``delivered``), keyed by ``X-Akimwatch-Delivery``.
+    """
+
+    def __init__(self, mode: str = "ok", delay: float = 3.0) -> None:
+        self.mode = mode
+        self.delay = delay
+        self.attempts: list[str] = []
+        self.delivered: Counter[str] = Counter()
+        self.bodies: list[bytes] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                key = self.headers.get("X-Akimwatch-Delivery", "")
+                mode = receiver.mode
+                with receiver.lock:
+                    receiver.attempts.append(key)
+                if mode == "slow":
+                    time.sleep(receiver.delay)
+                status = {"500": 500, "400": 400}.get(mode, 200)
+                if status == 200:
+                    with receiver.lock:
+                        receiver.delivered[key] += 1
+                        receiver.bodies.append(body)
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                return None  # a client that gave up on a slow answer hangs up
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        """Where to POST."""
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class SmtpFaults:
+    """aiosmtpd handler: ``refuse`` messages answered 451, ``stall`` seconds of silence before
+    DATA is answered; accepted messages are kept by Message-ID."""
+
+    def __init__(self, refuse: int = 0, stall: float = 0.0) -> None:
+        self.refuse = refuse
+        self.stall = stall
+        self.accepted: Counter[str] = Counter()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.stall:
+            await asyncio.sleep(self.stall)
+        if self.refuse > 0:
+            self.refuse -= 1
+            return "451 4.3.0 mailbox busy, try again later"
+        text = envelope.content.decode("utf-8", "replace")
+        ids = [line.split(":", 1)[1].strip() for line in text.splitlines()
+               if line.lower().startswith("message-id:")]
+        self.accepted[ids[0] if ids else ""] += 1
+        return "250 OK"
+
+
+def smtp_controller(handler: SmtpFaults) -> Controller:
+    """A started aiosmtpd server on 127.0.0.1 (stop it with ``.stop()``)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller

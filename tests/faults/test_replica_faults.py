@@ -1,0 +1,168 @@
+"""Full crawls of the replicas through each fault: the run completes, the fault shows in the
+crawl-run row, nothing stored earlier changes, and after recovery every meeting is alerted once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from harness import (
+    assert_kept,
+    dispatch,
+    expected_keys,
+    outbox_per_meeting,
+    run_crawl,
+    runs,
+    snapshot,
+    tally,
+    write_config,
+)
+from receivers import WebhookReceiver
+
+from akimwatch.replicas import ReplicaServer
+from akimwatch.replicas import faults as F
+from akimwatch.replicas.kazinform import KazinformSite
+from akimwatch.replicas.server import Fault, Reply, Request, Site
+from storage.models import CrawlRun
+from storage.urls import canonical_url
+
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
+RU = "www.inform.kz"
+ARTICLES = F.matcher(RU, F.is_article)
+LISTINGS = F.matcher(RU, F.is_listing)
+Check = Callable[[CrawlRun], bool]
+
+
+@dataclass
+class Scenario:
+    """A fault on the Russian feed and how its crawl-run row must show it."""
+
+    name: str
+    make: Callable[[KazinformSite, threading.Event], Fault]
+    shows: Check
+
+
+def _stat(run: CrawlRun, prefix: str) -> int:
+    return sum(int(v) for k, v in run.stats.items() if k.startswith(prefix) and str(v).isdigit())
+
+
+SCENARIOS = [
+    Scenario("503 for the first 3 requests",
+             lambda s, e: F.server_errors(first=3, match=ARTICLES),
+             lambda r: _stat(r, "retry/count") >= 1),
+    Scenario("500 for 2 seconds",
+             lambda s, e: F.server_errors(seconds=2, status=500, match=ARTICLES),
+             lambda r: r.errors > 0),
+    Scenario("hang (timeout)", lambda s, e: F.hang(e, F.matcher(RU, lambda q: "e00001" in q.path)),
+             lambda r: _stat(r, "downloader/exception_type_count") > 0 and r.errors > 0),
+    Scenario("slow drip", lambda s, e: F.drip(s.handle, 0.005, ARTICLES),
+             lambda r: r.errors == 0),
+    Scenario("body cut short", lambda s, e: F.cut_body(s.handle, ARTICLES), lambda r: r.errors > 0),
+    Scenario("malformed HTML", lambda s, e: F.malformed_html(s.handle, ARTICLES),
+             lambda r: _stat(r, "spider_exceptions") == 0),
+    Scenario("cp1251 declared as UTF-8", lambda s, e: F.wrong_charset(s.handle, ARTICLES),
+             lambda r: _stat(r, "spider_exceptions") == 0),
+    Scenario("10 MB page", lambda s, e: F.huge_page(match=ARTICLES),
+             lambda r: r.incomplete_items + r.errors > 0),
+    Scenario("redirect loop", lambda s, e: F.redirect_loop(ARTICLES),
+             lambda r: _stat(r, "downloader/response_status_count/302") >= 10),
+    Scenario("403 page with status 200", lambda s, e: F.access_denied(ARTICLES),
+             lambda r: r.incomplete_items > 0),
+    Scenario("empty listing", lambda s, e: F.empty_listing(LISTINGS),
+             lambda r: r.listing_pages >= 2),
+    Scenario("duplicate and pinned entries",
+             lambda s, e: F.duplicate_and_pinned(s.handle, LISTINGS), lambda r: r.errors == 0),
+    Scenario("dates in the future", lambda s, e: F.shift_dates(s.handle, "future", F.matcher(RU)),
+             lambda r: r.finish_reason == "finished"),
+    Scenario("unparseable dates", lambda s, e: F.shift_dates(s.handle, "garbage", F.matcher(RU)),
+             lambda r: r.incomplete_items > 0),
+]
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.stop()
+
+
+def _status_output(config: Path) -> str | None:
+    """``akimwatch status`` output, or None while that command does not exist."""
+    from click.testing import CliRunner
+
+    from akimwatch.cli import cli
+
+    if "status" not in cli.commands:
+        return None
+    result = CliRunner().invoke(cli, ["--config", str(config), "status"])
+    return result.output
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+def test_fault_is_recorded_and_recovery_alerts_each_meeting_once(
+    scenario: Scenario, tmp_path: Path, receiver: WebhookReceiver
+) -> None:
+    site = KazinformSite(page_size=4)
+    release = threading.Event()
+    config, db_url = write_config(tmp_path, receiver.url)
+    with ReplicaServer([site]) as server:
+        assert run_crawl("kazinform", config, server, "languages=en").returncode == 0
+        dispatch(config, db_url)
+        before = snapshot(db_url)
+        assert before["articles"], "the healthy seed crawl stored nothing"
+
+        server.faults.append(scenario.make(site, release))
+        result = run_crawl("kazinform", config, server, "languages=ru,kk")
+        release.set()
+        assert result.returncode == 0, result.stderr[-2000:]
+        faulty = runs(db_url)[-1]
+        assert faulty.finished_at is not None and faulty.finish_reason == "finished"
+        assert scenario.shows(faulty), (faulty.errors, faulty.incomplete_items, faulty.stats)
+        during = snapshot(db_url)
+        assert_kept(before, during)
+        kk = {canonical_url(site.url_of(a)) for a in site.articles if a.language == "kk"}
+        assert kk <= set(during["articles"]), "the healthy feed was affected by the fault"
+        status = _status_output(config)
+        if status is not None:
+            assert "kazinform" in status
+
+        server.faults.clear()
+        assert run_crawl("kazinform", config, server, "languages=ru,kk,en",
+                         "max_pages=5").returncode == 0
+        dispatch(config, db_url)
+    after = snapshot(db_url)
+    assert_kept(before, after)
+    per_meeting = outbox_per_meeting(db_url)
+    assert all(n == 1 for n in per_meeting.values()), per_meeting
+    expected = expected_keys(db_url)
+    assert expected, "no meeting was detected on the healthy replica"
+    outcome = tally(scenario.name, 3, expected, receiver)
+    assert (outcome.lost, outcome.duplicated) == (0, 0), outcome
+
+
+class _RefusingGovkz(Site):
+    """gov.kz stand-in: every answer comes from the handshake-refusal fault."""
+
+    hosts = ("www.gov.kz",)
+
+    def handle(self, request: Request) -> Reply:
+        return Reply(404, b"")
+
+
+def test_govkz_refusing_the_handshake_is_recorded(
+    tmp_path: Path, receiver: WebhookReceiver
+) -> None:
+    config, db_url = write_config(tmp_path, receiver.url)
+    with ReplicaServer([_RefusingGovkz(), KazinformSite(page_size=4)]) as server:
+        server.faults.append(F.handshake_refused())
+        result = run_crawl("govkz", config, server, "languages=ru", "projects=akorda")
+        assert result.returncode == 0, result.stderr[-2000:]
+        refused = runs(db_url)[-1]
+        assert run_crawl("kazinform", config, server, "languages=kk").returncode == 0
+    assert refused.finish_reason == "finished" and refused.spider == "govkz"
+    assert refused.stats.get("akimwatch/govkz_not_allowed", 0) > 0
+    assert refused.errors > 0
+    assert runs(db_url)[-1].new_articles > 0, "the other source was affected"
