@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -166,16 +166,16 @@ class ArticleStore:
         return found
 
     def _insert_new(self, plans: list[_Plan], now: datetime) -> None:
-        """Insert new articles, their first versions and URLs with three executemany statements."""
+        """Insert new articles, their first versions and URLs: three executemany statements."""
         if not plans:
             return
         rows = [self._row(plan, now) for plan in plans]
-        table = _table(Article)
-        ids = self.session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-        ).scalars()
-        for plan, article_id in zip(plans, ids, strict=True):
-            plan.article_id = article_id
+        self.session.execute(insert(_table(Article)), rows)
+        keys = [row["url_key"] for row in rows]
+        query = select(Article.url_key, Article.id).where(Article.url_key.in_(keys))
+        ids = {key: article_id for key, article_id in self.session.execute(query)}
+        for plan, key in zip(plans, keys, strict=True):
+            plan.article_id = ids[key]
         versions = [
             {
                 "article_id": p.article_id,
@@ -195,7 +195,7 @@ class ArticleStore:
         self.session.execute(insert(_table(ArticleUrl)), urls)
 
     @staticmethod
-    def _row(plan: _Plan, now: datetime) -> dict[str, object]:
+    def _row(plan: _Plan, now: datetime) -> dict[str, Any]:
         record = plan.record
         return {
             "url_key": next(iter(plan.keys)),
