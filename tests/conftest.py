@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, text
 
 from storage.engine import make_engine
@@ -15,6 +16,12 @@ from storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("AKIMWATCH_TEST_PG_URL")
+
+settings.register_profile("ci", max_examples=200, deadline=500)
+settings.register_profile(
+    "fuzz", max_examples=10_000, deadline=500, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
 
 
 def _pg_database() -> Iterator[str]:
