@@ -15,6 +15,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.extract import govkz
+from crawler.extract.types import Extracted, ListingEntry
 from crawler.items import ArticleItem
 from crawler.spiders.base import ListingSpider
 from crawler.store import CrawlStore
@@ -138,29 +139,35 @@ class GovkzSpider(ListingSpider):
             return
         self.crawler.stats.inc_value("akimwatch/listing_pages")
         pairs = [govkz.extract_item(item, project, language) for item in items]
-        entries = [entry for entry, _ in pairs]
+        fresh, unknown = self._select([entry for entry, _ in pairs])
+        new = {e.url for e in unknown}
+        yield from (self._item(e, x, language) for e, x in pairs if e.url in new)
+        if self._go_on(fresh, unknown, page):
+            yield self.news_request(project, language, page + 1, 0, auth)
+
+    def _select(self, entries: list[ListingEntry]) -> tuple[list[ListingEntry], list[ListingEntry]]:
+        """The entries not seen earlier in this run, and those of them to store (unknown, in
+        range), looked up in one query."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("akimwatch/listing_entries", len(entries))
         fresh = [e for e in entries if e.url not in self.seen]
         self.seen.update(e.url for e in entries)
         in_range = [e for e in fresh if self._in_range(e)]
         known = CrawlStore.for_crawler(self.crawler).known(e.url for e in in_range)
-        unknown = [e for e in in_range if e.url not in known]
-        self.crawler.stats.inc_value("akimwatch/listing_entries", len(entries))
-        new = {e.url for e in unknown}
-        for entry, extracted in pairs:
-            if entry.url in new:
-                yield ArticleItem(
-                    url=entry.url,
-                    source=self.source,
-                    language=language,
-                    title=extracted.title,
-                    lead=extracted.lead,
-                    body=extracted.body,
-                    published_at=extracted.published_at,
-                    author=extracted.author,
-                    source_id=extracted.source_id,
-                )
-        if self._go_on(fresh, unknown, page):
-            yield self.news_request(project, language, page + 1, 0, auth)
+        return fresh, [e for e in in_range if e.url not in known]
+
+    def _item(self, entry: ListingEntry, extracted: Extracted, language: str) -> ArticleItem:
+        return ArticleItem(
+            url=entry.url,
+            source=self.source,
+            language=language,
+            title=extracted.title,
+            lead=extracted.lead,
+            body=extracted.body,
+            published_at=extracted.published_at,
+            author=extracted.author,
+            source_id=extracted.source_id,
+        )
 
     def _refused(self, project: str, language: str, page: int, attempt: int) -> Iterator[Any]:
         assert self.crawler.stats is not None
