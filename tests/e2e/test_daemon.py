@@ -47,6 +47,7 @@ def write_daemon_config(
 ) -> Path:
     """A config with short intervals, the given enabled sources (Russian only) and channels."""
     settings = {"dispatch_every_seconds": 2, "kill_grace_seconds": 5, **daemon}
+    every = settings.pop("every", 0.1)
     lines = [
         f'data_dir = "{tmp}"',
         f'[database]\nurl = "sqlite:///{tmp / "akimwatch.db"}"',
@@ -56,7 +57,7 @@ def write_daemon_config(
     for name in ("kazinform", "akorda", "govkz", "bestnews"):
         enabled = "true" if name in sources.split(",") else "false"
         lines.append(
-            f"[sources.{name}]\nenabled = {enabled}\nevery_minutes = 0.1\n"
+            f"[sources.{name}]\nenabled = {enabled}\nevery_minutes = {every}\n"
             'jitter_seconds = 0\nlanguages = ["ru"]'
         )
     lines.append("[daemon]")
@@ -219,9 +220,7 @@ def test_a_hung_source_is_killed_at_the_timeout_while_the_other_keeps_its_schedu
     timeline = [(r.spider, r.started_at, r.finished_at, r.killed_by) for r in runs(config)]
     killed = next(r for r in runs(config) if r.spider == "akorda")
     assert killed.killed_by == "timeout"
-    assert (
-        killed.finished_at and 10 <= (killed.finished_at - killed.started_at).total_seconds() < 16
-    )
+    assert killed.finished_at and 8 <= (killed.finished_at - killed.started_at).total_seconds() < 16
     during = [
         r
         for r in runs(config)
@@ -236,7 +235,7 @@ def test_a_layout_change_raises_one_alert_after_n_runs_and_one_recovery(
     broken = empty_listing(matcher("inform.kz", is_listing))
     server.faults.append(broken)
     config = write_daemon_config(
-        tmp_path, webhook("ops", receiver.url, admin=True), failures_before_alert=3
+        tmp_path, webhook("ops", receiver.url, admin=True), failures_before_alert=2
     )
     daemon = start_daemon(config, server, tmp_path / "daemon.log")
     try:
@@ -260,7 +259,7 @@ def test_a_layout_change_raises_one_alert_after_n_runs_and_one_recovery(
 def test_restart_runs_overdue_sources_at_once_and_once_and_a_second_daemon_refuses(
     tmp_path: Path, server: ReplicaServer, receiver: Receiver
 ) -> None:
-    config = write_daemon_config(tmp_path, webhook("crm", receiver.url))
+    config = write_daemon_config(tmp_path, webhook("crm", receiver.url), every=0.25)
     daemon = start_daemon(config, server, tmp_path / "daemon.log")
     try:
         wait_until(lambda: any(r.finish_reason == "finished" for r in runs(config)), 40, "a run")
@@ -286,14 +285,14 @@ def test_restart_runs_overdue_sources_at_once_and_once_and_a_second_daemon_refus
         stop_daemon(daemon, within=30)
     finally:
         daemon.kill()
-    time.sleep(3 * INTERVAL)  # down for longer than three intervals
+    time.sleep(17)  # down for longer than an interval (15 s)
     before = len(runs(config))
     restarted = start_daemon(config, server, tmp_path / "daemon.log")
     started = time.monotonic()
     try:
         wait_until(lambda: len(runs(config)) > before, 20, "the catch-up run")
-        assert time.monotonic() - started < 5  # at once, not an interval later
-        time.sleep(INTERVAL - 2)
+        assert time.monotonic() - started < 9  # at once, not an interval (15 s) later
+        time.sleep(5)
         assert len(runs(config)) == before + 1  # once: the missed runs are coalesced
         stop_daemon(restarted, within=30)
     finally:
