@@ -19,6 +19,7 @@ from scrapy.http import Response
 from crawler.extract.dates import ALMATY
 from crawler.extract.types import Extracted, ListingEntry
 from crawler.items import ArticleItem
+from crawler.recheck import recheck_requests
 from crawler.store import CrawlStore
 
 BACKFILL_MAX_PAGES = 2000
@@ -36,12 +37,14 @@ class ListingSpider(scrapy.Spider):
         since: str | None = None,
         languages: str | None = None,
         max_pages: str | None = None,
+        recheck: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.since: date | None = date.fromisoformat(since) if since else None
         self.only_languages = languages.split(",") if languages else None
         self.max_pages_arg = int(max_pages) if max_pages else None
+        self.recheck = recheck not in (None, "", "0", "false")
         self.seen: set[str] = set()
         self.resume = False
 
@@ -75,8 +78,12 @@ class ListingSpider(scrapy.Spider):
         return self.settings.getint("AKIMWATCH_MAX_LISTING_PAGES", 5)
 
     async def start(self) -> AsyncIterator[Any]:
-        """First listing page of every language."""
+        """First listing page of every language (or, with ``-a recheck=1``, the re-check pass)."""
         assert self.crawler.stats is not None
+        if self.recheck:
+            for request in recheck_requests(self):
+                yield request
+            return
         run_id = self.crawler.stats.get_value("akimwatch/run_id")
         self.resume = not CrawlStore.for_crawler(self.crawler).previous_run_clean(self.name, run_id)
         if self.resume:

@@ -1,0 +1,94 @@
+"""``akimwatch meetings``: the stored meetings with every article that reports them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import click
+
+from akimwatch.config import KINDS
+from akimwatch.context import get_config, open_engine
+from notify.document import OUTLETS
+from storage.engine import session_factory
+from storage.models import Article, Meeting
+from storage.queries import find_meetings
+
+
+def article_data(article: Article) -> dict[str, Any]:
+    """An article as listed under its meeting (the original URL, never the canonical key)."""
+    published = article.published_at.isoformat() if article.published_at else None
+    return {
+        "url": article.url,
+        "outlet": OUTLETS.get(article.source, article.source),
+        "language": article.language,
+        "title": article.title,
+        "published_at": published,
+    }
+
+
+def meeting_data(meeting: Meeting) -> dict[str, Any]:
+    """A meeting and its articles, oldest report first."""
+    articles = sorted(
+        (link.article for link in meeting.links),
+        key=lambda a: (a.published_at or a.first_seen_at, a.id),
+    )
+    return {
+        "id": meeting.meeting_key,
+        "date": meeting.local_date.isoformat(),
+        "region": meeting.region,
+        "regions": list(meeting.regions),
+        "akim": meeting.akim,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "summary": meeting.summary,
+        "field_sources": dict(meeting.field_sources or {}),
+        "articles": [article_data(a) for a in articles],
+    }
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-03-21") from None
+
+
+def _text(meeting: dict[str, Any]) -> str:
+    scope = meeting["region"] or " + ".join(meeting["regions"]) or "all regions"
+    head = f"{meeting['date']}  {scope}  {meeting['kind']}  akim: {meeting['akim'] or '?'}"
+    lines = [head, f"  {meeting['title']}"]
+    lines += [f"  - [{a['outlet']}, {a['language']}] {a['url']}" for a in meeting["articles"]] or [
+        "  (no article reports it any more)"
+    ]
+    return "\n".join(lines)
+
+
+@click.command("meetings")
+@click.option("--region", help="Only this region (collective meetings that include it too).")
+@click.option("--since", callback=_day, help="From this local date (YYYY-MM-DD).")
+@click.option("--until", callback=_day, help="Up to this local date (YYYY-MM-DD).")
+@click.option("--kind", type=click.Choice(KINDS), help="Only this kind of meeting.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@click.pass_context
+def meetings(
+    ctx: click.Context,
+    region: str | None,
+    since: date | None,
+    until: date | None,
+    kind: str | None,
+    as_json: bool,
+) -> None:
+    """List meetings with their articles (url, outlet, language), oldest first."""
+    engine = open_engine(get_config(ctx))
+    try:
+        with session_factory(engine)() as session:
+            found = find_meetings(session, region=region, since=since, until=until, kind=kind)
+            data = [meeting_data(m) for m in found]
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n\n".join(_text(m) for m in data) if data else "No meetings.")
