@@ -81,9 +81,10 @@ def run_once(ctx: click.Context, sources: tuple[str, ...], since: str | None) ->
 
 def _register() -> None:
     from akimwatch.commands.classify import classify
+    from akimwatch.commands.demo import demo
     from akimwatch.commands.notify import notify, outbox
 
-    for command in (classify, notify, outbox):
+    for command in (classify, demo, notify, outbox):
         cli.add_command(command)
 
 
