@@ -48,7 +48,7 @@ class _Scheduler(BlockingScheduler):
     def _process_jobs(self) -> float | None:
         if self.stopping:
             return None
-        return super()._process_jobs()  # type: ignore[no-any-return]
+        return super()._process_jobs()
 
 
 def grace(seconds: float) -> int:

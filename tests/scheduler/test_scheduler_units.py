@@ -1,0 +1,98 @@
+"""Scheduler units: no Twisted in the daemon, the single-instance lock, health verdicts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from akimwatch.config import Config
+from scheduler.health import check_source
+from scheduler.lock import AlreadyRunning, InstanceLock
+from scheduler.schedule import next_run
+from storage.clock import utcnow
+from storage.models import CrawlRun, SourceHealth
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from akimwatch.config import Config\n"
+    "from storage.migrate import upgrade\n"
+    "from akimwatch.commands.daemon import daemon\n"
+    "from scheduler.daemon import Daemon\n"
+    "from scheduler.jobs import Runtime\n"
+    "from storage.engine import make_engine\n"
+    "config = Config(data_dir=Path(sys.argv[1]))\n"
+    "engine = make_engine(config.database_url)\n"
+    "upgrade(engine)\n"
+    "Daemon(Runtime.build(config, engine, None)).add_jobs("
+    "__import__('storage.clock').clock.utcnow())\n"
+    "print(sorted(m for m in sys.modules if m.split('.')[0] in ('twisted', 'scrapy')))\n"
+)
+
+
+def test_the_daemon_never_imports_twisted_or_scrapy(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_second_instance_lock_is_refused(tmp_path: Path, engine: Engine) -> None:
+    config = Config(data_dir=tmp_path)
+    with (
+        InstanceLock(config, engine),
+        pytest.raises(AlreadyRunning, match="another akimwatch daemon"),
+    ):
+        InstanceLock(config, engine).acquire()
+    InstanceLock(config, engine).acquire()
+
+
+def test_overdue_or_never_run_sources_are_due_now() -> None:
+    source = Config().sources["kazinform"]
+    now = utcnow()
+    assert next_run(source, None, now) == now
+    assert next_run(source, now - timedelta(hours=1), now) == now
+    assert next_run(source, now - timedelta(minutes=4), now) == now + timedelta(minutes=6)
+
+
+def _run(session: Session, listing_pages: int, entries: int) -> None:
+    session.add(
+        CrawlRun(
+            spider="kazinform",
+            finished_at=utcnow(),
+            finish_reason="finished",
+            pages=listing_pages,
+            listing_pages=listing_pages,
+            stats={"akimwatch/listing_entries": entries},
+        )
+    )
+
+
+def test_three_empty_listings_raise_one_alert_then_one_recovery(engine: Engine) -> None:
+    config = Config(
+        channels=[{"name": "ops", "kind": "webhook", "url": "http://x/", "admin": True}]
+    )
+    raised = []
+    with Session(engine) as session:
+        for pages, entries in [(2, 0), (1, 0), (1, 0), (1, 0), (1, 9), (1, 9)]:
+            _run(session, pages, entries)
+            session.flush()
+            raised.append(check_source(session, config, "kazinform"))
+        assert session.get(SourceHealth, "kazinform").state == "ok"  # type: ignore[union-attr]
+    assert raised[:2] == [None, None] and raised[3] is None and raised[5] is None
+    assert raised[2] == (
+        "kazinform: 0 articles from 4 listing pages in the last 3 runs; the layout may have changed"
+    )
+    assert raised[4] is not None and "working again" in raised[4]
