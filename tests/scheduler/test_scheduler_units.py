@@ -81,8 +81,8 @@ def _run(session: Session, listing_pages: int, entries: int) -> None:
 
 
 def test_three_empty_listings_raise_one_alert_then_one_recovery(engine: Engine) -> None:
-    config = Config(
-        channels=[{"name": "ops", "kind": "webhook", "url": "http://x/", "admin": True}]
+    config = Config.model_validate(
+        {"channels": [{"name": "ops", "kind": "webhook", "url": "http://x/", "admin": True}]}
     )
     raised = []
     with Session(engine) as session:
