@@ -41,6 +41,8 @@ DOWNLOAD_WARNSIZE = _crawl.max_page_bytes // 2
 RETRY_ENABLED = True
 RETRY_TIMES = _crawl.retry_times
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry, doubled for each further one
+RETRY_BACKOFF_MAX = 30.0
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
@@ -60,9 +62,14 @@ MEMUSAGE_ENABLED = True
 MEMUSAGE_LIMIT_MB = 512
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.conditional.ConditionalRequestsMiddleware": 560,
     "crawler.middlewares.proxy.ProxyMiddleware": 740,
     "crawler.middlewares.host_overrides.HostOverridesMiddleware": 950,
 }
+# Verify TLS certificates (system store or AKIMWATCH_CA_BUNDLE; AKIMWATCH_INSECURE_HOSTS opt out).
+DOWNLOAD_HANDLERS = {"https": "crawler.middlewares.tls.VerifyingHTTPSDownloadHandler"}
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 500,
 }

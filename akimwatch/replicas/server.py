@@ -58,6 +58,7 @@ class LogEntry:
     host: str
     path: str
     status: int
+    query: dict[str, list[str]] = field(default_factory=dict)
 
 
 class ReplicaServer:
@@ -129,7 +130,9 @@ class ReplicaServer:
 
     def _record(self, request: Request, status: int) -> None:
         with self._lock:
-            self.log.append(LogEntry(request.method, request.host, request.path, status))
+            self.log.append(
+                LogEntry(request.method, request.host, request.path, status, request.query)
+            )
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self

@@ -1,0 +1,163 @@
+"""Kazinform end to end in every language: real crawls of the replica by ``python -m scrapy crawl``.
+
+Every article is checked field by field against the replica's data file (the expected values), a
+second crawl fetches listing pages only, backfill reaches the oldest page and stops there, and the
+RSS feeds take over when the feed pages stop yielding cards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from crawling import crawl, write_config
+from sqlalchemy import select
+
+from akimwatch.replicas import ReplicaServer
+from akimwatch.replicas.articles import ReplicaArticle
+from akimwatch.replicas.kazinform import KazinformSite
+from akimwatch.replicas.server import Reply, Request
+from crawler.extract.dates import ALMATY
+from storage.engine import make_engine, session_factory
+from storage.models import Article
+
+pytestmark = pytest.mark.slow
+LISTING_PATHS = {"/ru/lenta", "/lenta", "/robots.txt"}
+
+
+@pytest.fixture
+def site() -> KazinformSite:
+    return KazinformSite(page_size=5)
+
+
+@pytest.fixture
+def server(site: KazinformSite) -> Iterator[ReplicaServer]:
+    with ReplicaServer([site]) as server:
+        yield server
+
+
+def expected(site: KazinformSite, article: ReplicaArticle) -> dict[str, Any]:
+    """What the store must hold for a replica article (old pages print the lead in the body)."""
+    old = article.markup == "old"
+    return {
+        "url": site.url_of(article),
+        "title": article.title,
+        "lead": "" if old else article.lead,
+        "body": "\n".join([article.lead, *article.paragraphs] if old else article.paragraphs),
+        "published_at": article.published,
+        "language": article.language,
+        "source_id": f"a{article.id}" if old else article.id,
+    }
+
+
+def stored(db_url: str) -> dict[str, dict[str, Any]]:
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        rows = {
+            a.url: {
+                "url": a.url,
+                "title": a.title,
+                "lead": a.lead,
+                "body": a.body,
+                "published_at": a.published_at,
+                "language": a.language,
+                "source_id": a.source_id,
+            }
+            for a in session.scalars(select(Article))
+        }
+    engine.dispose()
+    return rows
+
+
+def test_every_language_stored_field_by_field_then_only_listings_refetched(
+    tmp_path: Path, server: ReplicaServer, site: KazinformSite
+) -> None:
+    config, db_url = write_config(tmp_path)
+    crawl("kazinform", config, server)
+    rows = stored(db_url)
+    assert sorted(rows) == sorted(site.url_of(a) for a in site.articles)
+    for article in site.articles:
+        assert rows[site.url_of(article)] == expected(site, article)
+    assert {a.language for a in site.articles} == {"ru", "kk", "en"}
+    assert any(r["published_at"].utcoffset() == timedelta(0) for r in rows.values())
+    server.clear_log()
+    crawl("kazinform", config, server)
+    assert {e.path for e in server.requests_for()} <= LISTING_PATHS
+    hosts = {e.host for e in server.requests_for() if e.path != "/robots.txt"}
+    assert hosts == {"www.inform.kz", "kaz.inform.kz", "qazinform.com"}
+    added = ReplicaArticle(
+        id="ab12cd34",
+        language="kk",
+        slug="zhana-makala",
+        title="Жаңа мақала",
+        lead="Жаңа мақаланың лиды.",
+        paragraphs=["Бірінші абзац."],
+        published=datetime.now(UTC).replace(second=0, microsecond=0),
+    )
+    site.articles.append(added)
+    server.clear_log()
+    crawl("kazinform", config, server)
+    articles = {e.path for e in server.requests_for() if e.path.rstrip("/") not in LISTING_PATHS}
+    assert articles == {site.path_of(added)}
+    assert stored(db_url)[site.url_of(added)] == expected(site, added)
+
+
+def test_backfill_reaches_the_oldest_page_and_stops_there(
+    tmp_path: Path, server: ReplicaServer, site: KazinformSite
+) -> None:
+    config, db_url = write_config(tmp_path)
+    oldest = min(a.published for a in site.articles if a.language == "ru")
+    pages = -(-len(site.in_language("ru")) // site.page_size)
+    crawl("kazinform", config, server, "languages=ru", f"since={oldest:%Y-%m-%d}")
+    requested = sorted(_lenta(server))
+    assert requested == list(range(1, pages + 2))  # the last page, then one that repeats it
+    assert sorted(stored(db_url)) == sorted(site.url_of(a) for a in site.in_language("ru"))
+    old = stored(db_url)[site.url_of(site.in_language("ru")[-1])]
+    assert old["published_at"] == datetime(2023, 11, 5, 4, 0, tzinfo=UTC)  # UTC+6 then
+
+
+def test_short_backfill_stops_at_its_date(
+    tmp_path: Path, server: ReplicaServer, site: KazinformSite
+) -> None:
+    config, db_url = write_config(tmp_path)
+    since = (datetime.now(ALMATY) - timedelta(hours=36)).date()
+    crawl("kazinform", config, server, "languages=ru", f"since={since:%Y-%m-%d}")
+    ru = site.in_language("ru")
+    wanted = [a for a in ru if a.published.astimezone(ALMATY).date() >= since]
+    assert sorted(stored(db_url)) == sorted(site.url_of(a) for a in wanted)
+    last_needed = len(wanted) // site.page_size + 1  # the page where older articles begin
+    assert max(_lenta(server)) == last_needed < -(-len(ru) // site.page_size)
+
+
+def _broken_feed_pages(request: Request) -> Reply | None:
+    if request.path.endswith("/lenta"):
+        return Reply(200, b"<html><body><div class='redesign'>new layout</div></body></html>")
+    if request.path == "/rss/rus.xml":
+        return Reply(404, b"not here")
+    return None
+
+
+def test_rss_takes_over_when_the_feed_pages_yield_no_cards(
+    tmp_path: Path, server: ReplicaServer, site: KazinformSite
+) -> None:
+    config, db_url = write_config(tmp_path)
+    server.faults.append(_broken_feed_pages)
+    server.faults.append(
+        lambda r: Reply(200, site.feed("ru").encode()) if r.path == "/rss/ru.xml" else None
+    )
+    crawl("kazinform", config, server, "languages=ru")
+    paths = [e.path for e in server.requests_for()]
+    assert "/rss/rus.xml" in paths and "/rss/ru.xml" in paths
+    assert sorted(stored(db_url)) == sorted(site.url_of(a) for a in site.in_language("ru"))
+
+
+def _lenta(server: ReplicaServer) -> list[int]:
+    """The page numbers of the feed pages requested."""
+    return [
+        int(e.query.get("page", ["1"])[0])
+        for e in server.requests_for()
+        if e.path.rstrip("/").endswith("/lenta")
+    ]
