@@ -7,10 +7,9 @@ import logging
 import sys
 
 import click
-from sqlalchemy import Engine
 
 from akimwatch import __version__
-from akimwatch.config import Config, ConfigError, load, masked
+from akimwatch.config import ConfigError, load, masked
 from akimwatch.context import get_config, open_engine
 from storage.migrate import upgrade
 
@@ -61,30 +60,16 @@ def db_upgrade(ctx: click.Context) -> None:
     click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
 
 
-@cli.command("run-once")
-@click.argument("sources", nargs=-1)
-@click.option("--since", help="Backfill down to this date (YYYY-MM-DD).")
-@click.pass_context
-def run_once(ctx: click.Context, sources: tuple[str, ...], since: str | None) -> None:
-    """Crawl every enabled source (or the named ones), one child process each, then exit.
-
-    Exits non-zero when a source failed.
-    """
-    from akimwatch.runonce import run_sources
-
-    config: Config = get_config(ctx)
-    engine: Engine = open_engine(config, migrate=True)
-    ok = run_sources(config, engine, list(sources), since=since, config_path=ctx.obj["config_path"])
-    if not ok:
-        ctx.exit(1)
-
-
 def _register() -> None:
     from akimwatch.commands.classify import classify
+    from akimwatch.commands.daemon import daemon
     from akimwatch.commands.demo import demo
+    from akimwatch.commands.export import export, feed
     from akimwatch.commands.notify import notify, outbox
+    from akimwatch.commands.status import status
+    from akimwatch.runonce import run_once
 
-    for command in (classify, demo, notify, outbox):
+    for command in (classify, daemon, demo, export, feed, notify, outbox, run_once, status):
         cli.add_command(command)
 
 
