@@ -25,6 +25,7 @@ from crawler.extract.html import (
     meta,
     node_text,
     parse,
+    select,
     split_site_name,
     text_of,
 )
@@ -116,7 +117,7 @@ def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
     tree = parse(document)
     entries: dict[str, ListingEntry] = {}
     for selector in CARD_LINKS:
-        for link in tree.cssselect(selector):
+        for link in select(tree, selector):
             url = urljoin(base_url, (link.get("href") or "").strip())
             if not is_article_url(url) or url in entries or in_boilerplate(link):
                 continue

@@ -103,9 +103,8 @@ def parse_text_date(
 
 
 def _from_match(groups: dict[str, str | None]) -> datetime | None:
-    month = (
-        int(groups["m"] or 0) if groups.get("m") else _MONTHS.get((groups.get("mon") or "").strip("."))
-    )
+    number, name = groups.get("m"), (groups.get("mon") or "").strip(".")
+    month = int(number) if number else _MONTHS.get(name)
     if month is None:
         return None
     try:

@@ -9,7 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from lxml import html as lxml_html
-from lxml.etree import ParserError, _Element
+from lxml.cssselect import CSSSelector
+from lxml.etree import ParserError, XPath, _Element
 
 BOILERPLATE = (
     "script",
@@ -42,6 +43,7 @@ _READ_ALSO = re.compile(
 _BLOCKS = frozenset(("p", "blockquote", "li", "h2", "h3"))
 _CONTAINERS = frozenset(("ul", "ol", "div", "section", "table", "dl"))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+_META = XPath("//meta[@content]")
 _SPACE = re.compile(r"[ \t\u00a0\u200b]+")
 
 
@@ -144,10 +146,25 @@ def strings(result: object) -> list[str]:
     return [str(item) for item in result] if isinstance(result, list) else []
 
 
+@lru_cache(maxsize=512)
+def _compiled(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+def select(tree: _Element, selector: str) -> list[_Element]:
+    """Elements matched by a CSS selector (compiled once per selector, not per call)."""
+    return elements(_compiled(selector)(tree))
+
+
+def elements(result: object) -> list[_Element]:
+    """An XPath or CSS result as a list of elements (typed)."""
+    return [e for e in result if isinstance(e, _Element)] if isinstance(result, list) else []
+
+
 def first(tree: _Element, selectors: Iterable[str]) -> _Element | None:
     """The first element matched by any of the CSS selectors, tried in order."""
     for selector in selectors:
-        found = tree.cssselect(selector)
+        found = select(tree, selector)
         if found:
             return found[0]
     return None
@@ -161,11 +178,13 @@ def first_text(tree: _Element, selectors: Iterable[str]) -> str:
 
 def meta(tree: _Element, *names: str) -> str:
     """The content of the first ``<meta>`` whose property or name is one of ``names``."""
+    tags = elements(_META(tree))
     for name in names:
         for attribute in ("property", "name", "itemprop"):
-            found = strings(tree.xpath(f"//meta[@{attribute}=$n]/@content", n=name))
-            if found and str(found[0]).strip():
-                return str(found[0]).strip()
+            for tag in tags:
+                content = (tag.get("content") or "").strip()
+                if tag.get(attribute) == name and content:
+                    return content
     return ""
 
 

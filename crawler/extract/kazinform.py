@@ -25,6 +25,7 @@ from crawler.extract.html import (
     meta,
     node_text,
     parse,
+    select,
     split_site_name,
     text_of,
 )
@@ -91,7 +92,7 @@ def extract_article(document: bytes | str, url: str, language: str | None = None
     published = parse_iso(meta(tree, "article:published_time")) or parse_text_date(
         first_text(tree, TIME), (language, "ru", "en")
     )
-    tags = [clean_text(text_of(a)).lstrip("#") for sel in TAGS for a in tree.cssselect(sel)]
+    tags = [clean_text(text_of(a)).lstrip("#") for sel in TAGS for a in select(tree, sel)]
     author = first_text(tree, AUTHOR) or meta(tree, "author") or None
     return Extracted(
         title=title,
