@@ -7,6 +7,7 @@ RSS feeds take over when the feed pages stop yielding cards.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,3 +162,24 @@ def _lenta(server: ReplicaServer) -> list[int]:
         for e in server.requests_for()
         if e.path.rstrip("/").endswith("/lenta")
     ]
+
+
+def test_a_failing_article_is_retried_after_a_pause(
+    tmp_path: Path, server: ReplicaServer, site: KazinformSite
+) -> None:
+    config, db_url = write_config(tmp_path)
+    target = site.path_of(site.in_language("en")[0])
+    arrivals: list[float] = []
+
+    def unavailable_once(request: Request) -> Reply | None:
+        if request.path != target:
+            return None
+        arrivals.append(time.monotonic())
+        return Reply(503, b"busy") if len(arrivals) == 1 else None
+
+    server.faults.append(unavailable_once)
+    crawl("kazinform", config, server, "languages=en")
+    served = [e.status for e in server.requests_for() if e.path == target]
+    assert served == [503, 200]
+    assert arrivals[1] - arrivals[0] >= 0.9  # RETRY_BACKOFF_BASE = 1 s
+    assert sorted(stored(db_url)) == sorted(site.url_of(a) for a in site.in_language("en"))
