@@ -220,7 +220,9 @@ def test_a_hung_source_is_killed_at_the_timeout_while_the_other_keeps_its_schedu
     timeline = [(r.spider, r.started_at, r.finished_at, r.killed_by) for r in runs(config)]
     killed = next(r for r in runs(config) if r.spider == "akorda")
     assert killed.killed_by == "timeout"
-    assert killed.finished_at and 8 <= (killed.finished_at - killed.started_at).total_seconds() < 16
+    # started_at is written once Scrapy has booted (a second or two after launch), so the time
+    # from it to the kill is the 10 s timeout less the start-up.
+    assert killed.finished_at and 6 <= (killed.finished_at - killed.started_at).total_seconds() < 16
     during = [
         r
         for r in runs(config)
