@@ -61,15 +61,19 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 def _register() -> None:
+    from akimwatch.commands.article import article
     from akimwatch.commands.classify import classify
     from akimwatch.commands.daemon import daemon
     from akimwatch.commands.demo import demo
     from akimwatch.commands.export import export, feed
+    from akimwatch.commands.meetings import meetings
     from akimwatch.commands.notify import notify, outbox
     from akimwatch.commands.status import status
     from akimwatch.runonce import run_once
 
-    for command in (classify, daemon, demo, export, feed, notify, outbox, run_once, status):
+    commands = (article, classify, daemon, demo, export, feed, meetings, notify, outbox,
+                run_once, status)
+    for command in commands:
         cli.add_command(command)
 
 

@@ -20,7 +20,6 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from akimwatch.config import load
 from crawler.extract.types import ListingEntry
 from crawler.store import CrawlStore
 from storage.clock import utcnow
@@ -34,11 +33,8 @@ SETTING = "AKIMWATCH_RECHECK_MAX_AGE_HOURS"
 
 
 def max_age(spider: ListingSpider) -> timedelta:
-    """The re-check window: the Scrapy setting if present, else the configuration."""
-    hours = spider.settings.get(SETTING)
-    return timedelta(
-        hours=float(hours if hours is not None else load().crawl.recheck_max_age_hours)
-    )
+    """The re-check window (``crawl.recheck_max_age_hours``, through the Scrapy settings)."""
+    return timedelta(hours=spider.settings.getfloat(SETTING, 72))
 
 
 def recheck_requests(spider: ListingSpider) -> Iterator[scrapy.Request]:

@@ -20,6 +20,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 AKIMWATCH_DATABASE_URL = CONFIG.database_url
 HOST_OVERRIDES = dict(_crawl.host_overrides)
 AKIMWATCH_NOTIFY_MAX_AGE_HOURS = _crawl.notify_max_age_hours
+AKIMWATCH_RECHECK_MAX_AGE_HOURS = _crawl.recheck_max_age_hours
 AKIMWATCH_MAX_LISTING_PAGES = _crawl.max_listing_pages
 AKIMWATCH_STORE_BATCH_SIZE = 50
 AKIMWATCH_SOURCE_LANGUAGES = {name: list(src.languages) for name, src in CONFIG.sources.items()}
