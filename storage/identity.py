@@ -54,11 +54,18 @@ def _latin(word: str) -> str:
     return "".join(_CYRILLIC.get(ch, ch) for ch in word).replace("_", "")
 
 
+def _skeleton(word: str) -> str:
+    """The consonants of a Latin-folded word: transliterations and case endings differ in vowels
+    (Бөлекпаевты, Булекпаев, Bulekpayev all give ``blkpv...``)."""
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyh]", "", word))
+
+
 def akim_tokens(name: str | None) -> set[str]:
-    """Name parts in a Latin folding (first four letters), patronymics left out."""
+    """Name parts as the first three consonants of their Latin folding, patronymics left out."""
     words = re.findall(r"\w+", (name or "").lower().replace("ё", "е"))
     latin = (_latin(word) for word in words)
-    return {word[:4] for word in latin if len(word) >= 3 and not _PATRONYMIC.search(word)}
+    skeletons = (_skeleton(word) for word in latin if not _PATRONYMIC.search(word))
+    return {skeleton[:3] for skeleton in skeletons if len(skeleton) >= 3}
 
 
 def same_akim(first: str | None, second: str | None) -> bool:
