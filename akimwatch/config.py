@@ -25,6 +25,8 @@ EVENT_TYPES = ("meeting.new", "meeting.updated", "article.changed", "health")
 KINDS = ("reception", "working_trip", "collective")
 LANGUAGES = ("ru", "kk", "en")
 MASK = "********"
+Language = Literal["ru", "kk", "en"]
+_ALL_LANGUAGES: tuple[Language, ...] = ("ru", "kk", "en")
 
 
 class ConfigError(ValueError):
@@ -78,7 +80,7 @@ class SourceConfig(_Model):
     every_minutes: float = Field(10, gt=0)
     cron: str | None = None
     jitter_seconds: int = Field(30, ge=0)
-    languages: list[Literal["ru", "kk", "en"]] = Field(default_factory=lambda: list(LANGUAGES))
+    languages: list[Language] = Field(default_factory=lambda: list(_ALL_LANGUAGES))
     projects: list[str] | None = None
 
 

@@ -12,7 +12,8 @@ from storage.migrate import SchemaOutdated, check_schema, upgrade
 
 def get_config(ctx: click.Context) -> Config:
     """The configuration loaded by the top-level command."""
-    return ctx.find_root().obj["config"]  # type: ignore[no-any-return]
+    config: Config = ctx.find_root().obj["config"]
+    return config
 
 
 def open_engine(config: Config, *, check: bool = True, migrate: bool = False) -> Engine:

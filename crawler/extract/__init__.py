@@ -1,4 +1,4 @@
-"""Extraction: pure functions from page bytes (or API JSON) to article fields and listing entries."""
+"""Extraction: pure functions from page bytes (or API JSON) to article fields and listings."""
 
 from crawler.extract.types import Extracted, ListingEntry
 
