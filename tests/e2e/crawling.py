@@ -6,10 +6,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from akimwatch.replicas import ReplicaServer
 from storage.engine import make_engine
 from storage.migrate import upgrade
+from storage.models import Article
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,3 +59,22 @@ def crawl(spider: str, config: Path, server: ReplicaServer, *args: str) -> None:
     result = subprocess.run(crawl_command(spider, *args), env=crawl_env(config, server), cwd=ROOT,
                             capture_output=True, text=True, timeout=180, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "] ERROR:" not in result.stderr, result.stderr[-3000:]
+
+
+def stored_articles(db_url: str) -> dict[str, Article]:
+    """The stored articles by URL, detached from their session."""
+    engine = make_engine(db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        articles = {a.url: a for a in session.scalars(select(Article))}
+        session.expunge_all()
+    engine.dispose()
+    return articles
+
+
+def stored_rows(db_url: str, names: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Some columns of every stored article by URL, to compare with what the replica served."""
+    return {
+        url: {name: getattr(article, name) for name in names}
+        for url, article in stored_articles(db_url).items()
+    }

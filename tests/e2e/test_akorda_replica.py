@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from crawling import crawl as run_crawl
+from crawling import stored_articles
 
 from akimwatch.demo import write_config
 from akimwatch.replicas.akorda import MIRROR, AkordaSite
@@ -22,7 +19,6 @@ from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
@@ -42,26 +38,9 @@ def crawl(tmp_path: Path, server: ReplicaServer, *args: str) -> dict[str, Articl
     url = f"sqlite:///{tmp_path / 'akorda.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    config = write_config(tmp_path, url, server.overrides())
-    env = {
-        **os.environ,
-        "AKIMWATCH_CONFIG": str(config),
-        "SCRAPY_SETTINGS_MODULE": "crawler.settings",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "akorda", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "ERROR" not in done.stderr, done.stderr[-3000:]
-    with Session(engine) as session:
-        stored = {a.url: a for a in session.scalars(select(Article))}
     engine.dispose()
-    return stored
+    run_crawl("akorda", write_config(tmp_path, url, server.overrides()), server, *args)
+    return stored_articles(url)
 
 
 def expected_time(site: AkordaSite, article: ReplicaArticle) -> datetime:
@@ -77,7 +56,7 @@ def expected_time(site: AkordaSite, article: ReplicaArticle) -> datetime:
 def test_crawl_stores_every_article_then_fetches_only_listings(
     tmp_path: Path, server: ReplicaServer, site: AkordaSite, language: str
 ) -> None:
-    stored = crawl(tmp_path, server, "-a", f"languages={language}")
+    stored = crawl(tmp_path, server, f"languages={language}")
     listed = site.listed(language)
     assert set(stored) == {site.url_of(a) for a in listed}
     for article in listed:
@@ -90,7 +69,7 @@ def test_crawl_stores_every_article_then_fetches_only_listings(
         assert row.source_id == article.id
         assert row.published_at == expected_time(site, article), article.markup
     server.clear_log()
-    crawl(tmp_path, server, "-a", f"languages={language}")
+    crawl(tmp_path, server, f"languages={language}")
     paths = {e.path for e in server.requests_for("akorda.kz") if e.path != "/robots.txt"}
     prefix = {"ru": "/ru", "kk": "/kz", "en": "/en"}[language]
     assert paths == {f"{prefix}/rss", f"{prefix}/events"}
@@ -100,7 +79,7 @@ def test_backfill_reaches_the_oldest_page_and_stops(
     tmp_path: Path, server: ReplicaServer, site: AkordaSite
 ) -> None:
     oldest = site.listed("ru")[-1].published.astimezone(ALMATY).date()
-    stored = crawl(tmp_path, server, "-a", "languages=ru", "-a", f"since={oldest.isoformat()}")
+    stored = crawl(tmp_path, server, "languages=ru", f"since={oldest.isoformat()}")
     assert set(stored) == {site.url_of(a) for a in site.listed("ru")}
     pages = [e for e in server.requests_for() if e.path == "/ru/events"]
     last = -(-len(site.listed("ru")) // site.page_size)
@@ -111,7 +90,7 @@ def test_backfill_stops_at_the_since_date(
     tmp_path: Path, server: ReplicaServer, site: AkordaSite
 ) -> None:
     newest = site.listed("ru")[0].published.astimezone(ALMATY).date()
-    stored = crawl(tmp_path, server, "-a", "languages=ru", "-a", f"since={newest.isoformat()}")
+    stored = crawl(tmp_path, server, "languages=ru", f"since={newest.isoformat()}")
     assert all(
         a.published_at and a.published_at.astimezone(ALMATY).date() >= newest
         for a in stored.values()
@@ -122,7 +101,7 @@ def test_backfill_stops_at_the_since_date(
 def test_mirror_host_with_old_site_urls(
     tmp_path: Path, server: ReplicaServer, site: AkordaSite
 ) -> None:
-    stored = crawl(tmp_path, server, "-a", "languages=ru", "-a", f"host={MIRROR}")
+    stored = crawl(tmp_path, server, "languages=ru", f"host={MIRROR}")
     old = next(a for a in site.articles if a.markup == "old")
     row = stored[site.url_of(old, MIRROR)]
     assert row.title == old.title

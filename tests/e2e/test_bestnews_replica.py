@@ -13,16 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crawling import crawl, write_config
-from sqlalchemy import select
+from crawling import crawl, stored_articles, stored_rows, write_config
 
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.articles import ReplicaArticle
 from akimwatch.replicas.bestnews import BestnewsSite
-from storage.engine import make_engine, session_factory
-from storage.models import Article
 
 pytestmark = pytest.mark.slow
+FIELDS = ("url", "title", "lead", "body", "published_at", "language", "tags", "source_id")
 LISTINGS = {"/vlast", "/kazakhstan", "/t/prezident-kazakhstana"}
 
 
@@ -52,32 +50,12 @@ def expected(site: BestnewsSite, article: ReplicaArticle) -> dict[str, Any]:
     }
 
 
-def stored(db_url: str) -> dict[str, dict[str, Any]]:
-    engine = make_engine(db_url)
-    with session_factory(engine)() as session:
-        rows = {
-            a.url: {
-                "url": a.url,
-                "title": a.title,
-                "lead": a.lead,
-                "body": a.body,
-                "published_at": a.published_at,
-                "language": a.language,
-                "tags": a.tags,
-                "source_id": a.source_id,
-            }
-            for a in session.scalars(select(Article))
-        }
-    engine.dispose()
-    return rows
-
-
 def test_every_article_stored_field_by_field_then_only_listings_refetched(
     tmp_path: Path, server: ReplicaServer, site: BestnewsSite
 ) -> None:
     config, db_url = write_config(tmp_path)
     crawl("bestnews", config, server)
-    rows = stored(db_url)
+    rows = stored_rows(db_url, FIELDS)
     assert sorted(rows) == sorted(site.url_of(a) for a in site.articles)
     for article in site.articles:
         assert rows[site.url_of(article)] == expected(site, article)
@@ -94,7 +72,7 @@ def test_backfill_walks_each_listing_to_its_end(
 ) -> None:
     config, db_url = write_config(tmp_path)
     crawl("bestnews", config, server, "since=2023-01-01")
-    rows = stored(db_url)
+    rows = stored_rows(db_url, FIELDS)
     assert sorted(rows) == sorted(site.url_of(a) for a in site.articles)
     oldest = min(site.articles, key=lambda a: a.published)
     assert rows[site.url_of(oldest)]["published_at"] == datetime(2023, 12, 5, 12, 30, tzinfo=UTC)
@@ -109,4 +87,4 @@ def test_only_the_languages_the_site_has_are_crawled(tmp_path: Path, server: Rep
     config, db_url = write_config(tmp_path)
     crawl("bestnews", config, server, "languages=kk,en")
     assert [e.path for e in server.requests_for()] == []
-    assert stored(db_url) == {}
+    assert stored_articles(db_url) == {}

@@ -3,14 +3,11 @@ token/hash fallback, both page shapes and the empty last page."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from crawling import crawl as run_crawl
+from crawling import stored_articles
 
 from akimwatch.demo import write_config
 from akimwatch.replicas.govkz import K6, NEWS, GovkzSite
@@ -20,7 +17,6 @@ from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article
 
-ROOT = Path(__file__).resolve().parents[2]
 PROJECTS = ("karaganda", "astana")
 pytestmark = pytest.mark.slow
 
@@ -30,26 +26,9 @@ def crawl(tmp_path: Path, server: ReplicaServer, *args: str) -> dict[str, Articl
     url = f"sqlite:///{tmp_path / 'govkz.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    config = write_config(tmp_path, url, server.overrides(), PROJECTS)
-    env = {
-        **os.environ,
-        "AKIMWATCH_CONFIG": str(config),
-        "SCRAPY_SETTINGS_MODULE": "crawler.settings",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "govkz", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "] ERROR:" not in done.stderr, done.stderr[-3000:]
-    with Session(engine) as session:
-        stored = {a.url: a for a in session.scalars(select(Article))}
     engine.dispose()
-    return stored
+    run_crawl("govkz", write_config(tmp_path, url, server.overrides(), PROJECTS), server, *args)
+    return stored_articles(url)
 
 
 def check_all_stored(site: GovkzSite, stored: dict[str, Article]) -> None:
@@ -89,6 +68,6 @@ def test_handshake_expiry_and_empty_page(tmp_path: Path) -> None:
 def test_token_hash_fallback_and_start_page(tmp_path: Path) -> None:
     site = GovkzSite(mode="hash", first_page=0)
     with ReplicaServer([site]) as server:
-        stored = crawl(tmp_path, server, "-a", "start_page=0")
+        stored = crawl(tmp_path, server, "start_page=0")
         check_all_stored(site, stored)
         assert set(news_pages(server)) == {200}

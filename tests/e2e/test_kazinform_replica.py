@@ -14,18 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crawling import crawl, write_config
-from sqlalchemy import select
+from crawling import crawl, stored_articles, stored_rows, write_config
 
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.articles import ReplicaArticle
 from akimwatch.replicas.kazinform import KazinformSite
 from akimwatch.replicas.server import Reply, Request
 from crawler.extract.dates import ALMATY
-from storage.engine import make_engine, session_factory
-from storage.models import Article
 
 pytestmark = pytest.mark.slow
+FIELDS = ("url", "title", "lead", "body", "published_at", "language", "source_id")
 LISTING_PATHS = {"/ru/lenta", "/lenta", "/robots.txt"}
 
 
@@ -54,31 +52,12 @@ def expected(site: KazinformSite, article: ReplicaArticle) -> dict[str, Any]:
     }
 
 
-def stored(db_url: str) -> dict[str, dict[str, Any]]:
-    engine = make_engine(db_url)
-    with session_factory(engine)() as session:
-        rows = {
-            a.url: {
-                "url": a.url,
-                "title": a.title,
-                "lead": a.lead,
-                "body": a.body,
-                "published_at": a.published_at,
-                "language": a.language,
-                "source_id": a.source_id,
-            }
-            for a in session.scalars(select(Article))
-        }
-    engine.dispose()
-    return rows
-
-
 def test_every_language_stored_field_by_field_then_only_listings_refetched(
     tmp_path: Path, server: ReplicaServer, site: KazinformSite
 ) -> None:
     config, db_url = write_config(tmp_path)
     crawl("kazinform", config, server)
-    rows = stored(db_url)
+    rows = stored_rows(db_url, FIELDS)
     assert sorted(rows) == sorted(site.url_of(a) for a in site.articles)
     for article in site.articles:
         assert rows[site.url_of(article)] == expected(site, article)
@@ -103,7 +82,7 @@ def test_every_language_stored_field_by_field_then_only_listings_refetched(
     crawl("kazinform", config, server)
     articles = {e.path for e in server.requests_for() if e.path.rstrip("/") not in LISTING_PATHS}
     assert articles == {site.path_of(added)}
-    assert stored(db_url)[site.url_of(added)] == expected(site, added)
+    assert stored_rows(db_url, FIELDS)[site.url_of(added)] == expected(site, added)
 
 
 def test_backfill_reaches_the_oldest_page_and_stops_there(
@@ -115,8 +94,8 @@ def test_backfill_reaches_the_oldest_page_and_stops_there(
     crawl("kazinform", config, server, "languages=ru", f"since={oldest:%Y-%m-%d}")
     requested = sorted(_lenta(server))
     assert requested == list(range(1, pages + 2))  # the last page, then one that repeats it
-    assert sorted(stored(db_url)) == sorted(site.url_of(a) for a in site.in_language("ru"))
-    old = stored(db_url)[site.url_of(site.in_language("ru")[-1])]
+    assert sorted(stored_articles(db_url)) == sorted(site.url_of(a) for a in site.in_language("ru"))
+    old = stored_rows(db_url, FIELDS)[site.url_of(site.in_language("ru")[-1])]
     assert old["published_at"] == datetime(2023, 11, 5, 4, 0, tzinfo=UTC)  # UTC+6 then
 
 
@@ -128,7 +107,7 @@ def test_short_backfill_stops_at_its_date(
     crawl("kazinform", config, server, "languages=ru", f"since={since:%Y-%m-%d}")
     ru = site.in_language("ru")
     wanted = [a for a in ru if a.published.astimezone(ALMATY).date() >= since]
-    assert sorted(stored(db_url)) == sorted(site.url_of(a) for a in wanted)
+    assert sorted(stored_articles(db_url)) == sorted(site.url_of(a) for a in wanted)
     last_needed = len(wanted) // site.page_size + 1  # the page where older articles begin
     assert max(_lenta(server)) == last_needed < -(-len(ru) // site.page_size)
 
@@ -152,7 +131,7 @@ def test_rss_takes_over_when_the_feed_pages_yield_no_cards(
     crawl("kazinform", config, server, "languages=ru")
     paths = [e.path for e in server.requests_for()]
     assert "/rss/rus.xml" in paths and "/rss/ru.xml" in paths
-    assert sorted(stored(db_url)) == sorted(site.url_of(a) for a in site.in_language("ru"))
+    assert sorted(stored_articles(db_url)) == sorted(site.url_of(a) for a in site.in_language("ru"))
 
 
 def _lenta(server: ReplicaServer) -> list[int]:
@@ -182,4 +161,4 @@ def test_a_failing_article_is_retried_after_a_pause(
     served = [e.status for e in server.requests_for() if e.path == target]
     assert served == [503, 200]
     assert arrivals[1] - arrivals[0] >= 0.9  # RETRY_BACKOFF_BASE = 1 s
-    assert sorted(stored(db_url)) == sorted(site.url_of(a) for a in site.in_language("en"))
+    assert sorted(stored_articles(db_url)) == sorted(site.url_of(a) for a in site.in_language("en"))
