@@ -1,61 +1,26 @@
-"""Bestnews extraction from saved pages: every article, listing and feed variant, data-driven.
-
-Each ``tests/fixtures/bestnews/<name>.html`` has a ``<name>.json`` with the page URL, the kind
-of page and the expected fields; ``body_lacks`` lists boilerplate that must not leak into the body.
-"""
+"""Bestnews extraction from saved pages (``tests/fixtures/bestnews``): every article and listing
+variant, data-driven."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
+from saved_pages import cases, check_article, entries, load
 
 from crawler.extract import bestnews
-from crawler.extract.types import Extracted, ListingEntry
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "bestnews"
-CASES = sorted(FIXTURES.glob("*.json"))
-
-
-def _page(case: Path) -> bytes:
-    return next(p for p in FIXTURES.glob(case.stem + ".*") if p.suffix != ".json").read_bytes()
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _article_fields(extracted: Extracted) -> dict[str, Any]:
-    return {
-        "title": extracted.title,
-        "lead": extracted.lead,
-        "body": extracted.body,
-        "published_at": _iso(extracted.published_at),
-        "author": extracted.author,
-        "tags": extracted.tags,
-        "language": extracted.language,
-        "source_id": extracted.source_id,
-    }
-
-
-def _entries(entries: list[ListingEntry]) -> list[dict[str, Any]]:
-    return [{"url": e.url, "title": e.title, "published_at": _iso(e.published_at)} for e in entries]
+CASES = cases("bestnews")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_saved_page(case: Path) -> None:
-    spec = json.loads(case.read_text("utf-8"))
-    page = _page(case)
+    spec, page = load(case)
     if spec["kind"] == "article":
         extracted = bestnews.extract_article(page, spec["url"])
-        assert _article_fields(extracted) == spec["expected"]
-        for leak in spec["body_lacks"]:
-            assert leak not in f"{extracted.lead}\n{extracted.body}", leak
+        check_article(extracted, spec)
     else:
-        assert _entries(bestnews.extract_listing(page, spec["url"])) == spec["expected"]
+        assert entries(bestnews.extract_listing(page, spec["url"])) == spec["expected"]
 
 
 def test_every_variant_has_a_saved_page() -> None:

@@ -1,64 +1,29 @@
-"""Kazinform extraction from saved pages: every article, listing and feed variant, data-driven.
-
-Each ``tests/fixtures/kazinform/<name>.html|xml`` has a ``<name>.json`` with the page URL, the kind
-of page and the expected fields; ``body_lacks`` lists boilerplate that must not leak into the body.
-"""
+"""Kazinform extraction from saved pages (``tests/fixtures/kazinform``): every article, listing
+and feed variant, data-driven."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
+from saved_pages import cases, check_article, entries, load
 
 from crawler.extract import kazinform
-from crawler.extract.types import Extracted, ListingEntry
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kazinform"
-CASES = sorted(FIXTURES.glob("*.json"))
-
-
-def _page(case: Path) -> bytes:
-    return next(p for p in FIXTURES.glob(case.stem + ".*") if p.suffix != ".json").read_bytes()
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _article_fields(extracted: Extracted) -> dict[str, Any]:
-    return {
-        "title": extracted.title,
-        "lead": extracted.lead,
-        "body": extracted.body,
-        "published_at": _iso(extracted.published_at),
-        "author": extracted.author,
-        "tags": extracted.tags,
-        "language": extracted.language,
-        "source_id": extracted.source_id,
-    }
-
-
-def _entries(entries: list[ListingEntry]) -> list[dict[str, Any]]:
-    return [{"url": e.url, "title": e.title, "published_at": _iso(e.published_at)} for e in entries]
+CASES = cases("kazinform")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_saved_page(case: Path) -> None:
-    spec = json.loads(case.read_text("utf-8"))
-    page = _page(case)
+    spec, page = load(case)
     if spec["kind"] == "article":
         extracted = kazinform.extract_article(page, spec["url"], spec["expected"]["language"])
-        assert _article_fields(extracted) == spec["expected"]
-        for leak in spec["body_lacks"]:
-            assert leak not in f"{extracted.lead}\n{extracted.body}", leak
+        check_article(extracted, spec)
     elif spec["kind"] == "listing":
-        assert _entries(kazinform.extract_listing(page, spec["url"])) == spec["expected"]
+        assert entries(kazinform.extract_listing(page, spec["url"])) == spec["expected"]
         assert kazinform.current_page(page) == spec["current_page"]
     else:
-        assert _entries(kazinform.extract_feed(page, spec["url"])) == spec["expected"]
+        assert entries(kazinform.extract_feed(page, spec["url"])) == spec["expected"]
 
 
 def test_every_variant_has_a_saved_page() -> None:
@@ -85,6 +50,6 @@ def test_url_shapes(url: str, language: str, article: bool) -> None:
     assert kazinform.language_of(url) == language
 
 
-def test_broken_feed_gives_no_entries() -> None:
+def test_broken_feed_gives_noentries() -> None:
     assert kazinform.extract_feed(b"<html><body>not a feed", "https://www.inform.kz/") == []
     assert kazinform.extract_feed(b"", "https://www.inform.kz/") == []
