@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
 from lxml.etree import _Element
 
 from crawler.extract.dates import parse_iso, parse_text_date
@@ -27,6 +25,7 @@ from crawler.extract.html import (
     parse,
     split_site_name,
 )
+from crawler.extract.rss import rss_entries
 from crawler.extract.types import Extracted, ListingEntry
 from storage.urls import source_article_id
 
@@ -50,9 +49,6 @@ BODY = (
 )
 DATE = (".article__date", ".news-detail__date", ".wrapper .date", ".date", "h5", "time")
 TAGS = (".article__tags a", ".tags a", "a[rel=tag]")
-_XML_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
-)
 
 
 def language_of(url: str) -> str | None:
@@ -90,40 +86,8 @@ def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
 
 
 def extract_rss(document: bytes, base_url: str) -> list[ListingEntry]:
-    """Items of an RSS 2.0 feed; site-relative and absolute links both work. Entities are never
-    expanded and nothing is fetched."""
-    try:
-        root = etree.fromstring(document, _XML_PARSER)
-    except etree.XMLSyntaxError:
-        return []
-    if root is None:
-        return []
-    entries: dict[str, ListingEntry] = {}
-    for item in root.iter("item"):
-        link = (item.findtext("link") or item.findtext("guid") or "").strip()
-        url = urljoin(base_url, link)
-        if not link or not is_article(url):
-            continue
-        stamp = (item.findtext("pubDate") or "").strip()
-        entries.setdefault(
-            url,
-            ListingEntry(
-                url=url,
-                title=clean_text(item.findtext("title")),
-                published_at=_rss_date(stamp),
-            ),
-        )
-    return list(entries.values())
-
-
-def _rss_date(stamp: str) -> datetime | None:
-    """An RFC 822 ``pubDate`` (ISO or text dates also accepted) as aware UTC."""
-    if not stamp:
-        return None
-    try:
-        return parse_iso(parsedate_to_datetime(stamp).isoformat())
-    except (TypeError, ValueError):
-        return parse_iso(stamp) or parse_text_date(stamp)
+    """Items of an RSS 2.0 feed; site-relative and absolute links both work."""
+    return rss_entries(document, base_url, lambda url: url if is_article(url) else None)
 
 
 def extract_article(document: bytes | str, url: str, language: str) -> Extracted:

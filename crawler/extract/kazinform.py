@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
 from lxml.etree import _Element
 
 from crawler.extract.dates import parse_iso, parse_text_date
@@ -29,6 +27,7 @@ from crawler.extract.html import (
     split_site_name,
     text_of,
 )
+from crawler.extract.rss import rss_entries
 from crawler.extract.types import Extracted, ListingEntry
 from storage.urls import source_article_id
 
@@ -61,7 +60,6 @@ _DATELINE = re.compile(
     re.I,
 )
 _STAMP = re.compile(r"^\s*\d{1,2}:\d{2},?\s+\d{1,2}\s+\S+\s+\d{4}|^\s*\d{1,2}\s+\S+\s+\d{4},?\s+\d")
-_XML = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 
 
 def language_of(url: str, default: str = "ru") -> str:
@@ -155,31 +153,10 @@ def current_page(document: bytes | str) -> int | None:
 
 
 def extract_feed(document: bytes, base_url: str) -> list[ListingEntry]:
-    """Article entries of an RSS 2.0 feed (entities and network access disabled)."""
-    try:
-        root = etree.fromstring(document, _XML)
-    except etree.XMLSyntaxError:
-        return []
-    if root is None:
-        return []
-    entries: dict[str, ListingEntry] = {}
-    for item in root.iter("item"):
-        link = (item.findtext("link") or "").strip()
-        url = urljoin(base_url, link).removesuffix("/amp")
-        if not link or not is_article_url(url) or url in entries:
-            continue
-        entries[url] = ListingEntry(
-            url=url,
-            title=clean_text(item.findtext("title")),
-            published_at=_rfc822(item.findtext("pubDate")),
-        )
-    return list(entries.values())
+    """Article entries of an RSS 2.0 feed (AMP links folded to the article)."""
+    return rss_entries(document, base_url, _feed_article)
 
 
-def _rfc822(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return parse_iso(parsedate_to_datetime(text.strip()).isoformat())
-    except (TypeError, ValueError):
-        return parse_text_date(text)
+def _feed_article(url: str) -> str | None:
+    url = url.removesuffix("/amp")
+    return url if is_article_url(url) else None
