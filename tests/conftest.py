@@ -16,6 +16,9 @@ from storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("AKIMWATCH_TEST_PG_URL")
+# Scrapy's cookie middleware asks tldextract for public suffixes; with no network the download
+# fails with a logged traceback before the bundled snapshot is used, so tests use the snapshot.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 settings.register_profile("ci", max_examples=200, deadline=500)
 settings.register_profile(
