@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -38,40 +38,72 @@ _GOVKZ_ID = re.compile(r"/press/news/details/(?P<id>[^/?#]+)")
 _BESTNEWS_ID = re.compile(r"/(?P<id>\d+)-[^/]+/?$")
 
 
+class UnusableURL(ValueError):
+    """A URL that cannot identify an article: no host, or a malformed port or netloc."""
+
+
 def fold_host(host: str) -> str:
     """Lower-case a host and fold www/mobile/amp/mirror variants of one site together."""
     host = host.lower().rstrip(".")
-    for prefix in HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix) :]
+    while True:
+        prefix = next((p for p in HOST_PREFIXES if host.startswith(p)), None)
+        if prefix is None or host.count(".") < 2:
             break
+        host = host[len(prefix) :]
     return HOST_ALIASES.get(host, host)
 
 
 def _is_tracking(name: str) -> bool:
-    lowered = name.lower()
+    lowered = unquote_plus(name).lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def _netloc(url: str) -> tuple[str, str, str]:
+    """The folded ``host[:port]``, the path and the query of ``url``, or :class:`UnusableURL`."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:  # bad port, unbalanced IPv6 brackets
+        raise UnusableURL(f"unusable URL {url[:200]!r}: {exc}") from None
+    host = fold_host(parts.hostname or "")
+    if not host:
+        raise UnusableURL(f"unusable URL {url[:200]!r}: no host")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    return host, parts.path, parts.query
+
+
+def _fold_path(path: str) -> str:
+    """Empty segments and AMP ``/amp`` prefixes and suffixes removed; no trailing slash."""
+    segments = [s for s in path.replace("\\", "/").split("/") if s]
+    while segments and segments[0] == "amp":
+        segments.pop(0)
+    while segments and segments[-1] == "amp":
+        segments.pop()
+    return "/" + "/".join(segments)
+
+
+def _fold(url: str) -> str:
+    """Scheme, host, path and query folded (structure only; no re-encoding)."""
+    host, path, query = _netloc(url)
+    kept = "&".join(p for p in query.split("&") if p and not _is_tracking(p.split("=", 1)[0]))
+    return urlunsplit(("https", host, _fold_path(path), kept, ""))
 
 
 @lru_cache(maxsize=65536)
 def canonical_url(url: str) -> str:
-    """The identity key form of a URL (never shown to users: the original URL is kept for that)."""
-    parts = urlsplit(url.strip())
-    host = fold_host(parts.hostname or "")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
-    path = re.sub(r"^/amp(?=/)", "", path)
-    path = re.sub(r"/amp/?$", "", path)
-    if len(path) > 1:
-        path = path.rstrip("/")
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
-    ]
-    rebuilt = urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
-    if _PLAIN.fullmatch(rebuilt) and "/." not in rebuilt:
-        return rebuilt  # what canonicalize_url would return, 20 times faster
-    return canonicalize_url(rebuilt)
+    """The identity key form of a URL (never shown to users: the original URL is kept for that).
+
+    Idempotent; raises :class:`UnusableURL` (a ``ValueError``) for a URL without a usable host.
+    w3lib's canonical form (sorted query, percent-encoding, IDNA, dot segments) is folded once
+    more, since resolving ``..`` or ``\\`` can bring back an empty segment or an ``/amp``.
+    """
+    folded = _fold(url)
+    if _PLAIN.fullmatch(folded) and "/." not in folded:
+        return folded  # what canonicalize_url would return, 20 times faster
+    return _fold(canonicalize_url(folded))
 
 
 def url_key(url: str) -> str:
