@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -42,14 +42,14 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r} given where aware UTC is required")
-        return value.astimezone(utcnow().tzinfo)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=utcnow().tzinfo)
-        return value.astimezone(utcnow().tzinfo)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -68,7 +68,7 @@ class Article(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url_key: Mapped[str] = mapped_column(String(40), unique=True)
+    url_key: Mapped[str] = mapped_column(String(40))  # unique through ``article_urls``
     canonical_url: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(32))
@@ -106,7 +106,11 @@ class ArticleUrl(Base):
 
 
 class ArticleVersion(Base):
-    """A stored state of an article's extracted content; version 1 is the first seen."""
+    """A stored state of an article's extracted content; version 1 is the first seen.
+
+    The current version keeps no lead and body of its own (NULL): they are the article's. A
+    version gets its own copy when a newer one supersedes it.
+    """
 
     __tablename__ = "article_versions"
     __table_args__ = (UniqueConstraint("article_id", "version"),)
@@ -116,12 +120,18 @@ class ArticleVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     title: Mapped[str] = mapped_column(Text)
-    lead: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     diff: Mapped[str] = mapped_column(Text, default="")
 
     article: Mapped[Article] = relationship(back_populates="versions")
+
+    def content(self) -> tuple[str, str, str]:
+        """The title, lead and body of this version (the article's own while it is current)."""
+        if self.body is None:
+            return self.title, self.article.lead, self.article.body
+        return self.title, self.lead or "", self.body
 
 
 class Meeting(Base):

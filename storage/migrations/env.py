@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.engine import make_engine
+from storage.migrate import check_foreign_keys, foreign_keys_off
 from storage.models import Base
 
 
@@ -24,5 +25,6 @@ if connection is not None:
     _run(connection)
 else:
     engine = make_engine(context.config.get_main_option("sqlalchemy.url") or "")
-    with engine.begin() as own:
+    with engine.connect() as own, foreign_keys_off(own), own.begin():
         _run(own)
+        check_foreign_keys(own)
