@@ -63,6 +63,7 @@ MEMUSAGE_ENABLED = True
 MEMUSAGE_LIMIT_MB = 512
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.offsite.StrictOffsiteMiddleware": 40,  # redirects and dont_filter too
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.conditional.ConditionalRequestsMiddleware": 560,

@@ -45,9 +45,7 @@ class HostOverridesMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Any:
         """Send an overridden request to its replacement address, keeping the real Host header."""
-        if META_KEY in request.meta:
-            return None
-        target = self.rewrite(request.url)
+        target = self.rewrite(request.url)  # None for an already rewritten request too
         if target is None:
             return None
         headers = request.headers.copy()

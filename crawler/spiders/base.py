@@ -19,6 +19,7 @@ from scrapy.http import Response
 from crawler.extract.dates import ALMATY
 from crawler.extract.types import Extracted, ListingEntry
 from crawler.items import ArticleItem
+from crawler.middlewares.offsite import within
 from crawler.recheck import recheck_requests
 from crawler.store import CrawlStore
 
@@ -145,8 +146,7 @@ class ListingSpider(scrapy.Spider):
         return entry.published_at.astimezone(ALMATY).date() >= self.since
 
     def _allowed(self, url: str) -> bool:
-        host = (scrapy.utils.url.parse_url(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        return within(scrapy.utils.url.parse_url(url).hostname or "", self.allowed_domains)
 
     def parse_article(
         self, response: Response, language: str, entry: ListingEntry
