@@ -61,16 +61,19 @@ def server_errors(
     status: int = 503,
     match: Matcher | None = None,
 ) -> Fault:
-    """``status`` (500/503) for the first ``first`` matching requests, or for ``seconds``."""
+    """``status`` (500/503) for the first ``first`` matching requests, or for ``seconds`` from the
+    first matching request (so a slow client start-up does not eat the outage)."""
     counter = _Counter()
-    until = time.monotonic() + seconds if seconds is not None else None
+    started: list[float] = []
     match = match or matcher()
 
     def fault(request: Request) -> Reply | None:
         if not match(request):
             return None
-        if until is not None and time.monotonic() > until:
-            return None
+        if seconds is not None:
+            started[:] = started or [time.monotonic()]
+            if time.monotonic() - started[0] > seconds:
+                return None
         if not counter.take(first):
             return None
         return Reply(status, b"<html><body><h1>Service Unavailable</h1></body></html>",

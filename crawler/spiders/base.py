@@ -108,7 +108,10 @@ class ListingSpider(scrapy.Spider):
         """Request the unknown articles of a listing page; go on to the next page if needed."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("akimwatch/listing_pages")
-        entries = [e for e in self.parse_entries(response, language) if self._allowed(e.url)]
+        parsed = self.parse_entries(response, language)
+        if page == 1 and not parsed:  # a first page without entries: the layout may have changed
+            self.crawler.stats.inc_value("akimwatch/empty_listings")
+        entries = [e for e in parsed if self._allowed(e.url)]
         fresh = [e for e in entries if e.url not in self.seen]
         self.seen.update(e.url for e in entries)
         in_range = [e for e in fresh if self._in_range(e)]

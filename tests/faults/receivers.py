@@ -1,5 +1,6 @@
-"""Misbehaving alert receivers: a webhook server that fails, stalls or refuses on demand, and an
-aiosmtpd handler that refuses (451) or stalls."""
+"""Misbehaving alert receivers: a webhook server that fails (500, 400), stalls or refuses
+connections on demand, and an aiosmtpd handler that refuses (451) or stalls, on a server that can
+go down and come back on the same port."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class WebhookReceiver:
     Only 2xx answers count as deliveries (``delivered``), keyed by ``X-Akimwatch-Delivery``.
     """
 
-    def __init__(self, mode: str = "ok", delay: float = 3.0) -> None:
+    def __init__(self, mode: str = "ok", delay: float = 3.0, port: int = 0) -> None:
         self.mode = mode
         self.delay = delay
         self.attempts: list[str] = []
@@ -59,23 +60,31 @@ class WebhookReceiver:
             def handle_error(self, request: Any, client_address: Any) -> None:
                 return None  # a client that gave up on a slow answer hangs up
 
-        self.httpd = Server(("127.0.0.1", 0), Handler)
+        self._server_class, self._handler = Server, Handler
+        self.httpd = Server(("127.0.0.1", port), Handler)
+        self.port = int(self.httpd.server_address[1])
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     @property
     def url(self) -> str:
         """Where to POST."""
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+        return f"http://127.0.0.1:{self.port}/hook"
 
     def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving: connections are refused from now on."""
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def restart(self) -> None:
+        """Serve again on the same port, keeping what was recorded."""
+        self.httpd = self._server_class(("127.0.0.1", self.port), self._handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
 
 class SmtpFaults:
     """aiosmtpd handler: ``refuse`` messages answered 451, ``stall`` seconds of silence before
-    DATA is answered; accepted messages are kept by Message-ID."""
+    DATA is answered (a message whose client gave up meanwhile is not delivered: the server never
+    committed it); accepted messages are counted by ``X-Akimwatch-Delivery``."""
 
     def __init__(self, refuse: int = 0, stall: float = 0.0) -> None:
         self.refuse = refuse
@@ -85,21 +94,25 @@ class SmtpFaults:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.stall:
             await asyncio.sleep(self.stall)
+            if server.transport is None or server.transport.is_closing():
+                return "421 4.4.2 timed out"
         if self.refuse > 0:
             self.refuse -= 1
             return "451 4.3.0 mailbox busy, try again later"
         text = envelope.content.decode("utf-8", "replace")
-        ids = [line.split(":", 1)[1].strip() for line in text.splitlines()
-               if line.lower().startswith("message-id:")]
-        self.accepted[ids[0] if ids else ""] += 1
+        keys = [line.split(":", 1)[1].strip() for line in text.splitlines()
+                if line.lower().startswith("x-akimwatch-delivery:")]
+        self.accepted[keys[0] if keys else ""] += 1
         return "250 OK"
 
 
-def smtp_controller(handler: SmtpFaults) -> Controller:
-    """A started aiosmtpd server on 127.0.0.1 (stop it with ``.stop()``)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+def smtp_controller(handler: SmtpFaults, port: int = 0) -> Controller:
+    """A started aiosmtpd server on 127.0.0.1, on ``port`` or a free one (stop it with
+    ``.stop()``; a new controller on the same port brings it back)."""
+    if not port:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     return controller
