@@ -77,7 +77,11 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRunExtension": 100,
+    "crawler.progress.ProgressExtension": 200,
 }
+# A one-line progress display on stderr, only when it is a terminal (crawls run by hand).
+PROGRESS_ENABLED = True
+PROGRESS_INTERVAL = 1.0
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
