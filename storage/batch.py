@@ -2,21 +2,20 @@
 
 The batch takes its article ids up front (PostgreSQL: from the sequence; SQLite: after the largest
 id, under the write lock that ``BEGIN IMMEDIATE`` holds), so articles, their first versions and
-their URLs go in as three plain executemany statements. The URL rows carry the unique key that makes
-two concurrent writers of one article collide (and retry).
+their URLs go in as three bulk inserts (``storage.bulk``). The URL rows carry the unique key that
+makes two concurrent writers of one article collide (and retry).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Dialect, Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeEngine
 
+from storage.bulk import bulk_insert
 from storage.models import Article, ArticleUrl, ArticleVersion, Base
 from storage.records import ArticleRecord
 from storage.urls import canonical_url, source_article_id, url_key
@@ -65,47 +64,6 @@ def insert_new(session: Session, plans: list[Plan], now: datetime) -> None:
         for key, url in plan.keys.items()
     ]
     bulk_insert(session, table(ArticleUrl), urls)
-
-
-def bulk_insert(session: Session, target: Table, rows: list[dict[str, Any]]) -> None:
-    """One executemany handed straight to the driver, every column given in every row.
-
-    The values go through the columns' own bind processors (aware UTC datetimes, JSON), each
-    distinct hashable value once; this skips SQLAlchemy's per-row parameter handling, which costs
-    more than SQLite's own work for a batch.
-    """
-    dialect = session.get_bind().dialect
-    compiled = insert(target).compile(dialect=dialect, column_keys=list(rows[0]))
-    names = list(compiled.positiontup or []) if compiled.positional else list(rows[0])
-    processors = {name: _once(target.c[name].type, dialect) for name in names}
-    if compiled.positional:
-        params: list[Any] = [tuple(processors[n](row[n]) for n in names) for row in rows]
-    else:
-        params = [{n: processors[n](row[n]) for n in names} for row in rows]
-    session.connection().exec_driver_sql(compiled.string, params)
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _once(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any]:
-    """The column's bind processor, remembering results for hashable values (``now``, sources)."""
-    process = column_type.dialect_impl(dialect).bind_processor(dialect)
-    if process is None:
-        return _same
-    done: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return done[value]
-        except KeyError:
-            done[value] = process(value)
-            return done[value]
-        except TypeError:  # unhashable (a JSON list)
-            return process(value)
-
-    return convert
 
 
 def _next_ids(session: Session, count: int) -> list[int]:

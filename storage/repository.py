@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from storage.batch import Plan, insert_new, table
+from storage.bulk import one_of
 from storage.clock import utcnow
 from storage.identity import record_scope
 from storage.meetings import MeetingLinker
@@ -37,7 +38,9 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
         return set()
     found = set(
         session.scalars(
-            select(ArticleUrl.url_key).where(ArticleUrl.url_key.in_(set(keys.values())))
+            select(ArticleUrl.url_key).where(
+                one_of(session, ArticleUrl.url_key, set(keys.values()))
+            )
         )
     )
     return {url for url, key in keys.items() if key in found}
@@ -129,14 +132,18 @@ class ArticleStore:
     def _existing(self, plans: list[Plan]) -> dict[str, Article | Plan]:
         keys = {key for plan in plans for key in plan.keys}
         rows = self.session.execute(
-            select(ArticleUrl.url_key, Article).join(Article).where(ArticleUrl.url_key.in_(keys))
+            select(ArticleUrl.url_key, Article)
+            .join(Article)
+            .where(one_of(self.session, ArticleUrl.url_key, keys))
         ).all()
         found: dict[str, Article | Plan] = {key: article for key, article in rows}
         ids = {i.rsplit(":", 1)[1] for plan in plans for i in plan.ids}
         if ids:
             sources = {plan.record.source for plan in plans}
             by_id = self.session.scalars(
-                select(Article).where(Article.source.in_(sources), Article.source_id.in_(ids))
+                select(Article).where(
+                    Article.source.in_(sources), one_of(self.session, Article.source_id, ids)
+                )
             )
             found.update({f"id:{a.source}:{a.language}:{a.source_id}": a for a in by_id})
         return found
