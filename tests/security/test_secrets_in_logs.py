@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,6 +132,34 @@ def _stored_text(db_url: str) -> str:
     return json.dumps([errors, stats], ensure_ascii=False)
 
 
+def _failing_then_working(env: dict[str, str], mail: _Mail, hook: WebhookReceiver) -> list[str]:
+    """Dispatch while SMTP refuses the login and the webhook answers 500 (errors logged and
+    stored), send samples that fail, then dispatch again once both work."""
+    mail.refuse_login, hook.mode = True, "500"
+    outputs = [_run([*AKIMWATCH, "-vv", "notify"], env)]
+    stored = _stored_text(env["AKIMWATCH_DATABASE_URL"])
+    assert "SMTP 127.0.0.1" in stored and "HTTP 500" in stored, stored[:500]
+    outputs += [stored] + [_run([*AKIMWATCH, "-vv", "notify", "--test", name], env)
+                           for name in ("mail", "hook")]
+    assert all(o.startswith("exit 1") for o in outputs[2:]), outputs[2:]
+    mail.refuse_login, hook.mode = False, "ok"
+    time.sleep(1.5)  # past the 1-second backoff
+    outputs.append(_run([*AKIMWATCH, "-vv", "notify"], env))
+    assert mail.received > 0 and sum(hook.delivered.values()) > 0, outputs[-1]
+    return outputs
+
+
+def _database_down(env: dict[str, str], pg_url: str) -> list[str]:
+    """``status`` and a crawl with the database unreachable (same password, port 1)."""
+    down = make_url(pg_url).set(port=1).render_as_string(hide_password=False)
+    env = {**env, "AKIMWATCH_DATABASE_URL": down}
+    outputs = [_run([*AKIMWATCH, "-vv", "status"], env),
+               _run([sys.executable, "-m", "scrapy", "crawl", "kazinform", "-s",
+                     "LOG_LEVEL=DEBUG"], env)]
+    assert all("OperationalError" in o for o in outputs), [o[-500:] for o in outputs]
+    return outputs
+
+
 def test_secrets_stay_out_of_logs_config_and_errors(tmp_path: Path, pg_url: str) -> None:
     mail, hook = _Mail(), WebhookReceiver()
     smtp = _smtp(mail)
@@ -141,23 +170,12 @@ def test_secrets_stay_out_of_logs_config_and_errors(tmp_path: Path, pg_url: str)
                "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
         outputs = [_run([sys.executable, "-m", "scrapy", "crawl", "kazinform", "-a",
                          "languages=ru", "-s", "LOG_LEVEL=DEBUG"], env)]
-        outputs.append(_run([*AKIMWATCH, "-vv", "notify"], env))
-        assert mail.received > 0 and sum(hook.delivered.values()) > 0, outputs[-1]
+        assert " DEBUG: " in outputs[0] and outputs[0].startswith("exit 0"), outputs[0][-500:]
+        outputs += _failing_then_working(env, mail, hook)
         outputs.append(_run([*AKIMWATCH, "-vv", "config"], env))
-        mail.refuse_login, hook.mode = True, "500"
-        outputs += [_run([*AKIMWATCH, "-vv", "notify", "--test", name], env)
-                    for name in ("mail", "hook")]
-        down = {**env, "AKIMWATCH_DATABASE_URL": pg_url.replace(
-            str(make_url(pg_url).port), "1", 1)}
-        outputs += [_run([*AKIMWATCH, "-vv", "status"], down),
-                    _run([sys.executable, "-m", "scrapy", "crawl", "kazinform", "-s",
-                          "LOG_LEVEL=DEBUG"], down)]
+        outputs += _database_down(env, pg_url)
     smtp.stop()
     hook.stop()
-    outputs.append(_stored_text(pg_url))
-    assert "DEBUG" in outputs[0] and "exit 0" in outputs[1]
-    assert all(o.startswith("exit 1") for o in outputs[3:5]), outputs[3:5]
-    assert "Traceback" in outputs[-2] or "OperationalError" in outputs[-2], outputs[-2][-500:]
-    for output in outputs:
+    for output in [*outputs, _stored_text(pg_url)]:
         for form in _forms(SMTP_PASSWORD, HOOK_SECRET, str(make_url(pg_url).password)):
             assert form not in output, (form, output[-2000:])
