@@ -21,6 +21,7 @@ from storage.models import CrawlRun, SourceHealth
 
 log = logging.getLogger(__name__)
 LOOKBACK = 200
+FIRST_LOOK = 10
 
 
 @dataclass
@@ -49,19 +50,26 @@ def problem(run: CrawlRun) -> str | None:
 
 
 def verdict(session: Session, source: str) -> Verdict:
-    """Count the bad runs since the last good one (finished runs only)."""
-    runs = session.scalars(
+    """Count the bad runs since the last good one (finished runs only).
+
+    The newest few runs are read first and the rest (up to LOOKBACK) only while no good run is
+    among them: the daemon checks after every run, and reading the whole history each time made
+    its memory (SQLite's page cache) and its work grow with the crawl-run table.
+    """
+    query = (
         select(CrawlRun)
         .where(CrawlRun.spider == source, CrawlRun.finished_at.is_not(None))
-        .order_by(CrawlRun.id.desc())
-        .limit(LOOKBACK)
-    ).all()
-    streak: list[CrawlRun] = []
-    for run in runs:
-        if problem(run) is None:
-            return Verdict(len(streak), streak, run)
-        streak.append(run)
-    return Verdict(len(streak), streak, None)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())  # newest first, by the index
+    )
+    runs: list[CrawlRun] = []
+    for limit in (FIRST_LOOK, LOOKBACK):
+        runs = list(session.scalars(query.limit(limit)))
+        good = next((i for i, run in enumerate(runs) if problem(run) is None), None)
+        if good is not None:
+            return Verdict(good, runs[:good], runs[good])
+        if len(runs) < limit:
+            break
+    return Verdict(len(runs), runs, None)
 
 
 def describe(source: str, streak: list[CrawlRun]) -> str:

@@ -169,7 +169,7 @@ class CrawlLauncher:
             run = session.scalars(
                 select(CrawlRun)
                 .where(CrawlRun.pid == pid, CrawlRun.spider == source)
-                .order_by(CrawlRun.id.desc())
+                .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())  # by the index
                 .limit(1)
             ).first()
             if killed_by and (run is None or run.finished_at is None):

@@ -47,7 +47,10 @@ def source_status(
     """The status of one source."""
     source = config.sources[name]
     last = session.scalars(
-        select(CrawlRun).where(CrawlRun.spider == name).order_by(CrawlRun.id.desc()).limit(1)
+        select(CrawlRun)
+        .where(CrawlRun.spider == name)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(1)
     ).first()
     health = session.get(SourceHealth, name)
     found = verdict(session, name)
