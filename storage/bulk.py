@@ -9,6 +9,7 @@ executemany; PostgreSQL gets ``COPY ... FROM STDIN``, which is one round trip in
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, Dialect, String, Table, any_, bindparam, insert
@@ -32,9 +33,8 @@ def bulk_insert(session: Session, target: Table, rows: list[dict[str, Any]]) -> 
         return
     connection = session.connection()
     dialect = connection.dialect
-    names = list(rows[0])
-    processors = [_once(target.c[name].type, dialect) for name in names]
-    values = [tuple(p(row[n]) for p, n in zip(processors, names, strict=True)) for row in rows]
+    names = [column.name for column in target.columns if column.name in rows[0]]
+    values = _values(names, rows, [_once(target.c[name].type, dialect) for name in names])
     if dialect.name == "postgresql":
         columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
         cursor = connection.connection.cursor()
@@ -47,15 +47,23 @@ def bulk_insert(session: Session, target: Table, rows: list[dict[str, Any]]) -> 
     connection.exec_driver_sql(compiled.string, values)
 
 
-def _same(value: Any) -> Any:
-    return value
+def _values(
+    names: list[str], rows: list[dict[str, Any]], processors: list[Callable[[Any], Any] | None]
+) -> list[tuple[Any, ...]]:
+    """The rows as tuples, converted column by column (only the columns that need it)."""
+    assert len(names) > 1, "itemgetter gives tuples for two names or more"
+    columns = list(zip(*map(itemgetter(*names), rows), strict=True))
+    for index, process in enumerate(processors):
+        if process is not None:
+            columns[index] = tuple(map(process, columns[index]))
+    return list(zip(*columns, strict=True))
 
 
-def _once(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any]:
-    """The column's bind processor, remembering results for hashable values."""
+def _once(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column's bind processor (None: none needed), remembering results for hashable values."""
     process = column_type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
-        return _same
+        return None
     done: dict[Any, Any] = {}
 
     def convert(value: Any) -> Any:
