@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from akimwatch.config import Config
-from scheduler.health import check_source
+from scheduler.health import FIRST_LOOK, check_source, verdict
 from scheduler.lock import AlreadyRunning, InstanceLock
 from scheduler.schedule import next_run
 from storage.clock import utcnow
@@ -97,3 +97,17 @@ def test_three_empty_listings_raise_one_alert_then_one_recovery(engine: Engine) 
         "kazinform: 0 articles from 4 listing pages in the last 3 runs; the layout may have changed"
     )
     assert raised[4] is not None and "working again" in raised[4]
+
+
+def test_a_bad_streak_longer_than_the_first_look_is_counted_in_full(engine: Engine) -> None:
+    with Session(engine) as session:
+        _run(session, 1, 9)
+        for _ in range(FIRST_LOOK + 5):
+            _run(session, 1, 0)
+        session.flush()
+        found = verdict(session, "kazinform")
+        assert found.failures_in_row == FIRST_LOOK + 5 == len(found.streak)
+        assert found.last_good is not None and found.last_good.listing_pages == 1
+        _run(session, 1, 9)
+        session.flush()
+        assert verdict(session, "kazinform").failures_in_row == 0
