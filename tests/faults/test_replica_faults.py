@@ -130,7 +130,7 @@ def receiver(seed: Seed) -> Iterator[WebhookReceiver]:
 def _status(config: Path) -> dict[str, Any]:
     """The Kazinform line of ``akimwatch status --json``."""
     result = CliRunner().invoke(cli, ["--config", str(config), "status", "--json"])
-    sources = json.loads(result.output)["sources"]
+    sources = json.loads(result.stdout)["sources"]  # stderr may hold server-thread noise
     return dict(next(s for s in sources if s["source"] == "kazinform"))
 
 
