@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "tests" / "notify"))
 from notify_servers import Mailbox, Receiver, smtp_server
 
 pytestmark = pytest.mark.slow
-TIMEOUT = 20  # the hard crawl timeout of the shared run
+TIMEOUT = 30  # the hard crawl timeout of the shared run: several kazinform intervals
 SLACK = 30.0  # start-up and scheduling delays on a loaded 2-core machine
 AT_ONCE = 45.0  # the restart test's bound for a catch-up run: well inside its 60 s interval
 
@@ -123,9 +123,9 @@ def hung_source_is_killed_on_time(config: Path, launched: datetime) -> None:
     assert launched + timedelta(seconds=TIMEOUT) <= killed.finished_at, timeline
     assert killed.finished_at - killed.started_at < timedelta(seconds=TIMEOUT + GRACE + 5)
     assert killed.finished_at - launched < timedelta(seconds=TIMEOUT + GRACE + SLACK), timeline
-    during = [r for r in finished_since(config, "kazinform", killed.started_at)
-              if r.finished_at and r.finished_at <= killed.finished_at]  # fmt: skip
-    assert len(during) >= 2, timeline  # every ~6 s while akorda hung for 20 s
+    during = [r for r in runs(config, "kazinform")
+              if killed.started_at <= r.started_at <= killed.finished_at]  # fmt: skip
+    assert len(during) >= 2, timeline  # started every ~6 s (slower under load) while akorda hung
 
 
 def recovery_notice_once(config: Path, ops: Receiver) -> None:
@@ -199,11 +199,11 @@ def test_alerts_a_hung_source_a_layout_break_and_sigterm_in_one_daemon_run(
     try:
         with daemon_running(config, server) as daemon:
             layout_break_alerts_once(config, ops, launched)
+            second_instances_refuse(config, server)  # while akorda hangs
             wait_until(lambda: any(r.killed_by for r in runs(config)), TIMEOUT + SLACK, "a kill")
             hung_source_is_killed_on_time(config, launched)
             server.faults.remove(broken)
             recovery_notice_once(config, ops)
-            second_instances_refuse(config, server)
             new_meeting_sent_once(config, kazinform, crm, box)
             sigterm_during_a_crawl_stops_cleanly(daemon, config, server, release)
     finally:
