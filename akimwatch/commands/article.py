@@ -13,6 +13,7 @@ from storage.engine import session_factory
 from storage.meetings import MeetingLinker
 from storage.models import Article, ArticleVersion
 from storage.queries import article_by_url
+from storage.urls import UnusableURL
 
 
 def _version(version: ArticleVersion) -> dict[str, Any]:
@@ -61,7 +62,10 @@ def article(ctx: click.Context, url: str, history: bool, as_json: bool) -> None:
     engine = open_engine(get_config(ctx))
     try:
         with session_factory(engine)() as session:
-            found = article_by_url(session, url)
+            try:
+                found = article_by_url(session, url)
+            except UnusableURL as error:
+                raise click.BadParameter(str(error), param_hint="URL") from None
             if found is None:
                 raise click.ClickException(f"no stored article is reached by {url}")
             keys = [m.meeting_key for m in MeetingLinker(session, lambda *a: []).linked(found.id)]

@@ -85,3 +85,10 @@ def test_article_history_shows_versions_and_the_diff(config: Config) -> None:
 def test_article_unknown_url_is_an_error(config: Config) -> None:
     result = CliRunner().invoke(article, ["https://example.org/x"], obj={"config": config})
     assert result.exit_code == 1 and "no stored article" in result.output
+
+
+@pytest.mark.parametrize("url", ["https:///no-host", "http://inform.kz:port/x"])
+def test_article_unusable_url_is_a_usage_error(config: Config, url: str) -> None:
+    result = CliRunner().invoke(article, [url], obj={"config": config})
+    assert result.exit_code == 2 and "Invalid value for URL" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
