@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from scrapy import Spider
@@ -10,7 +11,6 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.detect import Meeting, detect
-from crawler.items import ArticleItem
 from crawler.store import CrawlStore
 from storage.clock import utcnow
 from storage.records import ArticleRecord, MeetingRecord, SaveResult
@@ -19,23 +19,11 @@ logger = logging.getLogger(__name__)
 ALMATY = ZoneInfo("Asia/Almaty")
 
 
-def to_record(item: ArticleItem, meetings: list[Meeting]) -> ArticleRecord:
-    """Turn an item and the meetings detected in it into a storage record."""
+def to_record(item: ArticleRecord, meetings: list[Meeting]) -> ArticleRecord:
+    """The item with the meetings detected in it (undated ones take the article's date)."""
     fallback = (item.published_at or utcnow()).astimezone(ALMATY).date()
-    return ArticleRecord(
-        url=item.url,
-        source=item.source,
-        language=item.language,
-        title=item.title,
-        body=item.body,
-        lead=item.lead,
-        published_at=item.published_at,
-        author=item.author,
-        tags=list(item.tags),
-        source_id=item.source_id,
-        etag=item.etag,
-        last_modified=item.last_modified,
-        aliases=[a for a in item.aliases if a != item.url],
+    return replace(
+        item,
         meetings=[
             MeetingRecord(
                 kind=m.kind,
@@ -69,7 +57,7 @@ class StorePipeline:
         assert self.crawler.stats is not None
         return self.crawler.stats
 
-    def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
+    def process_item(self, item: ArticleRecord, spider: Spider | None = None) -> ArticleRecord:
         """Detect, buffer, and flush when the batch is full or a few seconds old."""
         missing = item.missing_fields()
         if missing:

@@ -25,7 +25,8 @@ class MeetingRecord:
 
 @dataclass
 class ArticleRecord:
-    """An extracted article ready to be stored, with the meetings detected in it."""
+    """An extracted article (title, lead, body without boilerplate, UTC time) and its URLs: the
+    item every spider yields; the store pipeline adds the meetings detected in it."""
 
     url: str
     source: str
@@ -41,6 +42,10 @@ class ArticleRecord:
     last_modified: str | None = None
     aliases: list[str] = field(default_factory=list)
     meetings: list[MeetingRecord] = field(default_factory=list)
+
+    def missing_fields(self) -> list[str]:
+        """Required fields that extraction could not fill (a sign that a layout changed)."""
+        return [name for name in ("title", "body", "published_at") if not getattr(self, name)]
 
     @property
     def content_hash(self) -> str:

@@ -18,10 +18,10 @@ from scrapy.http import Response
 
 from crawler.extract.dates import ALMATY
 from crawler.extract.types import Extracted, ListingEntry
-from crawler.items import ArticleItem
 from crawler.middlewares.offsite import within
 from crawler.recheck import recheck_requests
 from crawler.store import CrawlStore
+from storage.records import ArticleRecord
 
 BACKFILL_MAX_PAGES = 2000
 
@@ -160,10 +160,10 @@ class ListingSpider(scrapy.Spider):
 
     def make_item(
         self, response: Response, extracted: Extracted, entry: ListingEntry, language: str
-    ) -> ArticleItem:
+    ) -> ArticleRecord:
         """Build the item, filling gaps (title, date) from the listing entry."""
         aliases = [*response.meta.get("redirect_urls", []), entry.url]
-        return ArticleItem(
+        return ArticleRecord(
             url=response.url,
             source=self.source,
             language=extracted.language or language,

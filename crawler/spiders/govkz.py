@@ -16,9 +16,9 @@ from scrapy.http import Response
 
 from crawler.extract import govkz
 from crawler.extract.types import Extracted, ListingEntry
-from crawler.items import ArticleItem
 from crawler.spiders.base import ListingSpider
 from crawler.store import CrawlStore
+from storage.records import ArticleRecord
 
 MAX_HANDSHAKES = 3
 ACCEPT_LANGUAGE = {"ru": "ru", "kk": "kk", "en": "en"}
@@ -156,8 +156,8 @@ class GovkzSpider(ListingSpider):
         known = CrawlStore.for_crawler(self.crawler).known(e.url for e in in_range)
         return fresh, [e for e in in_range if e.url not in known]
 
-    def _item(self, entry: ListingEntry, extracted: Extracted, language: str) -> ArticleItem:
-        return ArticleItem(
+    def _item(self, entry: ListingEntry, extracted: Extracted, language: str) -> ArticleRecord:
+        return ArticleRecord(
             url=entry.url,
             source=self.source,
             language=language,
