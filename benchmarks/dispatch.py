@@ -17,38 +17,15 @@ import tempfile
 import threading
 import time
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from akimwatch.config import Config
+from benchmarks.receiver import WebhookReceiver
 from notify.dispatcher import Dispatcher
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.records import ArticleRecord, MeetingRecord
 from storage.repository import ArticleStore
-
-
-class _Receiver(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        self.arrivals: dict[str, float] = {}
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Receiver
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.arrivals[self.headers["X-Akimwatch-Delivery"]] = time.perf_counter()
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
 
 
 def _record(number: int) -> ArticleRecord:
@@ -66,7 +43,7 @@ def _record(number: int) -> ArticleRecord:
 def run(quick: bool = False) -> dict[str, float]:
     """Measure throughput and added latency; ``quick`` uses fewer entries."""
     backlog, samples = (100, 20) if quick else (1000, 100)
-    receiver = _Receiver()
+    receiver = WebhookReceiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,7 +24,6 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -32,49 +31,34 @@ from sqlalchemy import func, select
 
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.corpus import CorpusSite, meeting_article, synthetic_articles
+from benchmarks.receiver import WebhookReceiver
 from crawler.extract.dates import ALMATY
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Article, CrawlRun
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = ("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS=32",
-        "CONCURRENT_REQUESTS_PER_DOMAIN=32", "LOG_LEVEL=WARNING")
+FAST = (
+    "DOWNLOAD_DELAY=0",
+    "AUTOTHROTTLE_ENABLED=False",
+    "CONCURRENT_REQUESTS=32",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+    "LOG_LEVEL=WARNING",
+)
 BENCH_LINE = re.compile(r"Crawled (\d+) pages \(at (\d+) pages/min\)")
-
-
-class _Receiver(ThreadingHTTPServer):
-    """A webhook receiver noting when each delivery key first arrived."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        self.arrivals: dict[str, float] = {}
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Receiver
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.arrivals.setdefault(self.headers["X-Akimwatch-Delivery"], time.monotonic())
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
 
 
 def _config(tmp: Path, hook_url: str | None = None) -> tuple[Path, str]:
     """A config for the Russian Kazinform feed only; returns (path, database URL)."""
     db_url = f"sqlite:///{tmp / 'akimwatch.db'}"
-    text = (f'data_dir = "{tmp}"\n[database]\nurl = "{db_url}"\n'
-            "[crawl]\ndownload_delay = 0\nautothrottle = false\ntimeout_seconds = 600\n"
-            '[sources.kazinform]\nlanguages = ["ru"]\n')
-    text += "".join(f"[sources.{name}]\nenabled = false\n" for name in ("akorda", "govkz",
-                                                                        "bestnews"))
+    text = (
+        f'data_dir = "{tmp}"\n[database]\nurl = "{db_url}"\n'
+        "[crawl]\ndownload_delay = 0\nautothrottle = false\ntimeout_seconds = 600\n"
+        '[sources.kazinform]\nlanguages = ["ru"]\n'
+    )
+    text += "".join(
+        f"[sources.{name}]\nenabled = false\n" for name in ("akorda", "govkz", "bestnews")
+    )
     if hook_url:
         text += f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook_url}"\n'
     (tmp / "akimwatch.toml").write_text(text, encoding="utf-8")
@@ -85,15 +69,19 @@ def _config(tmp: Path, hook_url: str | None = None) -> tuple[Path, str]:
 
 
 def _env(config: Path, server: ReplicaServer) -> dict[str, str]:
-    return {**os.environ, "AKIMWATCH_CONFIG": str(config),
-            "AKIMWATCH_HOST_OVERRIDES": server.overrides_env(),
-            "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    return {
+        **os.environ,
+        "AKIMWATCH_CONFIG": str(config),
+        "AKIMWATCH_HOST_OVERRIDES": server.overrides_env(),
+        "SCRAPY_SETTINGS_MODULE": "crawler.settings",
+    }
 
 
 def _run(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[str, str]:
     """Run a child to its end; its stdout and stderr, or an error with their tail."""
-    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True,
-                            timeout=900, check=False)
+    result = subprocess.run(
+        command, env=env, cwd=cwd, capture_output=True, text=True, timeout=900, check=False
+    )
     if result.returncode != 0:
         tail = (result.stdout + result.stderr)[-800:]
         raise RuntimeError(f"{command[1:4]} exited {result.returncode}: {tail}")
@@ -110,7 +98,7 @@ def _run_once(env: dict[str, str]) -> float:
 def latency(trials: int) -> dict[str, Any]:
     """Seconds from a new meeting on the replica to its webhook, over ``trials`` runs."""
     site = CorpusSite(synthetic_articles(48))
-    receiver = _Receiver()
+    receiver = WebhookReceiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     samples, crawls = [], []
     with tempfile.TemporaryDirectory() as tmp, ReplicaServer([site]) as server:
@@ -119,7 +107,7 @@ def latency(trials: int) -> dict[str, Any]:
         _run_once(env)  # the seed: 48 known articles, no meeting
         for number in range(trials):
             seen = set(receiver.arrivals)
-            appeared = time.monotonic()
+            appeared = time.perf_counter()
             site.add(meeting_article(number))
             crawls.append(_run_once(env))
             new = [t for k, t in receiver.arrivals.items() if k not in seen]
@@ -143,8 +131,17 @@ def backfill(articles: int) -> dict[str, Any]:
     since = min(a.published for a in site.articles).astimezone(ALMATY).date()
     with tempfile.TemporaryDirectory() as tmp, ReplicaServer([site]) as server:
         config, db_url = _config(Path(tmp))
-        command = [sys.executable, "-m", "scrapy", "crawl", "kazinform", "-a", "languages=ru",
-                   "-a", f"since={since - timedelta(days=1):%Y-%m-%d}"]
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "kazinform",
+            "-a",
+            "languages=ru",
+            "-a",
+            f"since={since - timedelta(days=1):%Y-%m-%d}",
+        ]
         for setting in FAST:
             command += ["-s", setting]
         _run(command, _env(config, server))
@@ -169,8 +166,11 @@ def scrapy_bench(seconds: int) -> dict[str, Any]:
     """``scrapy bench`` for ``seconds``, outside the project (Scrapy's defaults)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPY_")}
     with tempfile.TemporaryDirectory() as tmp:
-        _, log = _run([sys.executable, "-m", "scrapy", "bench", "-s",
-                    f"CLOSESPIDER_TIMEOUT={seconds}"], env, cwd=Path(tmp))
+        _, log = _run(
+            [sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"],
+            env,
+            cwd=Path(tmp),
+        )
     lines = [(int(n), int(rate)) for n, rate in BENCH_LINE.findall(log)]
     elapsed = float(re.findall(r"'elapsed_time_seconds': ([\d.]+)", log)[-1])
     return {
@@ -186,7 +186,8 @@ def run(quick: bool = False) -> dict[str, Any]:
     figures.update(backfill(480 if quick else 4800))
     figures.update(scrapy_bench(5 if quick else 20))
     figures["backfill_vs_scrapy_bench"] = round(
-        figures["backfill_pages_per_min"] / figures["scrapy_bench_pages_per_min"], 2)
+        figures["backfill_pages_per_min"] / figures["scrapy_bench_pages_per_min"], 2
+    )
     return figures
 
 
