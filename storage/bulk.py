@@ -38,9 +38,12 @@ def bulk_insert(session: Session, target: Table, rows: list[dict[str, Any]]) -> 
     if dialect.name == "postgresql":
         columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
         cursor = connection.connection.cursor()
-        with cursor.copy(f"COPY {target.name} ({columns}) FROM STDIN") as copy:
-            for value in values:
-                copy.write_row(value)
+        try:
+            with cursor.copy(f"COPY {target.name} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        finally:
+            cursor.close()
         return
     compiled = insert(target).compile(dialect=dialect, column_keys=names)
     assert compiled.positional and compiled.positiontup == names, "a qmark driver is expected"

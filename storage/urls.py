@@ -113,7 +113,7 @@ def url_key(url: str) -> str:
 
 def source_article_id(source: str, url: str) -> str | None:
     """The source's own article id in a URL (Kazinform hex or ``_a``, Akorda, gov.kz, Bestnews)."""
-    path = urlsplit(url).path
+    path = url.partition("#")[0].partition("?")[0]  # the patterns only look at the path's end
     if source == "kazinform":
         match = _KAZINFORM_ID.search(path)
         if match:
