@@ -32,6 +32,7 @@ HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.", "mirror.")
 HOST_ALIASES = {"kazinform.kz": "inform.kz", "en.inform.kz": "qazinform.com"}
 
 _PLAIN = re.compile(r"https://[a-z0-9.:-]+/[A-Za-z0-9._~/-]*")
+_SETTLED = re.compile(r"https://(?P<host>[a-z0-9.-]+)(?P<path>(?:/[A-Za-z0-9._~-]+)+)")
 _KAZINFORM_ID = re.compile(r"-(?P<hex>[0-9a-f]{6,8})/?$|_a(?P<old>\d{6,8})(?:/amp)?/?$")
 _AKORDA_ID = re.compile(r"-(?P<id>\d{4,})/?$")
 _GOVKZ_ID = re.compile(r"/press/news/details/(?P<id>[^/?#]+)")
@@ -100,10 +101,26 @@ def canonical_url(url: str) -> str:
     w3lib's canonical form (sorted query, percent-encoding, IDNA, dot segments) is folded once
     more, since resolving ``..`` or ``\\`` can bring back an empty segment or an ``/amp``.
     """
+    return url if _settled(url) else _canonical(url)
+
+
+def _canonical(url: str) -> str:
+    """The full canonicalization, for URLs not already settled."""
     folded = _fold(url)
     if _PLAIN.fullmatch(folded) and "/." not in folded:
         return folded  # what canonicalize_url would return, 20 times faster
     return _fold(canonicalize_url(folded))
+
+
+def _settled(url: str) -> bool:
+    """Whether ``url`` is already in canonical form (https, folded host, no port, no query, no
+    empty, dot or AMP segment, no trailing slash): most stored URLs, checked without parsing."""
+    match = _SETTLED.fullmatch(url)
+    if match is None:
+        return False
+    host, path = match["host"], match["path"]
+    amp = path.startswith("/amp/") or path.endswith("/amp") or path == "/amp"
+    return not amp and "/." not in path and fold_host(host) == host
 
 
 def url_key(url: str) -> str:

@@ -18,7 +18,7 @@ from crawler.detect import KINDS, Meeting, detect
 from crawler.extract import akorda, govkz, kazinform
 from crawler.extract.dates import parse_iso, parse_text_date
 from crawler.extract.types import Extracted, ListingEntry
-from storage.urls import UnusableURL, canonical_url, url_key
+from storage.urls import UnusableURL, _canonical, _settled, canonical_url, url_key
 
 pytestmark = pytest.mark.fuzz
 
@@ -79,6 +79,15 @@ def test_canonical_url_is_idempotent_and_https(url: str) -> None:
     assert once.startswith("https://")
     assert canonical_url(once) == once
     assert len(url_key(url)) == 40
+
+
+@given(SITE_URLS)
+@example("https://inform.kz/ru/amp")
+@example("https://www.inform.kz/ru/x-1a2b3c")
+def test_a_settled_url_is_what_full_canonicalization_gives(url: str) -> None:
+    for candidate in (url, canonical_url(url)):
+        if _settled(candidate):
+            assert _canonical(candidate) == candidate
 
 
 ANY_URL = st.one_of(
