@@ -71,8 +71,19 @@ def _register() -> None:
     from akimwatch.commands.status import status
     from akimwatch.runonce import run_once
 
-    commands = (article, classify, daemon, demo, export, feed, meetings, notify, outbox,
-                run_once, status)
+    commands = (
+        article,
+        classify,
+        daemon,
+        demo,
+        export,
+        feed,
+        meetings,
+        notify,
+        outbox,
+        run_once,
+        status,
+    )
     for command in commands:
         cli.add_command(command)
 

@@ -39,8 +39,9 @@ def run_one(name: str, quick: bool) -> dict[str, Any]:
         f"print(json.dumps(m.run(quick={quick!r})))"
     )
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         return {"error": result.stderr.strip().splitlines()[-1:] or ["failed"]}
     figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])

@@ -25,8 +25,9 @@ REGIONS = (
 )
 
 
-def synthetic_articles(count: int, now: datetime | None = None, step_minutes: int = 10,
-                       language: str = "ru") -> list[ReplicaArticle]:
+def synthetic_articles(
+    count: int, now: datetime | None = None, step_minutes: int = 10, language: str = "ru"
+) -> list[ReplicaArticle]:
     """``count`` ordinary news articles, one every ``step_minutes`` back from ``now``, newest
     first, with distinct 8-hex ids."""
     now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
@@ -37,8 +38,9 @@ def synthetic_articles(count: int, now: datetime | None = None, step_minutes: in
             slug=f"novost-{TOPICS[n % len(TOPICS)]}-{n}",
             title=f"Новость дня № {n}: {TOPICS[n % len(TOPICS)]}",
             lead=f"Краткое содержание новости номер {n}.",
-            paragraphs=[f"Абзац {k} новости {n} о теме «{TOPICS[n % len(TOPICS)]}»."
-                        for k in range(4)],
+            paragraphs=[
+                f"Абзац {k} новости {n} о теме «{TOPICS[n % len(TOPICS)]}»." for k in range(4)
+            ],
             published=now - timedelta(minutes=step_minutes * n + 1),
         )
         for n in range(count)

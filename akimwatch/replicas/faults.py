@@ -76,8 +76,11 @@ def server_errors(
                 return None
         if not counter.take(first):
             return None
-        return Reply(status, b"<html><body><h1>Service Unavailable</h1></body></html>",
-                     headers={"Retry-After": "1"})
+        return Reply(
+            status,
+            b"<html><body><h1>Service Unavailable</h1></body></html>",
+            headers={"Retry-After": "1"},
+        )
 
     return fault
 
@@ -95,8 +98,9 @@ def hang(release: threading.Event, match: Matcher | None = None, limit: float = 
     return fault
 
 
-def _passthrough(site_answer: Callable[[Request], Reply], match: Matcher,
-                 change: Callable[[Reply], Reply]) -> Fault:
+def _passthrough(
+    site_answer: Callable[[Request], Reply], match: Matcher, change: Callable[[Reply], Reply]
+) -> Fault:
     def fault(request: Request) -> Reply | None:
         if not match(request):
             return None
@@ -105,8 +109,9 @@ def _passthrough(site_answer: Callable[[Request], Reply], match: Matcher,
     return fault
 
 
-def drip(site_answer: Callable[[Request], Reply], seconds_per_chunk: float,
-         match: Matcher | None = None) -> Fault:
+def drip(
+    site_answer: Callable[[Request], Reply], seconds_per_chunk: float, match: Matcher | None = None
+) -> Fault:
     """The real page, written 64 bytes at a time with a pause after each chunk."""
 
     def change(reply: Reply) -> Reply:
@@ -131,7 +136,7 @@ def malformed_html(site_answer: Callable[[Request], Reply], match: Matcher | Non
 
     def change(reply: Reply) -> Reply:
         body = reply.body.replace(b"</div>", b"").replace(b"</p>", b"<p><b><i>")
-        body = b"\x00\xff<<html <<body>>" + body[: len(body) * 3 // 4] + b"<div class=\"\x00"
+        body = b"\x00\xff<<html <<body>>" + body[: len(body) * 3 // 4] + b'<div class="\x00'
         return Reply(reply.status, body, reply.content_type, reply.headers)
 
     return _passthrough(site_answer, match or matcher(), change)
@@ -168,8 +173,11 @@ def redirect_loop(match: Matcher | None = None) -> Fault:
     def fault(request: Request) -> Reply | None:
         if not match(request):
             return None
-        target = request.path[: -len("/loop")] if request.path.endswith("/loop") else (
-            request.path.rstrip("/") + "/loop")
+        target = (
+            request.path[: -len("/loop")]
+            if request.path.endswith("/loop")
+            else (request.path.rstrip("/") + "/loop")
+        )
         query = "&".join(f"{k}={v[0]}" for k, v in request.query.items())
         return Reply(302, b"", headers={"Location": target + (f"?{query}" if query else "")})
 
@@ -197,8 +205,8 @@ def empty_listing(match: Matcher | None = None) -> Fault:
     """A listing whose layout changed: a page with no recognizable article links."""
     match = match or matcher(what=is_listing)
     body = (
-        "<html><head><title>Новости</title></head><body><main class=\"feed-v2\">"
-        "<section data-component=\"NewsFeed\"></section></main>"
+        '<html><head><title>Новости</title></head><body><main class="feed-v2">'
+        '<section data-component="NewsFeed"></section></main>'
         "<script>window.__STATE__={}</script></body></html>"
     ).encode()
 
@@ -208,8 +216,11 @@ def empty_listing(match: Matcher | None = None) -> Fault:
     return fault
 
 
-def rewrite_listing(site_answer: Callable[[Request], Reply],
-                    transform: Callable[[str], str], match: Matcher | None = None) -> Fault:
+def rewrite_listing(
+    site_answer: Callable[[Request], Reply],
+    transform: Callable[[str], str],
+    match: Matcher | None = None,
+) -> Fault:
     """The real listing page with ``transform`` applied to its HTML text."""
 
     def change(reply: Reply) -> Reply:
@@ -219,12 +230,16 @@ def rewrite_listing(site_answer: Callable[[Request], Reply],
     return _passthrough(site_answer, match or matcher(what=is_listing), change)
 
 
-def duplicate_and_pinned(site_answer: Callable[[Request], Reply],
-                         match: Matcher | None = None) -> Fault:
+def duplicate_and_pinned(
+    site_answer: Callable[[Request], Reply], match: Matcher | None = None
+) -> Fault:
     """Every listing card twice, and the first card of page one repeated ("pinned") on top of
     every page."""
-    card = re.compile(r"<a href=\"[^\"]+\" class=\"news-card\">.*?</a>|"
-                      r"<div class=\"allNewsCard\">.*?</div></a></div>", re.S)
+    card = re.compile(
+        r"<a href=\"[^\"]+\" class=\"news-card\">.*?</a>|"
+        r"<div class=\"allNewsCard\">.*?</div></a></div>",
+        re.S,
+    )
     pinned: list[str] = []
 
     def transform(text: str) -> str:
@@ -240,8 +255,9 @@ def duplicate_and_pinned(site_answer: Callable[[Request], Reply],
     return rewrite_listing(site_answer, transform, match)
 
 
-def shift_dates(site_answer: Callable[[Request], Reply], mode: str,
-                match: Matcher | None = None) -> Fault:
+def shift_dates(
+    site_answer: Callable[[Request], Reply], mode: str, match: Matcher | None = None
+) -> Fault:
     """Pages whose dates are in the future (``mode="future"``: year + 5) or unparseable
     (``mode="garbage"``)."""
     year = re.compile(r"\b(20\d\d)\b")

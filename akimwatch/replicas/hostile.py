@@ -28,10 +28,9 @@ class ForeignSite(Site):
 
     def handle(self, request: Request) -> Reply:
         """Any path: a plausible meeting article."""
-        return Reply(200, (
-            "<html><head><title>Токаев принял акима Карагандинской области</title></head><body>"
-            "<h1>Токаев принял акима Карагандинской области</h1><p>Чужой сайт.</p></body></html>"
-        ).encode())
+        title = "Токаев принял акима Карагандинской области"
+        page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>Чужой сайт.</p>"
+        return Reply(200, (page + "</body></html>").encode())
 
 
 def _links_moved(items: bytes, host: str) -> bytes:
@@ -50,15 +49,15 @@ def _foreign_copy(body: bytes, hosts: list[str]) -> bytes:
     if inner is None:
         return body
     extra = b"".join(
-        re.sub(rb'href="(?:https?://[^/"]+)?/', b'href="https://' + host.encode() + b"/",
-               inner[1])
+        re.sub(rb'href="(?:https?://[^/"]+)?/', b'href="https://' + host.encode() + b"/", inner[1])
         for host in hosts
     )
     return body.replace(b"</body>", extra + b"</body>", 1)
 
 
-def off_domain_links(site_answer: Callable[[Request], Reply], hosts: list[str],
-                     served: list[str]) -> Fault:
+def off_domain_links(
+    site_answer: Callable[[Request], Reply], hosts: list[str], served: list[str]
+) -> Fault:
     """Every 200 page of the real site with its links repeated on ``hosts``; the paths changed
     this way are appended to ``served`` (proof that the hostile links were offered)."""
 

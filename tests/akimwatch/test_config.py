@@ -58,8 +58,11 @@ def test_environment_overrides_single_keys(tmp_path: Path) -> None:
         ("[sources.bogus]\nenabled = true\n", {}, "unknown source 'bogus'"),
         ("", {"AKIMWATCH_NOTIFY__GIVE_UP_HOURS": "soon"}, "notify.give_up_hours = 'soon'"),
         ('[[channels]]\nname="a"\nkind="pager"\n', {}, "'email', 'webhook' or 'apprise'"),
-        ('[[channels]]\nname="a"\nkind="webhook"\nevents=["x"]\nurl="http://h"\n', {},
-         "allowed: meeting.new"),
+        (
+            '[[channels]]\nname="a"\nkind="webhook"\nevents=["x"]\nurl="http://h"\n',
+            {},
+            "allowed: meeting.new",
+        ),
         ("[crawl\n", {}, "not valid TOML"),
     ],
 )

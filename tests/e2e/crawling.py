@@ -56,8 +56,15 @@ def crawl_command(spider: str, *args: str) -> list[str]:
 
 def crawl(spider: str, config: Path, server: ReplicaServer, *args: str) -> None:
     """Run one crawl to its end and fail with its output when it exits non-zero."""
-    result = subprocess.run(crawl_command(spider, *args), env=crawl_env(config, server), cwd=ROOT,
-                            capture_output=True, text=True, timeout=180, check=False)
+    result = subprocess.run(
+        crawl_command(spider, *args),
+        env=crawl_env(config, server),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "] ERROR:" not in result.stderr, result.stderr[-3000:]
 

@@ -79,11 +79,21 @@ def test_sigkill_midway_leaves_a_consistent_database_that_the_next_run_completes
 ) -> None:
     config, db_url = write_config(tmp_path)
     server.faults.append(_slow_articles)
-    command = [*crawl_command("kazinform", "languages=ru"), "-s", "AKIMWATCH_STORE_BATCH_SIZE=2",
-               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
-    child = subprocess.Popen(command, env=crawl_env(config, server), cwd=ROOT,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True)
+    command = [
+        *crawl_command("kazinform", "languages=ru"),
+        "-s",
+        "AKIMWATCH_STORE_BATCH_SIZE=2",
+        "-s",
+        "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    ]
+    child = subprocess.Popen(
+        command,
+        env=crawl_env(config, server),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(snapshot(db_url)["urls"]) < 3:  # type: ignore[arg-type]
         time.sleep(0.2)

@@ -50,8 +50,7 @@ def write_config(tmp_path: Path, hook_url: str, extra: str = "") -> tuple[Path, 
         "[crawl]\ndownload_delay = 0\nautothrottle = false\nretry_times = 1\n"
         "download_timeout = 3\ntimeout_seconds = 60\nmax_listing_pages = 3\n"
         "[notify]\nbackoff_base_seconds = 1\nbackoff_max_seconds = 2\n"
-        f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook_url}"\ntimeout = 2\n'
-        + extra,
+        f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook_url}"\ntimeout = 2\n' + extra,
         encoding="utf-8",
     )
     engine = make_engine(db_url)
@@ -60,14 +59,22 @@ def write_config(tmp_path: Path, hook_url: str, extra: str = "") -> tuple[Path, 
     return path, db_url
 
 
-def run_crawl(spider: str, config: Path, server: ReplicaServer, *args: str,
-              settings: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+def run_crawl(
+    spider: str, config: Path, server: ReplicaServer, *args: str, settings: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     """One crawl child to its end (whatever its exit code)."""
     command = crawl_command(spider, *args)
     for setting in settings:
         command += ["-s", setting]
-    return subprocess.run(command, env=crawl_env(config, server), cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        command,
+        env=crawl_env(config, server),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def runs(db_url: str) -> list[CrawlRun]:
@@ -126,8 +133,9 @@ def expected_keys(db_url: str) -> set[str]:
     """Delivery keys of every ``meeting.new`` outbox row."""
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
-        keys = set(session.scalars(
-            select(Outbox.delivery_key).where(Outbox.event_type == "meeting.new")))
+        keys = set(
+            session.scalars(select(Outbox.delivery_key).where(Outbox.event_type == "meeting.new"))
+        )
     engine.dispose()
     return keys
 
@@ -152,8 +160,7 @@ def table() -> str:
     """The outcome table as text."""
     head = ("scenario", "runs", "alerts expected", "alerts received", "lost", "duplicated")
     rows = [head] + [
-        (o.scenario, str(o.runs), str(o.expected), str(o.received), str(o.lost),
-         str(o.duplicated))
+        (o.scenario, str(o.runs), str(o.expected), str(o.received), str(o.lost), str(o.duplicated))
         for o in TABLE
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]

@@ -100,8 +100,11 @@ class SmtpFaults:
             self.refuse -= 1
             return "451 4.3.0 mailbox busy, try again later"
         text = envelope.content.decode("utf-8", "replace")
-        keys = [line.split(":", 1)[1].strip() for line in text.splitlines()
-                if line.lower().startswith("x-akimwatch-delivery:")]
+        keys = [
+            line.split(":", 1)[1].strip()
+            for line in text.splitlines()
+            if line.lower().startswith("x-akimwatch-delivery:")
+        ]
         self.accepted[keys[0] if keys else ""] += 1
         return "250 OK"
 

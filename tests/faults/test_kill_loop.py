@@ -48,8 +48,14 @@ def _slow_articles(request: Request) -> Reply | None:
 
 
 def _spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    return subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _kill(child: subprocess.Popen[bytes]) -> int:
@@ -76,8 +82,11 @@ def test_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path) -> None:
             site = KazinformSite(page_size=4)
             with ReplicaServer([site]) as server:
                 server.faults.append(_slow_articles)
-                crawl_cmd = [*crawl_command("kazinform", "languages=ru,kk"),
-                             "-s", "AKIMWATCH_STORE_BATCH_SIZE=1"]
+                crawl_cmd = [
+                    *crawl_command("kazinform", "languages=ru,kk"),
+                    "-s",
+                    "AKIMWATCH_STORE_BATCH_SIZE=1",
+                ]
                 env = crawl_env(config, server)
                 notify_env = {**env, SLEEP_AFTER_SEND_ENV: "0.3"}
                 notify_cmd = [sys.executable, "-m", "notify", "--config", str(config)]
@@ -88,8 +97,15 @@ def test_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path) -> None:
                     time.sleep(rng.uniform(0.5, 2.5))
                     round_kills += _kill(crawler) + _kill(notifier)
                 kills += round_kills
-                result = subprocess.run(crawl_cmd, env=env, cwd=ROOT, capture_output=True,
-                                        text=True, timeout=120, check=False)
+                result = subprocess.run(
+                    crawl_cmd,
+                    env=env,
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    timeout=120,
+                    check=False,
+                )
                 assert result.returncode == 0, result.stderr[-2000:]
             engine = make_engine(db_url)
             later = utcnow() + timedelta(minutes=10)
@@ -108,7 +124,15 @@ def test_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path) -> None:
             duplicated += sum(n - 1 for n in by_meeting.values())
     finally:
         receiver.stop()
-    TABLE.append(Outcome(f"SIGKILL loop ({kills} kills, {resent} same-key re-sends)", rounds,
-                         expected_total, received_total, lost, duplicated))
+    TABLE.append(
+        Outcome(
+            f"SIGKILL loop ({kills} kills, {resent} same-key re-sends)",
+            rounds,
+            expected_total,
+            received_total,
+            lost,
+            duplicated,
+        )
+    )
     assert kills >= KILLS
     assert (lost, duplicated) == (0, 0)

@@ -26,9 +26,11 @@ from storage.engine import make_engine, session_factory
 from storage.models import Outbox
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
-MAIL = ('[[channels]]\nname = "mail"\nkind = "email"\nsmtp_host = "127.0.0.1"\n'
-        'smtp_port = {port}\nsmtp_tls = "none"\nsmtp_timeout = 1\nfrom = "aw@example.org"\n'
-        'to = ["desk@example.org"]\n')
+MAIL = (
+    '[[channels]]\nname = "mail"\nkind = "email"\nsmtp_host = "127.0.0.1"\n'
+    'smtp_port = {port}\nsmtp_tls = "none"\nsmtp_timeout = 1\nfrom = "aw@example.org"\n'
+    'to = ["desk@example.org"]\n'
+)
 
 
 class Receivers:
@@ -74,16 +76,25 @@ def _set(target: str, name: str, value: object) -> Callable[[Receivers], None]:
 
 
 FAULTS = [
-    ReceiverFault("webhook answers 500", "hook", _set("hook", "mode", "500"),
-                  _set("hook", "mode", "ok")),
-    ReceiverFault("webhook times out", "hook", _set("hook", "mode", "slow"),
-                  _set("hook", "mode", "ok")),
-    ReceiverFault("webhook refuses connections", "hook", lambda r: r.hook.stop(),
-                  lambda r: r.hook.restart()),
-    ReceiverFault("webhook answers 400 (re-queued after the fix)", "hook",
-                  _set("hook", "mode", "400"), _set("hook", "mode", "ok"), requeue=True),
-    ReceiverFault("SMTP answers 451", "mail", _set("mail", "refuse", 10**6),
-                  _set("mail", "refuse", 0)),
+    ReceiverFault(
+        "webhook answers 500", "hook", _set("hook", "mode", "500"), _set("hook", "mode", "ok")
+    ),
+    ReceiverFault(
+        "webhook times out", "hook", _set("hook", "mode", "slow"), _set("hook", "mode", "ok")
+    ),
+    ReceiverFault(
+        "webhook refuses connections", "hook", lambda r: r.hook.stop(), lambda r: r.hook.restart()
+    ),
+    ReceiverFault(
+        "webhook answers 400 (re-queued after the fix)",
+        "hook",
+        _set("hook", "mode", "400"),
+        _set("hook", "mode", "ok"),
+        requeue=True,
+    ),
+    ReceiverFault(
+        "SMTP answers 451", "mail", _set("mail", "refuse", 10**6), _set("mail", "refuse", 0)
+    ),
     ReceiverFault("SMTP times out", "mail", _set("mail", "stall", 2.0), _set("mail", "stall", 0.0)),
     ReceiverFault("SMTP refuses connections", "mail", Receivers.smtp_down, Receivers.smtp_up),
 ]
@@ -131,8 +142,14 @@ def _outcome(name: str, expected: set[str], got: Counter[str]) -> Outcome:
     seen = {k: n for k, n in got.items() if k in expected}
     meetings = Counter(key.rsplit(":", 1)[0] for key in seen)
     resent = sum(n - 1 for n in seen.values())
-    return Outcome(f"{name} ({resent} same-key re-sends)" if resent else name, 3, len(expected),
-                   len(seen), len(expected - set(seen)), sum(n - 1 for n in meetings.values()))
+    return Outcome(
+        f"{name} ({resent} same-key re-sends)" if resent else name,
+        3,
+        len(expected),
+        len(seen),
+        len(expected - set(seen)),
+        sum(n - 1 for n in meetings.values()),
+    )
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.name)

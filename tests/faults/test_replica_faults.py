@@ -64,37 +64,71 @@ def _stat(run: CrawlRun, prefix: str) -> int:
 
 
 SCENARIOS = [
-    Scenario("503 for the first 3 requests",
-             lambda s, e: F.server_errors(first=3, match=ARTICLES),
-             lambda r: _stat(r, "retry/count") >= 1),
-    Scenario("500 for 2 seconds",
-             lambda s, e: F.server_errors(seconds=2, status=500, match=ARTICLES),
-             # The retry backoff may outlast the outage: then the retries are the record.
-             lambda r: r.errors > 0 or _stat(r, "retry/count") > 0),
-    Scenario("hang (timeout)", lambda s, e: F.hang(e, F.matcher(RU, lambda q: "e00001" in q.path)),
-             lambda r: _stat(r, "downloader/exception_type_count") > 0 and r.errors > 0),
-    Scenario("slow drip", lambda s, e: F.drip(s.handle, 0.005, ARTICLES),
-             lambda r: r.errors == 0),
+    Scenario(
+        "503 for the first 3 requests",
+        lambda s, e: F.server_errors(first=3, match=ARTICLES),
+        lambda r: _stat(r, "retry/count") >= 1,
+    ),
+    Scenario(
+        "500 for 2 seconds",
+        lambda s, e: F.server_errors(seconds=2, status=500, match=ARTICLES),
+        # The retry backoff may outlast the outage: then the retries are the record.
+        lambda r: r.errors > 0 or _stat(r, "retry/count") > 0,
+    ),
+    Scenario(
+        "hang (timeout)",
+        lambda s, e: F.hang(e, F.matcher(RU, lambda q: "e00001" in q.path)),
+        lambda r: _stat(r, "downloader/exception_type_count") > 0 and r.errors > 0,
+    ),
+    Scenario("slow drip", lambda s, e: F.drip(s.handle, 0.005, ARTICLES), lambda r: r.errors == 0),
     Scenario("body cut short", lambda s, e: F.cut_body(s.handle, ARTICLES), lambda r: r.errors > 0),
-    Scenario("malformed HTML", lambda s, e: F.malformed_html(s.handle, ARTICLES),
-             lambda r: _stat(r, "spider_exceptions") == 0),
-    Scenario("cp1251 declared as UTF-8", lambda s, e: F.wrong_charset(s.handle, ARTICLES),
-             lambda r: _stat(r, "spider_exceptions") == 0),
-    Scenario("10 MB page", lambda s, e: F.huge_page(match=ARTICLES),
-             lambda r: r.incomplete_items + r.errors > 0),
-    Scenario("redirect loop", lambda s, e: F.redirect_loop(ARTICLES),
-             lambda r: _stat(r, "downloader/response_status_count/302") >= 10),
-    Scenario("403 page with status 200", lambda s, e: F.access_denied(ARTICLES),
-             lambda r: r.incomplete_items > 0),
-    Scenario("empty listing (layout changed)", lambda s, e: F.empty_listing(HTML_LISTINGS),
-             lambda r: _stat(r, "akimwatch/empty_listings") == 2
-             and "0 articles from" in (problem(r) or "")),
-    Scenario("duplicate and pinned entries",
-             lambda s, e: F.duplicate_and_pinned(s.handle, LISTINGS), lambda r: r.errors == 0),
-    Scenario("dates in the future", lambda s, e: F.shift_dates(s.handle, "future", F.matcher(RU)),
-             lambda r: r.finish_reason == "finished"),
-    Scenario("unparseable dates", lambda s, e: F.shift_dates(s.handle, "garbage", F.matcher(RU)),
-             lambda r: r.incomplete_items > 0),
+    Scenario(
+        "malformed HTML",
+        lambda s, e: F.malformed_html(s.handle, ARTICLES),
+        lambda r: _stat(r, "spider_exceptions") == 0,
+    ),
+    Scenario(
+        "cp1251 declared as UTF-8",
+        lambda s, e: F.wrong_charset(s.handle, ARTICLES),
+        lambda r: _stat(r, "spider_exceptions") == 0,
+    ),
+    Scenario(
+        "10 MB page",
+        lambda s, e: F.huge_page(match=ARTICLES),
+        lambda r: r.incomplete_items + r.errors > 0,
+    ),
+    Scenario(
+        "redirect loop",
+        lambda s, e: F.redirect_loop(ARTICLES),
+        lambda r: _stat(r, "downloader/response_status_count/302") >= 10,
+    ),
+    Scenario(
+        "403 page with status 200",
+        lambda s, e: F.access_denied(ARTICLES),
+        lambda r: r.incomplete_items > 0,
+    ),
+    Scenario(
+        "empty listing (layout changed)",
+        lambda s, e: F.empty_listing(HTML_LISTINGS),
+        lambda r: (
+            _stat(r, "akimwatch/empty_listings") == 2 and "0 articles from" in (problem(r) or "")
+        ),
+    ),
+    Scenario(
+        "duplicate and pinned entries",
+        lambda s, e: F.duplicate_and_pinned(s.handle, LISTINGS),
+        lambda r: r.errors == 0,
+    ),
+    Scenario(
+        "dates in the future",
+        lambda s, e: F.shift_dates(s.handle, "future", F.matcher(RU)),
+        lambda r: r.finish_reason == "finished",
+    ),
+    Scenario(
+        "unparseable dates",
+        lambda s, e: F.shift_dates(s.handle, "garbage", F.matcher(RU)),
+        lambda r: r.incomplete_items > 0,
+    ),
 ]
 
 
@@ -165,8 +199,9 @@ def test_fault_is_recorded_and_recovery_alerts_each_meeting_once(
         assert kk <= set(during["articles"]), "the healthy feed was affected by the fault"
 
         server.faults.clear()
-        assert run_crawl("kazinform", config, server, "languages=ru,kk",
-                         "max_pages=5").returncode == 0
+        assert (
+            run_crawl("kazinform", config, server, "languages=ru,kk", "max_pages=5").returncode == 0
+        )
         dispatch(config, db_url)
     after = snapshot(db_url)
     assert_kept(before, after)

@@ -25,22 +25,41 @@ pytestmark = pytest.mark.fuzz
 SITE_URLS = st.builds(
     lambda scheme, host, path, query: f"{scheme}://{host}/{path}?{query}",
     st.sampled_from(["http", "https", "HTTP", "ftp"]),
-    st.sampled_from(["www.inform.kz", "KAZ.INFORM.KZ:443", "akorda.kz", "m.gov.kz:8080",
-                     "xn--80ak6aa92e.com", "ақорда.kz", "amp.qazinform.com", "www.m.inform.kz",
-                     "[::1]:8080", "inform.kz:", "Inform.KZ."]),
+    st.sampled_from(
+        [
+            "www.inform.kz",
+            "KAZ.INFORM.KZ:443",
+            "akorda.kz",
+            "m.gov.kz:8080",
+            "xn--80ak6aa92e.com",
+            "ақорда.kz",
+            "amp.qazinform.com",
+            "www.m.inform.kz",
+            "[::1]:8080",
+            "inform.kz:",
+            "Inform.KZ.",
+        ]
+    ),
     st.text(max_size=60),
     st.text(max_size=60),
 )
 DATE_TEXT = st.one_of(
     st.text(max_size=80),
-    st.builds(lambda d, m, y, t: f"{d} {m} {y} {t}", st.integers(-5, 40),
-              st.sampled_from(["марта", "Наурыз", "May", "декабря", "жылғы", "x"]),
-              st.integers(0, 10000), st.sampled_from(["", "16:00", "25:61", "10:00 +0600"])),
+    st.builds(
+        lambda d, m, y, t: f"{d} {m} {y} {t}",
+        st.integers(-5, 40),
+        st.sampled_from(["марта", "Наурыз", "May", "декабря", "жылғы", "x"]),
+        st.integers(0, 10000),
+        st.sampled_from(["", "16:00", "25:61", "10:00 +0600"]),
+    ),
     st.datetimes().map(lambda d: d.isoformat()),
 )
-REGIONS = {r["canonical"] for r in json.loads(
-    resources.files("crawler.detect").joinpath("data", "regions.json").read_text("utf-8")
-)["regions"]}
+REGIONS = {
+    r["canonical"]
+    for r in json.loads(
+        resources.files("crawler.detect").joinpath("data", "regions.json").read_text("utf-8")
+    )["regions"]
+}
 SITE = KazinformSite()
 PAGE = SITE.article_page(SITE.articles[0]).encode()
 LISTING = SITE.listing("ru", 1).body
@@ -49,7 +68,7 @@ LISTING = SITE.listing("ru", 1).body
 def _mutate(data: bytes, cuts: list[tuple[int, bytes]]) -> bytes:
     for position, insert in cuts:
         at = position % (len(data) + 1)
-        data = data[:at] + insert + data[at + len(insert):]
+        data = data[:at] + insert + data[at + len(insert) :]
     return data
 
 
@@ -57,14 +76,20 @@ HTML = st.one_of(
     st.binary(max_size=3000),
     st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")),
     st.lists(st.tuples(st.integers(0, 10**6), st.binary(max_size=40)), max_size=20).map(
-        lambda cuts: _mutate(PAGE, cuts)),
+        lambda cuts: _mutate(PAGE, cuts)
+    ),
     st.lists(st.tuples(st.integers(0, 10**6), st.binary(max_size=40)), max_size=20).map(
-        lambda cuts: _mutate(LISTING, cuts)),
+        lambda cuts: _mutate(LISTING, cuts)
+    ),
 )
 ARTICLE_EXTRACTORS: list[Callable[[bytes, str, str], Extracted]] = [
-    kazinform.extract_article, akorda.extract_article]
+    kazinform.extract_article,
+    akorda.extract_article,
+]
 LISTING_EXTRACTORS: list[Callable[[bytes, str], list[ListingEntry]]] = [
-    kazinform.extract_listing, akorda.extract_listing]
+    kazinform.extract_listing,
+    akorda.extract_listing,
+]
 
 
 def _aware_utc(value: datetime | None) -> bool:
@@ -92,13 +117,27 @@ def test_a_settled_url_is_what_full_canonicalization_gives(url: str) -> None:
 
 ANY_URL = st.one_of(
     st.text(max_size=200),
-    st.builds(lambda scheme, netloc, rest: f"{scheme}://{netloc}/{rest}",
-              st.sampled_from(["http", "https"]), st.text(max_size=30), st.text(max_size=60)),
+    st.builds(
+        lambda scheme, netloc, rest: f"{scheme}://{netloc}/{rest}",
+        st.sampled_from(["http", "https"]),
+        st.text(max_size=30),
+        st.text(max_size=60),
+    ),
 )
 
 
-@pytest.mark.parametrize("url", ["", ":", "https://:80/x", "https://:/", "http://[::1/",
-                                 "https://inform.kz:99999/", "https://inform.kz:x/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        ":",
+        "https://:80/x",
+        "https://:/",
+        "http://[::1/",
+        "https://inform.kz:99999/",
+        "https://inform.kz:x/",
+    ],
+)
 def test_unusable_urls_raise_one_clear_value_error(url: str) -> None:
     with pytest.raises(UnusableURL, match="unusable URL"):
         canonical_url(url)
@@ -145,18 +184,45 @@ def test_govkz_api_parsing_survives_any_bytes(document: bytes) -> None:
 
 
 MIXED = st.lists(
-    st.one_of(st.sampled_from(["Токаев", "принял", "акима", "облысының", "әкімін", "Akorda",
-                               "Qasym-Jomart", "Тоқаев", "қабылдады", "ақим", "\u00ad", "\u200b",
-                               "Ⅻ", "🇰🇿", "<b>", "</p>", "&amp;", "Карагандинской", "области"]),
-              st.text(max_size=20)),
+    st.one_of(
+        st.sampled_from(
+            [
+                "Токаев",
+                "принял",
+                "акима",
+                "облысының",
+                "әкімін",
+                "Akorda",
+                "Qasym-Jomart",
+                "Тоқаев",
+                "қабылдады",
+                "ақим",
+                "\u00ad",
+                "\u200b",
+                "Ⅻ",
+                "🇰🇿",
+                "<b>",
+                "</p>",
+                "&amp;",
+                "Карагандинской",
+                "области",
+            ]
+        ),
+        st.text(max_size=20),
+    ),
     max_size=200,
 ).map(" ".join)
 
 
-@given(MIXED, MIXED, st.sampled_from([None, "ru", "kk", "en"]),
-       st.one_of(st.none(), st.datetimes(timezones=st.just(UTC))))
-def test_detection_returns_valid_meetings(title: str, text: str, language: str | None,
-                                          published: datetime | None) -> None:
+@given(
+    MIXED,
+    MIXED,
+    st.sampled_from([None, "ru", "kk", "en"]),
+    st.one_of(st.none(), st.datetimes(timezones=st.just(UTC))),
+)
+def test_detection_returns_valid_meetings(
+    title: str, text: str, language: str | None, published: datetime | None
+) -> None:
     for meeting in detect(title, text, published=published, language=language):
         assert isinstance(meeting, Meeting) and meeting.kind in KINDS
         assert meeting.region is None or meeting.region in REGIONS

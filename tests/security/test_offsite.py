@@ -63,8 +63,13 @@ def _kazinform_rss() -> list[Fault]:
 
 
 CASES = [
-    Case(KazinformSpider, lambda: KazinformSite(page_size=4), "inform.kz", ("languages=ru,en",),
-         _kazinform_rss),
+    Case(
+        KazinformSpider,
+        lambda: KazinformSite(page_size=4),
+        "inform.kz",
+        ("languages=ru,en",),
+        _kazinform_rss,
+    ),
     Case(AkordaSpider, AkordaSite, "akorda.kz", ("languages=ru",)),
     Case(BestnewsSpider, lambda: BestnewsSite(page_size=4), "bestnews.kz"),
 ]

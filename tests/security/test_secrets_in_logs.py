@@ -48,8 +48,9 @@ class _Mail:
         self.received = 0
         self.refuse_login = False
 
-    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str,
-                 data: Any) -> AuthResult:
+    def __call__(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
         ok = not self.refuse_login and data.password.decode() == SMTP_PASSWORD
         return AuthResult(success=ok)
 
@@ -94,8 +95,9 @@ def _smtp(mail: _Mail) -> Controller:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    controller = Controller(mail, hostname="127.0.0.1", port=port, authenticator=mail,
-                            auth_require_tls=False)
+    controller = Controller(
+        mail, hostname="127.0.0.1", port=port, authenticator=mail, auth_require_tls=False
+    )
     controller.start()
     return controller
 
@@ -117,8 +119,9 @@ def _config(tmp_path: Path, smtp_port: int, hook_url: str) -> Path:
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     return f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
 
 
@@ -139,8 +142,9 @@ def _failing_then_working(env: dict[str, str], mail: _Mail, hook: WebhookReceive
     outputs = [_run([*AKIMWATCH, "-vv", "notify"], env)]
     stored = _stored_text(env["AKIMWATCH_DATABASE_URL"])
     assert "SMTP 127.0.0.1" in stored and "HTTP 500" in stored, stored[:500]
-    outputs += [stored] + [_run([*AKIMWATCH, "-vv", "notify", "--test", name], env)
-                           for name in ("mail", "hook")]
+    outputs += [stored] + [
+        _run([*AKIMWATCH, "-vv", "notify", "--test", name], env) for name in ("mail", "hook")
+    ]
     assert all(o.startswith("exit 1") for o in outputs[2:]), outputs[2:]
     mail.refuse_login, hook.mode = False, "ok"
     time.sleep(1.5)  # past the 1-second backoff
@@ -153,9 +157,10 @@ def _database_down(env: dict[str, str], pg_url: str) -> list[str]:
     """``status`` and a crawl with the database unreachable (same password, port 1)."""
     down = make_url(pg_url).set(port=1).render_as_string(hide_password=False)
     env = {**env, "AKIMWATCH_DATABASE_URL": down}
-    outputs = [_run([*AKIMWATCH, "-vv", "status"], env),
-               _run([sys.executable, "-m", "scrapy", "crawl", "kazinform", "-s",
-                     "LOG_LEVEL=DEBUG"], env)]
+    outputs = [
+        _run([*AKIMWATCH, "-vv", "status"], env),
+        _run([sys.executable, "-m", "scrapy", "crawl", "kazinform", "-s", "LOG_LEVEL=DEBUG"], env),
+    ]
     assert all("OperationalError" in o for o in outputs), [o[-500:] for o in outputs]
     return outputs
 
@@ -164,12 +169,31 @@ def test_secrets_stay_out_of_logs_config_and_errors(tmp_path: Path, pg_url: str)
     mail, hook = _Mail(), WebhookReceiver()
     smtp = _smtp(mail)
     with ReplicaServer([KazinformSite(page_size=4)]) as server:
-        env = {**os.environ, "AKIMWATCH_CONFIG": str(_config(tmp_path, smtp.port, hook.url)),
-               "AKIMWATCH_DATABASE_URL": pg_url, "AW_SMTP_PASSWORD": SMTP_PASSWORD,
-               "AW_HOOK_SECRET": HOOK_SECRET, "AKIMWATCH_HOST_OVERRIDES": server.overrides_env(),
-               "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-        outputs = [_run([sys.executable, "-m", "scrapy", "crawl", "kazinform", "-a",
-                         "languages=ru", "-s", "LOG_LEVEL=DEBUG"], env)]
+        env = {
+            **os.environ,
+            "AKIMWATCH_CONFIG": str(_config(tmp_path, smtp.port, hook.url)),
+            "AKIMWATCH_DATABASE_URL": pg_url,
+            "AW_SMTP_PASSWORD": SMTP_PASSWORD,
+            "AW_HOOK_SECRET": HOOK_SECRET,
+            "AKIMWATCH_HOST_OVERRIDES": server.overrides_env(),
+            "SCRAPY_SETTINGS_MODULE": "crawler.settings",
+        }
+        outputs = [
+            _run(
+                [
+                    sys.executable,
+                    "-m",
+                    "scrapy",
+                    "crawl",
+                    "kazinform",
+                    "-a",
+                    "languages=ru",
+                    "-s",
+                    "LOG_LEVEL=DEBUG",
+                ],
+                env,
+            )
+        ]
         assert " DEBUG: " in outputs[0] and outputs[0].startswith("exit 0"), outputs[0][-500:]
         outputs += _failing_then_working(env, mail, hook)
         outputs.append(_run([*AKIMWATCH, "-vv", "config"], env))

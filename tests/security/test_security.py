@@ -18,7 +18,7 @@ from notify.render import render
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-Pa55w0rd-XYZ"
-HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&\u2028\u0000}{'
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&\u2028\u0000}{"
 
 
 def _verify_from_docs() -> Any:

@@ -57,8 +57,9 @@ def test_akorda_crawl_survives_hostile_feeds(tmp_path: Path) -> None:
         feeds = {
             "/ru/rss": billion_laughs_feed(site.url_of(site.listed("ru")[0])),
             "/kz/rss": external_entity_feed(site.path_of(site.listed("kk")[0]), secret.as_uri()),
-            "/en/rss": external_entity_feed(site.path_of(site.listed("en")[0]),
-                                            f"{server.url}/xxe-probe"),
+            "/en/rss": external_entity_feed(
+                site.path_of(site.listed("en")[0]), f"{server.url}/xxe-probe"
+            ),
         }
 
         def hostile(request: Request) -> Reply | None:
