@@ -82,15 +82,8 @@ class StorePipeline:
         self._count(result)
 
     def _count(self, result: SaveResult) -> None:
-        for name in (
-            "new_articles",
-            "changed_articles",
-            "unchanged_articles",
-            "new_meetings",
-            "linked_meetings",
-            "outbox_rows",
-        ):
-            self.stats.inc_value(f"akimwatch/{name}", getattr(result, name))
+        for name, value in result.counts().items():
+            self.stats.inc_value(f"akimwatch/{name}", value)
 
     def close_spider(self, spider: Spider | None = None) -> None:
         """Write what is left."""

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 Router = Callable[[str, "str | None", "str | None", Sequence[str]], list[str]]
 """(event type, region, kind, languages) -> the names of the channels that want the event."""
@@ -66,15 +67,17 @@ class SaveResult:
     outbox_rows: int = 0
     article_ids: list[int] = field(default_factory=list)
 
+    COUNTS: ClassVar[tuple[str, ...]] = (
+        "new_articles", "changed_articles", "unchanged_articles",
+        "new_meetings", "linked_meetings", "outbox_rows",
+    )  # fmt: skip
+
+    def counts(self) -> dict[str, int]:
+        """The counters by name."""
+        return {name: getattr(self, name) for name in self.COUNTS}
+
     def add(self, other: SaveResult) -> None:
         """Accumulate another batch's counts."""
-        for name in (
-            "new_articles",
-            "changed_articles",
-            "unchanged_articles",
-            "new_meetings",
-            "linked_meetings",
-            "outbox_rows",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name, value in other.counts().items():
+            setattr(self, name, getattr(self, name) + value)
         self.article_ids.extend(other.article_ids)
