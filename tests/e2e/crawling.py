@@ -54,17 +54,24 @@ def crawl_command(spider: str, *args: str) -> list[str]:
     return command
 
 
-def crawl(spider: str, config: Path, server: ReplicaServer, *args: str) -> None:
-    """Run one crawl to its end and fail with its output when it exits non-zero."""
-    result = subprocess.run(
+def run_crawl(
+    spider: str, config: Path, server: ReplicaServer, *args: str, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """One crawl child to its end, whatever its exit code."""
+    return subprocess.run(
         crawl_command(spider, *args),
         env=crawl_env(config, server),
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
         check=False,
     )
+
+
+def crawl(spider: str, config: Path, server: ReplicaServer, *args: str) -> None:
+    """Run one crawl to its end and fail with its output when it exits non-zero."""
+    result = run_crawl(spider, config, server, *args)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "] ERROR:" not in result.stderr, result.stderr[-3000:]
 

@@ -3,10 +3,10 @@ entry point, database snapshots, alert counting, and the printed table of outcom
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,6 @@ from receivers import WebhookReceiver
 from sqlalchemy import select
 
 from akimwatch.config import load
-from akimwatch.replicas import ReplicaServer
 from notify.dispatcher import Dispatcher
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
@@ -23,7 +22,7 @@ from storage.models import Article, CrawlRun, Meeting, Outbox
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from crawling import crawl_command, crawl_env  # noqa: E402
+import crawling  # noqa: E402
 
 
 @dataclass
@@ -59,22 +58,8 @@ def write_config(tmp_path: Path, hook_url: str, extra: str = "") -> tuple[Path, 
     return path, db_url
 
 
-def run_crawl(
-    spider: str, config: Path, server: ReplicaServer, *args: str, settings: tuple[str, ...] = ()
-) -> subprocess.CompletedProcess[str]:
-    """One crawl child to its end (whatever its exit code)."""
-    command = crawl_command(spider, *args)
-    for setting in settings:
-        command += ["-s", setting]
-    return subprocess.run(
-        command,
-        env=crawl_env(config, server),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+run_crawl = partial(crawling.run_crawl, timeout=120)
+"""One crawl child to its end (whatever its exit code), killed past two minutes."""
 
 
 def runs(db_url: str) -> list[CrawlRun]:
