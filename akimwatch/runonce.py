@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from akimwatch.config import SOURCES, Config
 from akimwatch.context import get_config, open_engine
-from scheduler.health import check_source
+from scheduler.health import check_source, problem
 from scheduler.launcher import CrawlLauncher, CrawlOutcome
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from scheduler.schedule import due_sources
@@ -101,8 +101,8 @@ def summary_line(outcome: CrawlOutcome) -> str:
         status += f" (killed: {outcome.killed_by})"
     elif run is None:
         status += f" (no run recorded, exit {outcome.returncode})"
-    elif run.finish_reason != "finished":
-        status += f" ({run.finish_reason})"
+    elif reason := problem(run):
+        status += f" ({reason})"
     counts = (
         f"pages={run.pages} items={run.items} new={run.new_articles} errors={run.errors}"
         if run

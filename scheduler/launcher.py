@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from scheduler.health import problem
 from storage.clock import utcnow
 from storage.models import CrawlRun
 
@@ -35,12 +36,12 @@ class CrawlOutcome:
 
     @property
     def ok(self) -> bool:
-        """Finished by itself, exit 0, and recorded as finished with no error."""
+        """Finished by itself, exit 0, and recorded as a good run (see ``health.problem``)."""
         return (
             self.killed_by is None
             and self.returncode == 0
             and self.run is not None
-            and self.run.finish_reason == "finished"
+            and problem(self.run) is None
         )
 
 
