@@ -1,4 +1,5 @@
-"""The fault suite imports its helpers from this folder and prints its outcome table at the end."""
+"""The fault suite imports its helpers from this folder and tests/e2e; it prints its outcome
+table at the end."""
 
 import sys
 from pathlib import Path
@@ -6,6 +7,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "e2e"))  # the e2e crawl helpers
 
 from harness import TABLE, table
 

@@ -15,12 +15,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from crawling import crawl_command, crawl_env
 from harness import (
     ROOT,
     TABLE,
     Outcome,
-    crawl_command,
-    crawl_env,
     dispatch,
     expected_keys,
     outbox_per_meeting,
