@@ -5,16 +5,53 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
+from typing import Any
 
 import click
 
 from akimwatch import __version__
 from akimwatch.config import ConfigError, load, masked
 from akimwatch.context import get_config, open_engine
+from akimwatch.dberrors import explain, retry_locked
+from akimwatch.exitcodes import EXIT_CONFIG
 from storage.migrate import upgrade
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Failure(click.ClickException):
+    """A one-line error with its own exit status."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class Commands(click.Group):
+    """The command group; configuration and database errors from any command end as one line
+    on stderr (the traceback too with ``-v``), configuration errors with status 78."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command, translating its configuration and database errors."""
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            self._trace(ctx, exc)
+            raise Failure(str(exc), EXIT_CONFIG) from None
+        except Exception as exc:
+            config = (ctx.obj or {}).get("config")
+            problem = explain(exc, config.database_url if config else "")
+            if problem is None:
+                raise
+            self._trace(ctx, exc)
+            raise Failure(str(problem), problem.exit_code) from None
+
+    @staticmethod
+    def _trace(ctx: click.Context, exc: BaseException) -> None:
+        if ctx.params.get("verbose"):
+            traceback.print_exception(exc, file=sys.stderr)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="akimwatch")
 @click.option(
     "--config",
@@ -31,11 +68,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    try:
-        config = load(config_path)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    ctx.ensure_object(dict)["config"] = config
+    ctx.ensure_object(dict)["config"] = load(config_path)
     ctx.obj["config_path"] = config_path
 
 
@@ -56,7 +89,7 @@ def db() -> None:
 def db_upgrade(ctx: click.Context) -> None:
     """Apply every pending schema migration."""
     engine = open_engine(get_config(ctx), check=False)
-    before, after = upgrade(engine)
+    before, after = retry_locked(lambda: upgrade(engine))
     click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
 
 
@@ -94,3 +127,7 @@ _register()
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="akimwatch")
+
+
+if __name__ == "__main__":
+    main()

@@ -42,6 +42,7 @@ def test_environment_overrides_single_keys(tmp_path: Path) -> None:
         "AKIMWATCH_SOURCES__KAZINFORM__LANGUAGES": '["ru"]',
         "AKIMWATCH_DATABASE_URL": "postgresql+psycopg://u:pw@db/aw",
         "AKIMWATCH_HOST_OVERRIDES": "www.inform.kz=http://127.0.0.1:8001",
+        "AW_TEST_SECRET": "s3cret",
     }
     config = load(write(tmp_path, SAMPLE), environ=env)
     assert config.crawl.download_delay == 0.25
