@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 import traceback
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -18,14 +18,6 @@ from akimwatch.exitcodes import EXIT_CONFIG
 from storage.migrate import upgrade
 
 
-class Failure(click.ClickException):
-    """A one-line error with its own exit status."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
 class Commands(click.Group):
     """The command group; configuration and database errors from any command end as one line
     on stderr (the traceback too with ``-v``), configuration errors with status 78."""
@@ -35,20 +27,21 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            self._trace(ctx, exc)
-            raise Failure(str(exc), EXIT_CONFIG) from None
+            self._fail(ctx, exc, str(exc), EXIT_CONFIG)
         except Exception as exc:
             config = (ctx.obj or {}).get("config")
             problem = explain(exc, config.database_url if config else "")
             if problem is None:
                 raise
-            self._trace(ctx, exc)
-            raise Failure(str(problem), problem.exit_code) from None
+            self._fail(ctx, exc, str(problem), problem.exit_code)
 
     @staticmethod
-    def _trace(ctx: click.Context, exc: BaseException) -> None:
+    def _fail(ctx: click.Context, exc: BaseException, message: str, status: int) -> NoReturn:
+        """One line on stderr (after the traceback with ``-v``), then exit with ``status``."""
         if ctx.params.get("verbose"):
             traceback.print_exception(exc, file=sys.stderr)
+        click.echo(f"Error: {message}", err=True)
+        ctx.exit(status)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from akimwatch import checks
-from akimwatch.config_errors import MASK, Loc, describe, mask_url
+from akimwatch.config_errors import MASK, Loc, describe, mask_url, nearest
 
 ENV_PREFIX = "AKIMWATCH_"
 SOURCES = ("kazinform", "akorda", "govkz", "bestnews")
@@ -151,7 +151,10 @@ class ChannelConfig(_Model):
     def _check_events(cls, value: list[str]) -> list[str]:
         bad = [event for event in value if event not in EVENT_TYPES]
         if bad:
-            raise ValueError(f"unknown event type {bad[0]!r}; allowed: {', '.join(EVENT_TYPES)}")
+            hint = nearest(bad[0], EVENT_TYPES)
+            raise ValueError(
+                f"unknown event type {bad[0]!r}; {hint}allowed: {', '.join(EVENT_TYPES)}"
+            )
         return value
 
     @field_validator("kinds")
@@ -269,7 +272,8 @@ class Config(_Model):
     def _check_sources(cls, value: dict[str, SourceConfig]) -> dict[str, SourceConfig]:
         bad = [name for name in value if name not in SOURCES]
         if bad:
-            raise ValueError(f"unknown source {bad[0]!r}; allowed: {', '.join(SOURCES)}")
+            hint = nearest(bad[0], SOURCES)
+            raise ValueError(f"unknown source {bad[0]!r}; {hint}allowed: {', '.join(SOURCES)}")
         return {**_default_sources(), **value}
 
     @field_validator("channels")
@@ -337,7 +341,7 @@ def load(
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe(exc, Config, file, origins)) from None
+        raise ConfigError(describe(exc, Config, file, origins, data)) from None
     _check_secrets(config, env, file)
     return config
 

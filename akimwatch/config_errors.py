@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import types
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -23,24 +24,43 @@ def describe(
     root: type[BaseModel],
     file: Path | None,
     origins: dict[Loc, str],
+    data: dict[str, Any],
 ) -> str:
     """Every error of ``exc`` on one line, ``; `` between them."""
     where = f" in {file}" if file else ""
-    problems = [_problem(error, root, origins) for error in exc.errors()]
+    problems = [_problem(error, root, origins, data) for error in exc.errors()]
     return f"invalid configuration{where}: " + "; ".join(problems)
 
 
-def _problem(error: ErrorDetails, root: type[BaseModel], origins: dict[Loc, str]) -> str:
+def _problem(
+    error: ErrorDetails, root: type[BaseModel], origins: dict[Loc, str], data: dict[str, Any]
+) -> str:
     loc = tuple(error["loc"])
     key = ".".join(str(part) for part in loc) or "(top level)"
     variable = _variable(loc, origins)
-    source = f" (from {variable})" if variable else ""
+    source = f" (from {variable})" if variable else _channel(loc, data)
     if error["type"] == "extra_forbidden":
         return f"{key}{source}: unknown key; {_suggest(root, loc)}"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "value_error" and len(loc) <= 2 and loc[:1] == ("channels",):
         return f"{key}{source}: {message}"  # a whole channel: its value would be the whole table
     return f"{key} = {_shown(key, error.get('input'))}{source}: {message}"
+
+
+def _channel(loc: Loc, data: dict[str, Any]) -> str:
+    """`` (channel NAME)`` when ``loc`` is inside a channel that has a name."""
+    channels = data.get("channels")
+    if loc[:1] != ("channels",) or len(loc) < 2 or not isinstance(channels, list):
+        return ""
+    index = loc[1]
+    if (
+        not isinstance(index, int)
+        or index >= len(channels)
+        or not isinstance(channels[index], dict)
+    ):
+        return ""
+    name = channels[index].get("name")
+    return f" (channel {name})" if isinstance(name, str) else ""
 
 
 def _variable(loc: Loc, origins: dict[Loc, str]) -> str | None:
@@ -68,16 +88,20 @@ def mask_url(url: str) -> str:
     return f"{scheme}://{user}:{MASK}@{host}" if ":" in credentials else url
 
 
+def nearest(word: str, allowed: Sequence[str]) -> str:
+    """``did you mean 'x'? `` for the allowed word nearest to ``word``, or nothing."""
+    near = difflib.get_close_matches(word.lower(), list(allowed), n=1, cutoff=0.6)
+    return f"did you mean {near[0]!r}? " if near else ""
+
+
 def _suggest(root: type[BaseModel], loc: Loc) -> str:
     """'did you mean' the nearest key of the section, and the keys that section allows."""
     model = section_model(root, loc[:-1])
     if model is None:
         return "remove it"
     allowed = sorted(field.alias or name for name, field in model.model_fields.items())
-    near = difflib.get_close_matches(str(loc[-1]).lower(), allowed, n=1, cutoff=0.6)
     section = ".".join(str(part) for part in loc[:-1]) or "the top level"
-    hint = f"did you mean {near[0]!r}? " if near else ""
-    return f"{hint}allowed in {section}: {', '.join(allowed)}"
+    return f"{nearest(str(loc[-1]), allowed)}allowed in {section}: {', '.join(allowed)}"
 
 
 def section_model(root: type[BaseModel], path: Loc) -> type[BaseModel] | None:
