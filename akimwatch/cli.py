@@ -9,6 +9,7 @@ import traceback
 from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from akimwatch import __version__
 from akimwatch.config import ConfigError, load, masked
@@ -61,7 +62,13 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    ctx.ensure_object(dict)["config"] = load(config_path)
+    try:
+        config = load(config_path)
+    except ConfigError as exc:
+        if ctx.get_parameter_source("config_path") is ParameterSource.ENVIRONMENT:
+            raise ConfigError(f"AKIMWATCH_CONFIG={config_path}: {exc}") from None
+        raise
+    ctx.ensure_object(dict)["config"] = config
     ctx.obj["config_path"] = config_path
 
 

@@ -68,7 +68,7 @@ def explain(exc: BaseException, url: str) -> DatabaseProblem | None:
         return _driver_error(exc, url, shown)
     if isinstance(exc, SQLAlchemyError):
         return DatabaseProblem(f"database {shown}: {_first_line(exc)}", 1)
-    if isinstance(exc, OSError) and _is_sqlite(url):
+    if isinstance(exc, OSError) and _on_database_path(exc, url):
         return DatabaseProblem(
             f"database {shown}: {exc.strerror or exc} ({exc.filename}); "
             "point database.url or data_dir at a writable place",
@@ -107,6 +107,15 @@ def _driver_error(exc: DatabaseError, url: str, shown: str) -> DatabaseProblem:
         f"database {path}: {reason}; check that its directory exists and is writable",
         EXIT_CONFIG,
     )
+
+
+def _on_database_path(exc: OSError, url: str) -> bool:
+    """Whether ``exc`` is about the SQLite file of ``url`` or one of its directories."""
+    if not _is_sqlite(url) or not exc.filename:
+        return False
+    database = Path(make_url(url).database or "").absolute()
+    failed = Path(str(exc.filename)).absolute()
+    return failed == database or failed in database.parents
 
 
 def _is_sqlite(url: str) -> bool:

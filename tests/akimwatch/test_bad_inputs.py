@@ -20,7 +20,10 @@ CASES: list[dict[str, Any]] = tomllib.loads(
 
 def run_case(case: dict[str, Any], tmp: Path) -> subprocess.CompletedProcess[str]:
     """Set up the case's files under ``tmp`` and run its command with the CLI."""
-    fill = lambda text: text.replace("{tmp}", str(tmp))  # noqa: E731
+
+    def fill(text: str) -> str:
+        return text.replace("{tmp}", str(tmp))
+
     for name in case.get("dirs", []):
         (tmp / name).mkdir()
     for name, text in case.get("files", {}).items():
