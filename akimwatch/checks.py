@@ -7,8 +7,13 @@ URL, region or data directory is refused when the file is loaded, not when it is
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from akimwatch.config import ChannelConfig
 
 DATABASE_BACKENDS = ("sqlite", "postgresql")
 DATABASE_FORMS = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
@@ -93,3 +98,19 @@ def secret_source(env_name: str | None, file_name: str | None, environ: dict[str
             raise ValueError(f"the file {file_name} does not exist")
         if not os.access(file_name, os.R_OK):
             raise ValueError(f"the file {file_name} is not readable by this user")
+
+
+def channel_secrets(channels: Iterable[ChannelConfig], environ: dict[str, str]) -> None:
+    """Raise for a channel naming a secret variable or file that is missing: it would otherwise
+    send unsigned or unauthenticated."""
+    for channel in channels:
+        for key in ("secret", "smtp_password", "urls"):
+            env_name = getattr(channel, f"{key}_env", None)
+            file_name = getattr(channel, f"{key}_file", None)
+            try:
+                secret_source(env_name, file_name, environ)
+            except ValueError as exc:
+                named = f"{key}_env" if env_name else f"{key}_file"
+                raise ValueError(
+                    f"channels.{channel.name}.{named}: {exc}; set it or remove {named}"
+                ) from None

@@ -5,8 +5,10 @@ if present, else defaults. ``AKIMWATCH_<SECTION>__<KEY>`` overrides one key (val
 literals where they parse, so ``true``, ``10`` and ``["ru"]`` work); ``AKIMWATCH_DATABASE_URL`` and
 ``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``) are shortcuts. Secrets never
 live in the file: a key ending in ``_env`` names the environment variable holding the secret, one
-ending in ``_file`` names a file. This module imports nothing of akimwatch: every package may
-use it.
+ending in ``_file`` names a file; a named secret that is missing is an error at load. Every value
+is checked at load (``akimwatch.checks``); errors are one line (``akimwatch.config_errors``). This
+module imports only those helpers and, when a region is named, the detector's gazetteer: every
+package may use it.
 """
 
 from __future__ import annotations
@@ -28,19 +30,17 @@ from pydantic import (
 )
 
 from akimwatch import checks
-from akimwatch.config_errors import MASK, Loc, describe, mask_url, nearest
+from akimwatch.config_env import ENV_PREFIX, apply_env, parse_host_overrides
+from akimwatch.config_errors import MASK, ConfigError, describe, mask_url, nearest
 
-ENV_PREFIX = "AKIMWATCH_"
+__all__ = ["ConfigError", "parse_host_overrides"]  # re-exported: every package imports them here
+
 SOURCES = ("kazinform", "akorda", "govkz", "bestnews")
 EVENT_TYPES = ("meeting.new", "meeting.updated", "article.changed", "health")
 KINDS = ("reception", "working_trip", "collective")
 LANGUAGES = ("ru", "kk", "en")
 Language = Literal["ru", "kk", "en"]
 _ALL_LANGUAGES: tuple[Language, ...] = ("ru", "kk", "en")
-
-
-class ConfigError(ValueError):
-    """A configuration value is wrong; the message names the key, the value and what is allowed."""
 
 
 class _Model(BaseModel):
@@ -337,12 +337,16 @@ def load(
     data: dict[str, Any] = {}
     if file is not None:
         data = _read(file)
-    origins = _apply_env(data, env)
+    origins = apply_env(data, env)
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe(exc, Config, file, origins, data)) from None
-    _check_secrets(config, env, file)
+    try:
+        checks.channel_secrets(config.channels, env)
+    except ValueError as exc:
+        where = f" in {file}" if file else ""
+        raise ConfigError(f"invalid configuration{where}: {exc}") from None
     return config
 
 
@@ -357,67 +361,6 @@ def _read(file: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {file} cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {file} is not valid TOML: {exc}") from None
-
-
-def _check_secrets(config: Config, env: dict[str, str], file: Path | None) -> None:
-    """A channel that names a secret variable or file which is missing is an error: it would
-    otherwise send unsigned or unauthenticated."""
-    where = f" in {file}" if file else ""
-    for channel in config.channels:
-        for key in ("secret", "smtp_password", "urls"):
-            env_name = getattr(channel, f"{key}_env", None)
-            file_name = getattr(channel, f"{key}_file", None)
-            try:
-                checks.secret_source(env_name, file_name, env)
-            except ValueError as exc:
-                named = f"{key}_env" if env_name else f"{key}_file"
-                raise ConfigError(
-                    f"invalid configuration{where}: channels.{channel.name}.{named}: {exc}; "
-                    f"set it or remove {named}"
-                ) from None
-
-
-def _apply_env(data: dict[str, Any], env: dict[str, str]) -> dict[Loc, str]:
-    """Put the ``AKIMWATCH_*`` overrides into ``data``; return which variable set which key."""
-    origins: dict[Loc, str] = {}
-    if f"{ENV_PREFIX}DATABASE_URL" in env:
-        data.setdefault("database", {})["url"] = env[f"{ENV_PREFIX}DATABASE_URL"]
-        origins[("database", "url")] = f"{ENV_PREFIX}DATABASE_URL"
-    if f"{ENV_PREFIX}HOST_OVERRIDES" in env:
-        data.setdefault("crawl", {})["host_overrides"] = parse_host_overrides(
-            env[f"{ENV_PREFIX}HOST_OVERRIDES"]
-        )
-        origins[("crawl", "host_overrides")] = f"{ENV_PREFIX}HOST_OVERRIDES"
-    for name, raw in env.items():
-        if not name.startswith(ENV_PREFIX) or "__" not in name:
-            continue
-        path = name[len(ENV_PREFIX) :].lower().split("__")
-        node = data
-        for part in path[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ConfigError(f"{name}: {'.'.join(path)} does not name a single key")
-        node[path[-1]] = _literal(raw)
-        origins[tuple(path)] = name
-    return origins
-
-
-def _literal(raw: str) -> Any:
-    try:
-        return tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        return raw
-
-
-def parse_host_overrides(text: str) -> dict[str, str]:
-    """Parse ``host=http://127.0.0.1:PORT,host2=...`` into a mapping."""
-    result: dict[str, str] = {}
-    for pair in filter(None, (part.strip() for part in text.split(","))):
-        host, sep, target = pair.partition("=")
-        if not sep or not host or not target:
-            raise ConfigError(f"AKIMWATCH_HOST_OVERRIDES: {pair!r} is not host=http://address:port")
-        result[host.strip().lower()] = target.strip()
-    return result
 
 
 def masked(config: Config) -> dict[str, Any]:

@@ -14,6 +14,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 MASK = "********"
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the key, the value and what is allowed."""
+
+
 _SECRET_WORDS = ("password", "secret", "urls")
 
 Loc = tuple[str | int, ...]
