@@ -5,16 +5,47 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
+from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from akimwatch import __version__
 from akimwatch.config import ConfigError, load, masked
 from akimwatch.context import get_config, open_engine
+from akimwatch.dberrors import explain, retry_locked
+from akimwatch.exitcodes import EXIT_CONFIG
 from storage.migrate import upgrade
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The command group; configuration and database errors from any command end as one line
+    on stderr (the traceback too with ``-v``), configuration errors with status 78."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command, translating its configuration and database errors."""
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            self._fail(ctx, exc, str(exc), EXIT_CONFIG)
+        except Exception as exc:
+            config = (ctx.obj or {}).get("config")
+            problem = explain(exc, config.database_url if config else "")
+            if problem is None:
+                raise
+            self._fail(ctx, exc, str(problem), problem.exit_code)
+
+    @staticmethod
+    def _fail(ctx: click.Context, exc: BaseException, message: str, status: int) -> NoReturn:
+        """One line on stderr (after the traceback with ``-v``), then exit with ``status``."""
+        if ctx.params.get("verbose"):
+            traceback.print_exception(exc, file=sys.stderr)
+        click.echo(f"Error: {message}", err=True)
+        ctx.exit(status)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="akimwatch")
 @click.option(
     "--config",
@@ -34,7 +65,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     try:
         config = load(config_path)
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        if ctx.get_parameter_source("config_path") is ParameterSource.ENVIRONMENT:
+            raise ConfigError(f"AKIMWATCH_CONFIG={config_path}: {exc}") from None
+        raise
     ctx.ensure_object(dict)["config"] = config
     ctx.obj["config_path"] = config_path
 
@@ -56,7 +89,7 @@ def db() -> None:
 def db_upgrade(ctx: click.Context) -> None:
     """Apply every pending schema migration."""
     engine = open_engine(get_config(ctx), check=False)
-    before, after = upgrade(engine)
+    before, after = retry_locked(lambda: upgrade(engine))
     click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
 
 
@@ -94,3 +127,7 @@ _register()
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="akimwatch")
+
+
+if __name__ == "__main__":
+    main()

@@ -5,8 +5,10 @@ if present, else defaults. ``AKIMWATCH_<SECTION>__<KEY>`` overrides one key (val
 literals where they parse, so ``true``, ``10`` and ``["ru"]`` work); ``AKIMWATCH_DATABASE_URL`` and
 ``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``) are shortcuts. Secrets never
 live in the file: a key ending in ``_env`` names the environment variable holding the secret, one
-ending in ``_file`` names a file. This module imports nothing of akimwatch: every package may
-use it.
+ending in ``_file`` names a file; a named secret that is missing is an error at load. Every value
+is checked at load (``akimwatch.checks``); errors are one line (``akimwatch.config_errors``). This
+module imports only those helpers and, when a region is named, the detector's gazetteer: every
+package may use it.
 """
 
 from __future__ import annotations
@@ -17,20 +19,28 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-ENV_PREFIX = "AKIMWATCH_"
+from akimwatch import checks
+from akimwatch.config_env import ENV_PREFIX, apply_env, parse_host_overrides
+from akimwatch.config_errors import MASK, ConfigError, describe, mask_url, nearest
+
+__all__ = ["ConfigError", "parse_host_overrides"]  # re-exported: every package imports them here
+
 SOURCES = ("kazinform", "akorda", "govkz", "bestnews")
 EVENT_TYPES = ("meeting.new", "meeting.updated", "article.changed", "health")
 KINDS = ("reception", "working_trip", "collective")
 LANGUAGES = ("ru", "kk", "en")
-MASK = "********"
 Language = Literal["ru", "kk", "en"]
 _ALL_LANGUAGES: tuple[Language, ...] = ("ru", "kk", "en")
-
-
-class ConfigError(ValueError):
-    """A configuration value is wrong; the message names the key, the value and what is allowed."""
 
 
 class _Model(BaseModel):
@@ -42,6 +52,11 @@ class DatabaseConfig(_Model):
 
     url: str = ""
     echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        return checks.database_url(value)
 
 
 class CrawlConfig(_Model):
@@ -68,9 +83,16 @@ class CrawlConfig(_Model):
     @classmethod
     def _check_overrides(cls, value: dict[str, str]) -> dict[str, str]:
         for host, target in value.items():
-            if not target.startswith(("http://", "https://")):
-                raise ValueError(f"{host}={target!r}: the target must be an http(s):// URL")
+            try:
+                checks.http_url(target)
+            except ValueError as exc:
+                raise ValueError(f"{host}={target!r}: the target is {exc}") from None
         return {host.lower(): target.rstrip("/") for host, target in value.items()}
+
+    @field_validator("proxy")
+    @classmethod
+    def _check_proxy(cls, value: str | None) -> str | None:
+        return checks.http_url(value) if value else value
 
 
 class SourceConfig(_Model):
@@ -82,6 +104,11 @@ class SourceConfig(_Model):
     jitter_seconds: int = Field(30, ge=0)
     languages: list[Language] = Field(default_factory=lambda: list(_ALL_LANGUAGES))
     projects: list[str] | None = None
+
+    @field_validator("cron")
+    @classmethod
+    def _check_cron(cls, value: str | None) -> str | None:
+        return checks.cron(value) if value else value
 
 
 def _default_sources() -> dict[str, SourceConfig]:
@@ -124,7 +151,10 @@ class ChannelConfig(_Model):
     def _check_events(cls, value: list[str]) -> list[str]:
         bad = [event for event in value if event not in EVENT_TYPES]
         if bad:
-            raise ValueError(f"unknown event type {bad[0]!r}; allowed: {', '.join(EVENT_TYPES)}")
+            hint = nearest(bad[0], EVENT_TYPES)
+            raise ValueError(
+                f"unknown event type {bad[0]!r}; {hint}allowed: {', '.join(EVENT_TYPES)}"
+            )
         return value
 
     @field_validator("kinds")
@@ -134,6 +164,33 @@ class ChannelConfig(_Model):
         if bad:
             raise ValueError(f"unknown meeting kind {bad[0]!r}; allowed: {', '.join(KINDS)}")
         return value
+
+    @field_validator("languages")
+    @classmethod
+    def _check_languages(cls, value: list[str]) -> list[str]:
+        bad = [language for language in value if language not in LANGUAGES]
+        if bad:
+            raise ValueError(f"unknown language {bad[0]!r}; allowed: {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("regions")
+    @classmethod
+    def _check_regions(cls, value: list[str]) -> list[str]:
+        from akimwatch.regions import canonical_region
+
+        return [canonical_region(region) for region in value]
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value or info.data.get("kind") != "webhook":
+            return value
+        return checks.http_url(value)
+
+    @field_validator("urls")
+    @classmethod
+    def _check_urls(cls, value: list[str]) -> list[str]:
+        return [checks.scheme_url(url) for url in value]
 
     @model_validator(mode="after")
     def _check_kind_fields(self) -> ChannelConfig:
@@ -205,12 +262,18 @@ class Config(_Model):
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
 
+    @field_validator("data_dir")
+    @classmethod
+    def _check_data_dir(cls, value: Path) -> Path:
+        return checks.writable_dir(value)
+
     @field_validator("sources")
     @classmethod
     def _check_sources(cls, value: dict[str, SourceConfig]) -> dict[str, SourceConfig]:
         bad = [name for name in value if name not in SOURCES]
         if bad:
-            raise ValueError(f"unknown source {bad[0]!r}; allowed: {', '.join(SOURCES)}")
+            hint = nearest(bad[0], SOURCES)
+            raise ValueError(f"unknown source {bad[0]!r}; {hint}allowed: {', '.join(SOURCES)}")
         return {**_default_sources(), **value}
 
     @field_validator("channels")
@@ -267,70 +330,37 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
 def load(
     path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
 ) -> Config:
-    """Load and validate the configuration; ConfigError names the key, value and what is allowed."""
+    """Load and validate the configuration; ConfigError names the key (or the environment
+    variable), the value and what is allowed. Secrets named by ``*_env``/``*_file`` must exist."""
     env = dict(os.environ if environ is None else environ)
     file = config_path(path) if environ is None else (Path(path) if path else None)
     data: dict[str, Any] = {}
     if file is not None:
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"config file {file} does not exist") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file {file} is not valid TOML: {exc}") from exc
-    _apply_env(data, env)
+        data = _read(file)
+    origins = apply_env(data, env)
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, file)) from None
-
-
-def _apply_env(data: dict[str, Any], env: dict[str, str]) -> None:
-    if f"{ENV_PREFIX}DATABASE_URL" in env:
-        data.setdefault("database", {})["url"] = env[f"{ENV_PREFIX}DATABASE_URL"]
-    if f"{ENV_PREFIX}HOST_OVERRIDES" in env:
-        data.setdefault("crawl", {})["host_overrides"] = parse_host_overrides(
-            env[f"{ENV_PREFIX}HOST_OVERRIDES"]
-        )
-    for name, raw in env.items():
-        if not name.startswith(ENV_PREFIX) or "__" not in name:
-            continue
-        path = name[len(ENV_PREFIX) :].lower().split("__")
-        node = data
-        for part in path[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ConfigError(f"{name}: {'.'.join(path)} does not name a single key")
-        node[path[-1]] = _literal(raw)
-
-
-def _literal(raw: str) -> Any:
+        raise ConfigError(describe(exc, Config, file, origins, data)) from None
     try:
-        return tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        return raw
+        checks.channel_secrets(config.channels, env)
+    except ValueError as exc:
+        where = f" in {file}" if file else ""
+        raise ConfigError(f"invalid configuration{where}: {exc}") from None
+    return config
 
 
-def parse_host_overrides(text: str) -> dict[str, str]:
-    """Parse ``host=http://127.0.0.1:PORT,host2=...`` into a mapping."""
-    result: dict[str, str] = {}
-    for pair in filter(None, (part.strip() for part in text.split(","))):
-        host, sep, target = pair.partition("=")
-        if not sep or not host or not target:
-            raise ConfigError(f"AKIMWATCH_HOST_OVERRIDES: {pair!r} is not host=http://address:port")
-        result[host.strip().lower()] = target.strip()
-    return result
-
-
-def _describe(exc: ValidationError, file: Path | None) -> str:
-    where = f" in {file}" if file else ""
-    lines = [f"invalid configuration{where}:"]
-    for error in exc.errors():
-        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        value = error.get("input")
-        shown = MASK if "password" in key or "secret" in key else repr(value)
-        lines.append(f"  {key} = {shown}: {error['msg']}")
-    return "\n".join(lines)
+def _read(file: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {file} does not exist") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {file} is a directory, not a TOML file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {file} cannot be read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {file} is not valid TOML: {exc}") from None
 
 
 def masked(config: Config) -> dict[str, Any]:
@@ -345,13 +375,3 @@ def masked(config: Config) -> dict[str, Any]:
     data["database"]["url"] = mask_url(config.database_url)
     data["database_url"] = data["database"]["url"]
     return data
-
-
-def mask_url(url: str) -> str:
-    """Hide a password inside a URL such as ``postgresql://user:pw@host/db``."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:{MASK}@{host}" if ":" in credentials else url

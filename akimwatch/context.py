@@ -6,6 +6,7 @@ import click
 from sqlalchemy import Engine
 
 from akimwatch.config import Config
+from akimwatch.dberrors import retry_locked
 from storage.engine import make_engine
 from storage.migrate import SchemaOutdated, check_schema, upgrade
 
@@ -17,13 +18,14 @@ def get_config(ctx: click.Context) -> Config:
 
 
 def open_engine(config: Config, *, check: bool = True, migrate: bool = False) -> Engine:
-    """An engine for the configured database: migrated when asked, else checked to be current."""
+    """An engine for the configured database: migrated when asked, else checked to be current
+    (a locked database is retried with backoff; other failures are explained by the CLI)."""
     engine = make_engine(config.database_url, echo=config.database.echo)
     if migrate:
-        upgrade(engine)
+        retry_locked(lambda: upgrade(engine))
     elif check:
         try:
-            check_schema(engine)
+            retry_locked(lambda: check_schema(engine))
         except SchemaOutdated as exc:
             raise click.ClickException(str(exc)) from None
     return engine

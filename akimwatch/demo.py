@@ -6,6 +6,7 @@ what a user would receive: the meetings found with their articles, and the pendi
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from storage.migrate import upgrade
 from storage.models import Article, Meeting, MeetingArticle, Outbox
 
 DEMO_PROJECTS = ("karaganda", "astana", "abay")
+CONFIG_NAME = "akimwatch.toml"
+DATABASE_NAME = "akimwatch.db"
 
 
 def replica_sites() -> dict[str, Site]:
@@ -47,10 +50,12 @@ def write_config(
     projects: tuple[str, ...] = DEMO_PROJECTS,
 ) -> Path:
     """A TOML configuration for crawling replicas: no delays, a dummy webhook channel so that
-    notifications are queued (the demo never sends them)."""
+    notifications are queued (the demo never sends them). Without ``overrides`` it is the
+    configuration that browses the demo's data afterwards."""
     table = ", ".join(f'"{host}" = "{url}"' for host, url in overrides.items())
-    path = directory / "akimwatch-demo.toml"
+    path = directory / CONFIG_NAME
     path.write_text(
+        "# Written by `akimwatch demo`: its database, browsed with --config pointing here.\n"
         f"data_dir = {json.dumps(str(directory))}\n"
         f"[database]\nurl = {json.dumps(database_url)}\n"
         f"[crawl]\ndownload_delay = 0\nautothrottle = false\nhost_overrides = {{{table}}}\n"
@@ -80,12 +85,14 @@ class DemoResult:
     articles: int
     meetings: list[FoundMeeting] = field(default_factory=list)
     notifications: list[str] = field(default_factory=list)
+    example_url: str | None = None
 
 
 def run(data_dir: Path, echo: Callable[[str], None] = print) -> DemoResult:
     """Serve the replicas, crawl every source, and report what a user would receive."""
+    data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    database_url = f"sqlite:///{data_dir / 'akimwatch-demo.db'}"
+    database_url = f"sqlite:///{data_dir / DATABASE_NAME}"
     engine = make_engine(database_url)
     upgrade(engine)
     sites = replica_sites()
@@ -97,6 +104,7 @@ def run(data_dir: Path, echo: Callable[[str], None] = print) -> DemoResult:
         )
         echo(f"crawling {', '.join(sources)} from replicas at {server.url} ...")
         outcomes = launcher.run_all(sources, parallel=1)  # one SQLite writer at a time
+    write_config(data_dir, database_url, {})  # the replicas are gone: no host overrides
     for outcome in outcomes:
         run_row = outcome.run
         echo(
@@ -115,7 +123,9 @@ def summarize(engine: Engine, outcomes: list[CrawlOutcome]) -> DemoResult:
         meetings = [_meeting(session, m) for m in session.scalars(select(Meeting))]
         rows = session.scalars(select(Outbox).order_by(Outbox.id)).all()
         notifications = [_render(session, row) for row in rows]
-    return DemoResult(outcomes, articles, meetings, notifications)
+        linked = select(Article.url).join(MeetingArticle, MeetingArticle.article_id == Article.id)
+        example = session.scalars(linked.order_by(Article.id).limit(1)).first()
+    return DemoResult(outcomes, articles, meetings, notifications, example)
 
 
 def _meeting(session: Session, meeting: Meeting) -> FoundMeeting:
@@ -152,3 +162,12 @@ def report(result: DemoResult, echo: Callable[[str], None] = print) -> None:
     echo(f"\n{len(result.notifications)} notifications queued (not sent in the demo):")
     for text in result.notifications:
         echo("-" * 72 + "\n" + text)
+
+
+def browse_commands(directory: Path, result: DemoResult) -> list[str]:
+    """The commands that browse a kept demo's data."""
+    base = f"akimwatch --config {shlex.quote(str(directory.resolve() / CONFIG_NAME))}"
+    commands = [f"{base} meetings", f"{base} status", f"{base} outbox"]
+    if result.example_url:
+        commands.append(f"{base} article {shlex.quote(result.example_url)} --history")
+    return [*commands, f"{base} export --format csv -o meetings.csv"]

@@ -8,11 +8,13 @@ makes it exit with status 75 without crawling), crawls the sources that are due 
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from akimwatch.commands import options
 from akimwatch.config import SOURCES, Config
 from akimwatch.context import get_config, open_engine
 from scheduler.health import check_source, problem
@@ -24,12 +26,12 @@ from storage.clock import utcnow
 
 @click.command("run-once")
 @click.argument("sources", nargs=-1)
-@click.option("--since", help="Backfill down to this date (YYYY-MM-DD).")
+@click.option("--since", callback=options.iso_day, help="Backfill down to this date (YYYY-MM-DD).")
 @click.option("--all", "every", is_flag=True, help="Crawl every enabled source, due or not.")
 @click.option("--no-dispatch", is_flag=True, help="Do not send notifications afterwards.")
 @click.pass_context
 def run_once(
-    ctx: click.Context, sources: tuple[str, ...], since: str | None, every: bool, no_dispatch: bool
+    ctx: click.Context, sources: tuple[str, ...], since: date | None, every: bool, no_dispatch: bool
 ) -> None:
     """Crawl the due sources (or the named ones), one child process each, then dispatch.
 
@@ -49,7 +51,7 @@ def run_once(
                 config,
                 engine,
                 names,
-                since=since,
+                since=since.isoformat() if since else None,
                 config_path=ctx.find_root().obj.get("config_path"),
             )
             if not no_dispatch:

@@ -10,19 +10,33 @@ import click
 
 @click.command("demo")
 @click.option(
+    "--keep",
     "--data-dir",
+    "keep",
+    metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Keep the demo database here (default: a temporary directory, removed afterwards).",
+    help="Keep the demo's database and configuration in DIR, to browse them afterwards "
+    "(default: a temporary directory, deleted at the end).",
 )
-def demo(data_dir: Path | None) -> None:
+def demo(keep: Path | None) -> None:
     """Serve replicas of every source on 127.0.0.1, crawl them, and show the alerts a user gets."""
     from akimwatch import demo as runner
 
-    if data_dir is not None:
-        result = runner.run(data_dir, click.echo)
+    if keep is not None:
+        result = runner.run(keep, click.echo)
     else:
         with tempfile.TemporaryDirectory(prefix="akimwatch-demo-") as tmp:
             result = runner.run(Path(tmp), click.echo)
     runner.report(result, click.echo)
+    if keep is not None:
+        click.echo(f"\nThe demo's database and configuration are kept in {keep.resolve()}.")
+        click.echo("Browse them with:")
+        for command in runner.browse_commands(keep, result):
+            click.echo(f"  {command}")
+    else:
+        click.echo(
+            "\nThe demo's data (database and configuration) was in a temporary directory and "
+            "is now deleted; run `akimwatch demo --keep DIR` to keep it and browse it."
+        )
     if not all(outcome.ok for outcome in result.outcomes):
         raise click.ClickException("some crawls failed (see above)")

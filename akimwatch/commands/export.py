@@ -8,22 +8,17 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 import click
 from sqlalchemy.orm import Session
 
+from akimwatch.commands import options
 from akimwatch.context import get_config, open_engine
 from scheduler import feed as atom
 from scheduler import outputs
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value else None
 
 
 @click.command("export")
@@ -33,17 +28,21 @@ def _day(value: datetime | None) -> date | None:
 @click.option(
     "--what", type=click.Choice(["meetings", "articles"]), default="meetings", show_default=True
 )
-@click.option("--since", type=DATE, help="From this date (YYYY-MM-DD).")
-@click.option("--until", type=DATE, help="Up to this date, inclusive (YYYY-MM-DD).")
-@click.option("--region", help="Only this region (e.g. the id shown in exports).")
+@click.option("--since", callback=options.iso_day, help="From this date (YYYY-MM-DD).")
+@click.option("--until", callback=options.iso_day, help="Up to this date, inclusive (YYYY-MM-DD).")
+@click.option(
+    "--region",
+    callback=options.region,
+    help="Only this region, by any of its names (karaganda, Қарағанды облысы, ...).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File instead of stdout.")
 @click.pass_context
 def export(
     ctx: click.Context,
     fmt: str,
     what: str,
-    since: datetime | None,
-    until: datetime | None,
+    since: date | None,
+    until: date | None,
     region: str | None,
     output: str | None,
 ) -> None:
@@ -52,7 +51,7 @@ def export(
     build = outputs.meeting_query if what == "meetings" else outputs.article_query
     rows_of = outputs.meeting_rows if what == "meetings" else outputs.article_rows
     columns = outputs.MEETING_COLUMNS if what == "meetings" else outputs.ARTICLE_COLUMNS
-    query = build(_day(since), _day(until), region)
+    query = build(since, until, region)
     with Session(engine) as session:
         total = outputs.count(session, query)
         with _target(output) as out, _progress(rows_of(session, query), total) as rows:

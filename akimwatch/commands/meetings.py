@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from akimwatch.commands import options
 from akimwatch.config import KINDS
 from akimwatch.context import get_config, open_engine
 from notify.document import OUTLETS
@@ -48,13 +49,6 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-03-21") from None
-
-
 def _text(meeting: dict[str, Any]) -> str:
     scope = meeting["region"] or " + ".join(meeting["regions"]) or "all regions"
     head = f"{meeting['date']}  {scope}  {meeting['kind']}  akim: {meeting['akim'] or '?'}"
@@ -66,9 +60,14 @@ def _text(meeting: dict[str, Any]) -> str:
 
 
 @click.command("meetings")
-@click.option("--region", help="Only this region (collective meetings that include it too).")
-@click.option("--since", callback=_day, help="From this local date (YYYY-MM-DD).")
-@click.option("--until", callback=_day, help="Up to this local date (YYYY-MM-DD).")
+@click.option(
+    "--region",
+    callback=options.region,
+    help="Only this region, by any of its names (karaganda, Карагандинская область, ...); "
+    "collective meetings that include it too.",
+)
+@click.option("--since", callback=options.iso_day, help="From this local date (YYYY-MM-DD).")
+@click.option("--until", callback=options.iso_day, help="Up to this local date (YYYY-MM-DD).")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind of meeting.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @click.pass_context

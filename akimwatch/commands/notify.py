@@ -6,30 +6,16 @@ import json
 from typing import Any
 
 import click
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from akimwatch.config import Config, ConfigError
+from akimwatch.context import get_config, open_engine
 from notify.channels import DeliveryError, make_channel
 from notify.dispatcher import Dispatcher
 from notify.document import sample
 from storage.clock import utcnow
-from storage.engine import make_engine, session_factory
-from storage.migrate import SchemaOutdated, check_schema
+from storage.engine import session_factory
 from storage.models import Outbox
-
-
-def _config(ctx: click.Context) -> Config:
-    config: Config = ctx.obj["config"]
-    return config
-
-
-def _engine(config: Config) -> Engine:
-    engine = make_engine(config.database_url)
-    try:
-        check_schema(engine)
-    except SchemaOutdated as exc:
-        raise click.ClickException(str(exc)) from None
-    return engine
 
 
 @click.command("notify")
@@ -37,11 +23,11 @@ def _engine(config: Config) -> Engine:
 @click.pass_context
 def notify(ctx: click.Context, test_channel: str | None) -> None:
     """Send the notifications that are due, then exit with a summary."""
-    config = _config(ctx)
+    config = get_config(ctx)
     if test_channel:
         _send_sample(config, test_channel)
         return
-    report = Dispatcher(config, _engine(config)).run_until_idle()
+    report = Dispatcher(config, open_engine(config)).run_until_idle()
     click.echo(report.summary())
     for error in report.errors:
         click.echo(f"  {error}", err=True)
@@ -50,7 +36,7 @@ def notify(ctx: click.Context, test_channel: str | None) -> None:
 def _send_sample(config: Config, name: str) -> None:
     try:
         channel = make_channel(config.channel(name))
-    except ConfigError as exc:
+    except ConfigError as exc:  # a wrong name on the command line, not a wrong configuration
         raise click.ClickException(str(exc)) from None
     key = f"test:{name}:{utcnow().strftime('%Y%m%dT%H%M%S')}"
     document = sample(key)
@@ -89,8 +75,8 @@ def outbox(ctx: click.Context, as_json: bool) -> None:
     """List pending, failed (pending after a failure), in-flight and dead notifications."""
     if ctx.invoked_subcommand is not None:
         return
-    config = _config(ctx)
-    with session_factory(_engine(config))() as session:
+    config = get_config(ctx)
+    with session_factory(open_engine(config))() as session:
         entries = session.scalars(
             select(Outbox).where(Outbox.status != "sent").order_by(Outbox.id)
         ).all()
@@ -115,8 +101,8 @@ def outbox(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def retry(ctx: click.Context, entry_id: int) -> None:
     """Re-queue dead entry ENTRY_ID (a pending one is made due now)."""
-    config = _config(ctx)
-    with session_factory(_engine(config))() as session, session.begin():
+    config = get_config(ctx)
+    with session_factory(open_engine(config))() as session, session.begin():
         entry = session.get(Outbox, entry_id)
         if entry is None:
             raise click.ClickException(f"no outbox entry {entry_id}")

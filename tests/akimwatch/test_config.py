@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from akimwatch.cli import cli
 from akimwatch.config import ConfigError, load, parse_host_overrides
+from akimwatch.exitcodes import EXIT_CONFIG
 
 SAMPLE = """
 data_dir = "{tmp}"
@@ -42,6 +43,7 @@ def test_environment_overrides_single_keys(tmp_path: Path) -> None:
         "AKIMWATCH_SOURCES__KAZINFORM__LANGUAGES": '["ru"]',
         "AKIMWATCH_DATABASE_URL": "postgresql+psycopg://u:pw@db/aw",
         "AKIMWATCH_HOST_OVERRIDES": "www.inform.kz=http://127.0.0.1:8001",
+        "AW_TEST_SECRET": "s3cret",
     }
     config = load(write(tmp_path, SAMPLE), environ=env)
     assert config.crawl.download_delay == 0.25
@@ -93,5 +95,28 @@ def test_config_command_masks_secrets(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_invalid_config_exits_with_the_message(tmp_path: Path) -> None:
     path = write(tmp_path, "[crawl]\ntimeout_seconds = 0\n")
     result = CliRunner().invoke(cli, ["--config", str(path), "config"])
-    assert result.exit_code != 0
+    assert result.exit_code == EXIT_CONFIG
     assert "crawl.timeout_seconds = 0" in result.output
+
+
+def test_named_secrets_that_exist_load(tmp_path: Path) -> None:
+    secret = tmp_path / "smtp-password"
+    secret.write_text("pw\n", encoding="utf-8")
+    text = SAMPLE + (
+        '[[channels]]\nname = "desk"\nkind = "email"\nto = ["d@example.org"]\n'
+        f'smtp_password_file = "{secret}"\n'
+    )
+    config = load(write(tmp_path, text), environ={"AW_TEST_SECRET": "s3cret"})
+    assert config.channel("desk").secret("smtp_password") == "pw"
+    with pytest.raises(ConfigError, match=r"channels\.crm\.secret_env: .*AW_TEST_SECRET"):
+        load(write(tmp_path, text), environ={"AW_TEST_SECRET": ""})
+
+
+def test_several_problems_are_reported_on_one_line(tmp_path: Path) -> None:
+    text = "[crawl]\ndownload_delay = -1\nretry_times = -2\n"
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, text), environ={"AKIMWATCH_DAEMON__LOG_LEVEL": "LOUD"})
+    message = str(caught.value)
+    assert "\n" not in message and message.count("; ") >= 2
+    assert "crawl.retry_times = -2" in message
+    assert "daemon.log_level = 'LOUD' (from AKIMWATCH_DAEMON__LOG_LEVEL)" in message

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from akimwatch.commands.article import article
+from akimwatch.commands.export import export
 from akimwatch.commands.meetings import meetings
 from akimwatch.config import Config, DatabaseConfig
 from storage.engine import make_engine, session_factory
@@ -92,3 +93,22 @@ def test_article_unusable_url_is_a_usage_error(config: Config, url: str) -> None
     result = CliRunner().invoke(article, [url], obj={"config": config})
     assert result.exit_code == 2 and "Invalid value for URL" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("karaganda", "2026-03-21/Karaganda"),
+        ("KARAGANDA", "2026-03-21/Karaganda"),
+        ("Карагандинская область", "2026-03-21/Karaganda"),
+        ("Қарағанды облысы", "2026-03-21/Karaganda"),
+        ("костанайская область", "2026-03-25/Kostanay"),
+    ],
+)
+def test_region_filters_take_any_name_of_the_region(
+    config: Config, name: str, expected: str
+) -> None:
+    listed = json.loads(invoke(meetings, config, "--json", "--region", name))
+    assert [m["id"] for m in listed] == [expected]
+    exported = json.loads(invoke(export, config, "--format", "json", "--region", name))
+    assert [m["meeting_key"] for m in exported] == [expected]
