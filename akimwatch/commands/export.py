@@ -16,6 +16,7 @@ import click
 from sqlalchemy.orm import Session
 
 from akimwatch.context import get_config, open_engine
+from notify.document import NAME_LANGUAGES
 from scheduler import feed as atom
 from scheduler import outputs
 
@@ -37,6 +38,13 @@ def _day(value: datetime | None) -> date | None:
 @click.option("--until", type=DATE, help="Up to this date, inclusive (YYYY-MM-DD).")
 @click.option("--region", help="Only this region (e.g. the id shown in exports).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File instead of stdout.")
+@click.option(
+    "--language",
+    type=click.Choice(NAME_LANGUAGES),
+    default="ru",
+    show_default=True,
+    help="Language of the akim names in meeting exports.",
+)
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -46,16 +54,21 @@ def export(
     until: datetime | None,
     region: str | None,
     output: str | None,
+    language: str,
 ) -> None:
     """Export meetings (with their articles) or articles, for spreadsheets and scripts."""
     engine = open_engine(get_config(ctx))
     build = outputs.meeting_query if what == "meetings" else outputs.article_query
-    rows_of = outputs.meeting_rows if what == "meetings" else outputs.article_rows
     columns = outputs.MEETING_COLUMNS if what == "meetings" else outputs.ARTICLE_COLUMNS
     query = build(_day(since), _day(until), region)
     with Session(engine) as session:
         total = outputs.count(session, query)
-        with _target(output) as out, _progress(rows_of(session, query), total) as rows:
+        found = (
+            outputs.meeting_rows(session, query, language)
+            if what == "meetings"
+            else outputs.article_rows(session, query)
+        )
+        with _target(output) as out, _progress(found, total) as rows:
             WRITERS[fmt](rows, columns, out)
 
 
