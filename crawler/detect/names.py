@@ -68,6 +68,8 @@ _KK_SUFFIXES_FRONT = (
     "ті", "ді", "ні", "ге", "ке", "не", "де", "те",
 )  # fmt: skip
 _KK_RUSSIAN_STYLE = re.compile("(?:ов|ев|ова|ева|ин|ина|ұлы|улы|қызы)$")
+_KK_PATRONYMIC = re.compile("(ұлы|улы|қызы|кызы)(?:н|на|не|нда|нде|нан|нен|ның|нің|мен)$")
+"""Case endings after a patronymic surname's possessive (Серікқызын, Әбдіғалиұлына)."""
 _KK_NAME_ENDINGS = re.compile("(?:балды|берді|болды|тұрды|алды|келді)$")
 """Kazakh names whose nominative ends like a case ending (Сатыбалды, Жанберді)."""
 
@@ -160,6 +162,8 @@ def kazakh_nominative(word: str) -> str:
         return _kazakh_latin(word, low)
     if _KK_NAME_ENDINGS.search(low):
         return word
+    if match := _KK_PATRONYMIC.search(low):
+        return word[: match.end(1)]
     for suffix in _KK_SUFFIXES_BACK + _KK_SUFFIXES_FRONT:
         stem = low[: -len(suffix)]
         if low.endswith(suffix) and _kazakh_stem_ok(stem, suffix):
@@ -194,15 +198,22 @@ def _kazakh_latin(word: str, low: str) -> str:
 def russian_nominative(words: list[str]) -> list[str]:
     """The words of a Russian-inflected name in the nominative, read in one case and gender."""
     readings = [_russian_readings(w) for w in words]
-    for gender in GENDERS:
+    genders = GENDERS[::-1] if len(words) > 1 and _female_name(words[0]) else GENDERS
+    for gender in genders:
         for case in CASES:
             if all((case, gender) in r for r in readings):
                 return [_like(w, r[(case, gender)]) for w, r in zip(words, readings, strict=True)]
-    return [_like(w, _best_single(r, w)) for w, r in zip(words, readings, strict=True)]
+    return [_like(w, _best_single(r, w, genders)) for w, r in zip(words, readings, strict=True)]
 
 
-def _best_single(readings: dict[tuple[str, str], str], word: str) -> str:
-    for gender in GENDERS:
+def _female_name(word: str) -> bool:
+    """Whether pymorphy3 knows the word only as a woman's first name (Гульнару, Динары)."""
+    genders = {p.tag.gender for p in _morph().parse(word.lower()) if "Name" in p.tag}
+    return genders == {"femn"}
+
+
+def _best_single(readings: dict[tuple[str, str], str], word: str, genders: tuple[str, ...]) -> str:
+    for gender in genders:
         for case in CASES:
             if (case, gender) in readings:
                 return readings[(case, gender)]
