@@ -90,6 +90,12 @@ _NAME_AFTER = re.compile(
     r"әкімі\w*|akim|governor|mayor|[Ææ]kim\w*)[\s,]+)*"
     rf"({_CAP}(?:\s+{_CAP}){{1,2}})"
 )
+_NAME_BEFORE = re.compile(rf"({_CAP}\s+{_CAP}),\s+(?:аким|әкім|akim|governor|mayor|глава)")
+_REGION_AKIM = re.compile(
+    r"(?:аким\w*|глав\w*|руководител\w*) (?:области|региона)|(?:облыс|өңір)\w* (?:әкімі|басшысы)|"
+    r"(?:region's|regional) (?:akim|governor)|(?:akim|governor) of the region"
+)
+"""The akim of the region the article is about, unnamed ("аким области", "өңір басшысы")."""
 _AKIM_NEAR = re.compile(r"(?:аким|әкім|akim|governor|mayor|глав\w+ (?:региона|области))")
 _NOT_NAME = re.compile(
     r"(?:токаев|тоқаев|tokayev|kassym|касым|қасым|президент|president|мемлекет|глава|head|"
@@ -114,31 +120,40 @@ def akim_in(
     texts: Sequence[tuple[str, str]], region: str, on: dt.date | None, language: str
 ) -> str | None:
     """The akim of ``region`` named in ``texts`` ((original, folded) sentences, best first): the
-    key of a gazetteer person in office on ``on``, else a name written next to the region's akim,
-    in the nominative; None when no text names one."""
+    key of a gazetteer person in office on ``on`` (else of one who ever held the region, named in
+    the first texts), else a name written next to the region's akim: its gazetteer person, or
+    the name in the nominative."""
     gaz = gazetteer()
-    holders = set(gaz.holders(region, on))
-    for _, low in texts:
-        for _, _, person in gaz.names_in(low):
-            if person in holders:
-                return person
+    for holders, scope in (
+        (gaz.holders(region, on), texts),
+        (gaz.holders(region, None), texts[:3]),
+    ):
+        for _, low in scope:
+            for _, _, person in gaz.names_in(low):
+                if person in holders:
+                    return person
     for original, low in texts:
-        name = _name_after(original, low, region, on)
+        name = _written_name(original, low, region, on)
         if name:
-            return nominative(name, language)
+            return gaz.resolve(name) or nominative(name, language)
     return None
 
 
-def _name_after(original: str, low: str, region: str, on: dt.date | None) -> str | None:
-    """Capitalised words following "akim of <region>" ("<region> әкімі") in a sentence."""
+def _written_name(original: str, low: str, region: str, on: dt.date | None) -> str | None:
+    """Capitalised words after "akim of <region>" ("<region> әкімі", "аким области") or before
+    ", akim of <region>" in a sentence (None when the folded text does not align)."""
     if len(original) != len(low):
         return None
-    for mention in gazetteer().regions_in(low, on):
-        if mention.region != region or not mention.is_form:
-            continue
-        near = low[max(0, mention.start - 40) : mention.end + 25]
-        match = _NAME_AFTER.match(original[mention.end :])
-        if match and _AKIM_NEAR.search(near) and not _NOT_NAME.search(match.group(1)):
+    mentions = [m for m in gazetteer().regions_in(low, on) if m.region == region and m.is_form]
+    ends = [m.end for m in mentions if _AKIM_NEAR.search(low[max(0, m.start - 40) : m.end + 25])]
+    ends += [m.end() for m in _REGION_AKIM.finditer(low)]
+    for end in sorted(ends):
+        match = _NAME_AFTER.match(original[end:])
+        if match and not _NOT_NAME.search(match.group(1)):
+            return match.group(1)
+    for match in _NAME_BEFORE.finditer(original):
+        near = any(0 <= m.start - match.end() <= 40 for m in mentions)
+        if near and not _NOT_NAME.search(match.group(1)):
             return match.group(1)
     return None
 
