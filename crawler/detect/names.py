@@ -86,8 +86,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 _CAP = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІÄÁÖÓÜÚŞ][\w'’-]+"
 _NAME_AFTER = re.compile(
-    r"^[\s,]*(?:(?:облысы\w*|области|обл\.|region|oblast|province|city|города|қаласы\w*|"
-    r"әкімі\w*|akim|governor|mayor|[Ææ]kim\w*)[\s,]+)*"
+    r"^[\s,]*(?i:(?:облысы\w*|области|обл\.|region|oblast|province|city|города|қаласы\w*|"
+    r"әкімі\w*|akim|governor|mayor)[\s,]+)*"
     rf"({_CAP}(?:\s+{_CAP}){{1,2}})"
 )
 _NAME_BEFORE = re.compile(rf"({_CAP}\s+{_CAP}),\s+(?:аким|әкім|akim|governor|mayor|глава)")

@@ -3,6 +3,8 @@ in the nominative of the reader's language, whichever report came first."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -13,12 +15,14 @@ from notify_helpers import make_config, webhook
 from notify_servers import Receiver
 from sqlalchemy import Engine, select
 
+from akimwatch.commands.export import export
 from akimwatch.commands.meetings import meetings
 from akimwatch.config import ChannelConfig
 from crawler.detect import detect
 from crawler.pipelines import to_record
 from notify.dispatcher import Dispatcher
 from notify.document import name_language
+from scheduler import feed
 from scheduler.outputs import meeting_query, meeting_rows
 from storage.engine import session_factory
 from storage.models import Meeting
@@ -88,6 +92,11 @@ def test_one_meeting_names_the_akim_alike_in_every_output(
     output = CliRunner().invoke(meetings, ["--json", "--language", "kk"], obj={"config": config})
     assert output.exit_code == 0, output.output
     assert [m["akim"] for m in json.loads(output.output)] == [SHOWN["kk"]]
+    output = CliRunner().invoke(export, ["--language", "en"], obj={"config": config})
+    assert output.exit_code == 0, output.output
+    [row] = csv.DictReader(io.StringIO(output.output))
+    assert row["akim"] == SHOWN["en"]
+    assert f"Аким: {SHOWN['ru']}." in feed.build(engine).decode("utf-8")
 
 
 @pytest.mark.parametrize(
