@@ -162,13 +162,17 @@ class Gazetteer:
             for m in self.name_re.finditer(text)
         ]
 
-    def region_of(self, person: str, on: dt.date | None, prefer: frozenset[str]) -> str:
-        """The region a person was akim of on ``on``, else one of ``prefer``, else the latest."""
+    def region_of(self, person: str, on: dt.date | None, prefer: frozenset[str]) -> str | None:
+        """The region a person was akim of on ``on`` (None when of none: a former or future akim
+        in another post), else one of ``prefer``, else the latest."""
         terms = self.terms[person]
         if on is not None:
             current = [t for t in terms if t.covers(on)]
             if len(current) == 1:
                 return current[0].region
+            if not current:
+                return None
+            terms = current
         preferred = [t for t in terms if t.region in prefer]
         if preferred:
             return preferred[-1].region

@@ -78,7 +78,7 @@ _KK_LATIN_SUFFIX = re.compile(
     r"(?:n[iy][ńñ]g?|[dt][iy][ńñ]g?|n[iy]\b|[dt][iy]|[gǵğqk]'?[ae]|n[ae]|[mbp]en|"
     r"[dtn][ae]n|[dt][ae])$"
 )
-_KK_LATIN_RUSSIAN_STYLE = re.compile(r"(?:ov|ev|ova|eva|in|ina|uly|uly|ūly|qyzy)$")
+_KK_LATIN_RUSSIAN_STYLE = re.compile(r"(?:ov|ev|ova|eva|in|ina|uly|ūly|qyzy|qızı)$")
 _LATIN_VOWELS = frozenset("aeiouyäáöóüúūı")
 _POSSESSIVE = re.compile(r"['’]s$")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")

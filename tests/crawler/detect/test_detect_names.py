@@ -246,3 +246,19 @@ def test_every_person_has_a_form_per_language_and_sane_terms() -> None:
             assert gaz.resolve(form) == key, (key, form)
         for term in person.terms:
             assert term.end is None or term.start < term.end, (key, term)
+
+
+FORMER_AKIMS = [
+    ("Государственного секретаря Крымбека Кушербаева", "2020-05-01", "Krymbek Kusherbayev"),
+    ("вице-премьера Каната Бозумбаева", "2024-05-10", "Kanat Bozumbayev"),
+    ("министра энергетики Нурлана Ногаева", "2019-09-10", "Nurlan Nogayev"),
+]
+
+
+@pytest.mark.parametrize(("who", "published", "person"), FORMER_AKIMS)
+def test_a_former_akim_in_another_post_is_no_akim(who: str, published: str, person: str) -> None:
+    on = dt.datetime.fromisoformat(published)
+    text = f"Касым-Жомарт Токаев принял {who}. Обсуждались вопросы работы отрасли."
+    assert detect("Глава государства принял", text, published=on, language="ru") == []
+    assert gazetteer().resolve(who) == person
+    assert gazetteer().region_of(person, on.date(), frozenset()) is None
