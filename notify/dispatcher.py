@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from akimwatch.config import Config
 from notify import claims
 from notify.channels import Channel, DeliveryError, make_channel
-from notify.document import MissingSubject, build, build_digest
+from notify.document import MissingSubject, build, build_digest, name_language
 from notify.health import raise_admin_alert
 from notify.plan import Job, plan
 from storage.clock import utcnow
@@ -150,10 +150,11 @@ class Dispatcher:
         self, session: Session, job: Job, channel: Channel, token: str, clock: _Clock
     ) -> None:
         with session.begin():
+            language = name_language(job.channel)
             document = (
-                build_digest(session, job.entries, job.key)
+                build_digest(session, job.entries, job.key, language)
                 if job.digest
-                else build(session, job.entries[0], job.key)
+                else build(session, job.entries[0], job.key, language)
             )
         targets = channel.targets()
         if not targets:

@@ -13,11 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from akimwatch.config import ChannelConfig
+from crawler.detect.names import display_name
 from storage.models import Article, ArticleVersion, Meeting, MeetingArticle, Outbox
 
 VERSION = 1
 OUTLETS = {"kazinform": "Kazinform", "akorda": "Akorda", "govkz": "gov.kz", "bestnews": "Bestnews"}
 DIFF_LIMIT = 4000
+NAME_LANGUAGES = ("ru", "kk", "en")
 
 
 class MissingSubject(LookupError):
@@ -42,8 +45,18 @@ def article_data(article: Article) -> dict[str, Any]:
     }
 
 
-def meeting_data(session: Session, meeting: Meeting) -> dict[str, Any]:
-    """A meeting with all its linked articles (oldest first) as it appears in the payload."""
+def name_language(channel: ChannelConfig | None) -> str:
+    """The language a channel's readers see akim names in: its only language, else English for
+    an English (not Russian) channel, else Russian."""
+    wanted = [lang for lang in NAME_LANGUAGES if channel and lang in channel.languages]
+    if len(wanted) == 1:
+        return wanted[0]
+    return "en" if "en" in wanted and "ru" not in wanted else "ru"
+
+
+def meeting_data(session: Session, meeting: Meeting, language: str = "ru") -> dict[str, Any]:
+    """A meeting with all its linked articles (oldest first) as it appears in the payload; the
+    akim in the nominative for readers of ``language``."""
     articles = session.scalars(
         select(Article)
         .join(MeetingArticle, MeetingArticle.article_id == Article.id)
@@ -55,7 +68,7 @@ def meeting_data(session: Session, meeting: Meeting) -> dict[str, Any]:
         "date": meeting.local_date.isoformat(),
         "region": meeting.region,
         "regions": list(meeting.regions or []),
-        "akim": meeting.akim,
+        "akim": display_name(meeting.akim, language),
         "kind": meeting.kind,
         "title": meeting.title,
         "summary": meeting.summary,
@@ -74,8 +87,11 @@ def envelope(event_type: str, delivery_id: str, **body: Any) -> dict[str, Any]:
     }
 
 
-def build(session: Session, entry: Outbox, delivery_id: str) -> dict[str, Any]:
-    """The document for one outbox entry; MissingSubject when its meeting or article is gone."""
+def build(
+    session: Session, entry: Outbox, delivery_id: str, language: str = "ru"
+) -> dict[str, Any]:
+    """The document for one outbox entry (akim names for readers of ``language``);
+    MissingSubject when its meeting or article is gone."""
     if entry.event_type == "health":
         health = {
             "subject": entry.payload.get("subject", ""),
@@ -94,17 +110,21 @@ def build(session: Session, entry: Outbox, delivery_id: str) -> dict[str, Any]:
     meeting = session.get(Meeting, entry.meeting_id) if entry.meeting_id else None
     if meeting is None:
         raise MissingSubject(f"meeting {entry.meeting_id} of {entry.delivery_key} is gone")
-    return envelope(entry.event_type, delivery_id, meeting=meeting_data(session, meeting))
+    return envelope(entry.event_type, delivery_id, meeting=meeting_data(session, meeting, language))
 
 
-def build_digest(session: Session, entries: Sequence[Outbox], delivery_id: str) -> dict[str, Any]:
+def build_digest(
+    session: Session, entries: Sequence[Outbox], delivery_id: str, language: str = "ru"
+) -> dict[str, Any]:
     """One document holding every meeting of a day's held entries (each meeting once)."""
     ids = list(dict.fromkeys(entry.meeting_id for entry in entries if entry.meeting_id))
     meetings = session.scalars(
         select(Meeting).where(Meeting.id.in_(ids)).order_by(Meeting.local_date, Meeting.id)
     )
     return envelope(
-        "digest", delivery_id, meetings=[meeting_data(session, meeting) for meeting in meetings]
+        "digest",
+        delivery_id,
+        meetings=[meeting_data(session, meeting, language) for meeting in meetings],
     )
 
 

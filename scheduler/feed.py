@@ -39,7 +39,8 @@ def build(engine: Engine, limit: int = MAX_ENTRIES) -> bytes:
         entry.title(row["title"] or f"{row['local_date']}: {row['region'] or 'meeting'}")
         entry.updated(row["updated_at"])
         entry.published(row["created_at"])
-        entry.summary(row["summary"] or row["title"] or row["meeting_key"])
+        summary = row["summary"] or row["title"] or row["meeting_key"]
+        entry.summary(f"Аким: {row['akim']}. {summary}" if row["akim"] else summary)
         for url in row["urls"]:
             entry.link(href=url, rel="alternate" if url == row["urls"][0] else "related")
         for region in sorted(set(row["regions"]) | ({row["region"]} - {None})):

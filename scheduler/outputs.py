@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from crawler.detect.names import display_name
 from storage.models import Article, Meeting, MeetingArticle
 
 MEETING_COLUMNS = [
@@ -61,8 +62,11 @@ def count(session: Session, query: Select[Any]) -> int:
     return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
-def meeting_rows(session: Session, query: Select[Any]) -> Iterator[dict[str, Any]]:
-    """One dict per meeting, with its articles, read in batches."""
+def meeting_rows(
+    session: Session, query: Select[Any], language: str = "ru"
+) -> Iterator[dict[str, Any]]:
+    """One dict per meeting, with its articles, read in batches; the akim in the nominative for
+    readers of ``language``."""
     query = query.options(selectinload(Meeting.links).selectinload(MeetingArticle.article))
     for meeting in session.scalars(query.execution_options(yield_per=BATCH)):
         articles = [link.article for link in meeting.links]
@@ -72,7 +76,7 @@ def meeting_rows(session: Session, query: Select[Any]) -> Iterator[dict[str, Any
             "kind": meeting.kind,
             "region": meeting.region,
             "regions": list(meeting.regions or []),
-            "akim": meeting.akim,
+            "akim": display_name(meeting.akim, language),
             "title": meeting.title,
             "summary": meeting.summary,
             "created_at": _iso(meeting.created_at),

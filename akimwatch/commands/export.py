@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from akimwatch.commands import options
 from akimwatch.context import get_config, open_engine
+from notify.document import NAME_LANGUAGES
 from scheduler import feed as atom
 from scheduler import outputs
 
@@ -36,6 +37,13 @@ from scheduler import outputs
     help="Only this region, by any of its names (karaganda, Қарағанды облысы, ...).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File instead of stdout.")
+@click.option(
+    "--language",
+    type=click.Choice(NAME_LANGUAGES),
+    default="ru",
+    show_default=True,
+    help="Language of the akim names in meeting exports.",
+)
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -45,16 +53,21 @@ def export(
     until: date | None,
     region: str | None,
     output: str | None,
+    language: str,
 ) -> None:
     """Export meetings (with their articles) or articles, for spreadsheets and scripts."""
     engine = open_engine(get_config(ctx))
     build = outputs.meeting_query if what == "meetings" else outputs.article_query
-    rows_of = outputs.meeting_rows if what == "meetings" else outputs.article_rows
     columns = outputs.MEETING_COLUMNS if what == "meetings" else outputs.ARTICLE_COLUMNS
     query = build(since, until, region)
     with Session(engine) as session:
         total = outputs.count(session, query)
-        with _target(output) as out, _progress(rows_of(session, query), total) as rows:
+        found = (
+            outputs.meeting_rows(session, query, language)
+            if what == "meetings"
+            else outputs.article_rows(session, query)
+        )
+        with _target(output) as out, _progress(found, total) as rows:
             WRITERS[fmt](rows, columns, out)
 
 

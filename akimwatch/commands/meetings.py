@@ -11,7 +11,8 @@ import click
 from akimwatch.commands import options
 from akimwatch.config import KINDS
 from akimwatch.context import get_config, open_engine
-from notify.document import OUTLETS
+from crawler.detect.names import display_name
+from notify.document import NAME_LANGUAGES, OUTLETS
 from storage.engine import session_factory
 from storage.models import Article, Meeting
 from storage.queries import find_meetings
@@ -29,8 +30,8 @@ def article_data(article: Article) -> dict[str, Any]:
     }
 
 
-def meeting_data(meeting: Meeting) -> dict[str, Any]:
-    """A meeting and its articles, oldest report first."""
+def meeting_data(meeting: Meeting, language: str = "ru") -> dict[str, Any]:
+    """A meeting and its articles, oldest report first (the akim named for ``language``)."""
     articles = sorted(
         (link.article for link in meeting.links),
         key=lambda a: (a.published_at or a.first_seen_at, a.id),
@@ -40,7 +41,7 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "date": meeting.local_date.isoformat(),
         "region": meeting.region,
         "regions": list(meeting.regions),
-        "akim": meeting.akim,
+        "akim": display_name(meeting.akim, language),
         "kind": meeting.kind,
         "title": meeting.title,
         "summary": meeting.summary,
@@ -70,6 +71,13 @@ def _text(meeting: dict[str, Any]) -> str:
 @click.option("--until", callback=options.iso_day, help="Up to this local date (YYYY-MM-DD).")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind of meeting.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@click.option(
+    "--language",
+    type=click.Choice(NAME_LANGUAGES),
+    default="ru",
+    show_default=True,
+    help="Language of the akim names shown.",
+)
 @click.pass_context
 def meetings(
     ctx: click.Context,
@@ -78,13 +86,14 @@ def meetings(
     until: date | None,
     kind: str | None,
     as_json: bool,
+    language: str,
 ) -> None:
     """List meetings with their articles (url, outlet, language), oldest first."""
     engine = open_engine(get_config(ctx))
     try:
         with session_factory(engine)() as session:
             found = find_meetings(session, region=region, since=since, until=until, kind=kind)
-            data = [meeting_data(m) for m in found]
+            data = [meeting_data(m, language) for m in found]
     finally:
         engine.dispose()
     if as_json:

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from crawler.detect.assemble import Article, Draft, assemble
 from crawler.detect.dates import local_date, meeting_date
 from crawler.detect.gazetteer import gazetteer
-from crawler.detect.normalize import MAX_CHARS, fold, latin_variant, strip_html
+from crawler.detect.names import akim_in
+from crawler.detect.normalize import MAX_CHARS, detect_language, fold, latin_variant, strip_html
 from crawler.detect.rules import analyse
 from crawler.detect.segment import Sentence, sentences
 
 KINDS = ("reception", "working_trip", "collective")
 _EVIDENCE_CHARS = 700
-_FIRST_NAME = re.compile(r"([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+)\s+$")
-_TITLE_WORD = re.compile(
-    r"(?:аким|әкім|akim|governor|mayor|президент|president|токаев|тоқаев|tokayev|глава|head|"
-    r"мемлекет|далее|затем|then|also|также)"
-)
 
 
 @dataclass(frozen=True)
@@ -45,27 +40,18 @@ class Meeting:
         }
 
 
-def _akim_name(sents: list[Sentence], folded: list[str], draft: Draft) -> str | None:
-    """The akim's name as written in the text (the first name kept when it precedes)."""
-    if draft.person is None:
-        return None
-    for index in draft.evidence:
-        original, low = sents[index].text, folded[index]
-        for start, end, person in gazetteer().names_in(low):
-            if person != draft.person:
-                continue
-            if len(original) != len(low):
-                return person
-            first = _FIRST_NAME.search(original[max(0, start - 30) : start])
-            if first and " " not in low[start:end] and is_first_name(first.group(1)):
-                start -= len(first.group(0))
-            return original[start:end]
-    return draft.person
-
-
-def is_first_name(word: str) -> bool:
-    """Whether a capitalised word before a surname may be a first name (not a title)."""
-    return not (word.isupper() or _TITLE_WORD.match(word.lower()))
+def _akim_name(
+    sents: list[Sentence], folded: list[str], draft: Draft, day: dt.date | None
+) -> str | None:
+    """The akim in the nominative: the gazetteer person's key, else the name the text gives
+    (searched in the evidence, then the title, then the rest of the article)."""
+    if draft.person is not None or draft.region is None:
+        return draft.person
+    titles = [i for i, s in enumerate(sents) if s.is_title]
+    order = list(dict.fromkeys([*draft.evidence, *titles, *range(len(sents))]))
+    texts = [(sents[i].text, folded[i]) for i in order]
+    language = detect_language(sents[0].text, " ".join(s.text for s in sents[1:6]))
+    return akim_in(texts, draft.region, day, language)
 
 
 def _meeting(sents: list[Sentence], folded: list[str], art: Article, d: Draft) -> Meeting:
@@ -75,7 +61,7 @@ def _meeting(sents: list[Sentence], folded: list[str], art: Article, d: Draft) -
     if d.person and d.region:
         note = art.gaz.check(d.person, d.region, day)
         evidence = f"{evidence} [{note}]" if note else evidence
-    akim = _akim_name(sents, folded, d)
+    akim = _akim_name(sents, folded, d, day)
     return Meeting(d.region, d.regions, akim, d.kind, day, evidence)
 
 

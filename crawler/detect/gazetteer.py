@@ -1,4 +1,5 @@
-"""The gazetteer: regions with their forms and hints, and the akims with their terms (JSON data)."""
+"""The gazetteer: regions with their forms and hints, and the akims with their terms and the
+nominative of their names per language (JSON data)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,21 @@ class AkimTerm:
         """Whether the term covers ``day`` (with a tolerance when the dates are approximate)."""
         slack = APPROX_TOLERANCE if self.approx else dt.timedelta(days=3)
         return self.start - slack <= day and (self.end is None or day <= self.end + slack)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A known akim: stable key, nominative forms per language, name patterns and terms."""
+
+    key: str
+    forms: dict[str, str]
+    patterns: tuple[str, ...]
+    terms: tuple[AkimTerm, ...]
+
+    @property
+    def all_forms(self) -> tuple[str, ...]:
+        """The key and every display form."""
+        return (self.key, *self.forms.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +113,7 @@ def _head(alt: str) -> tuple[str, str]:
 class Gazetteer:
     """Compiled region and akim-name patterns."""
 
-    def __init__(self, regions: list[dict], akims: list[dict]) -> None:
+    def __init__(self, regions: list[dict], people: list[dict]) -> None:
         self._alts: list[_Alternative] = []
         groups: list[tuple[str, str]] = []
         for entry in regions:
@@ -110,15 +126,16 @@ class Gazetteer:
                 alt = _Alternative(hint.get("canonical", entry["canonical"]), False, switch)
                 groups += self._group(hint["p"], alt)
         self.region_re = branch_regex(groups)
-        self.terms: dict[str, list[AkimTerm]] = {}
-        names: dict[str, list[str]] = {}
-        for akim in akims:
-            self.terms.setdefault(akim["name"], []).append(_term(akim))
-            names[akim["name"]] = [fold(p) for p in akim["names"]]
-        self._people = [p for p, pats in names.items() for _ in pats]
-        self.name_re = branch_regex(
-            [(f"n{i}", p) for i, p in enumerate(p for pats in names.values() for p in pats)]
-        )
+        self.people = {entry["key"]: _person(entry) for entry in people}
+        self.terms: dict[str, list[AkimTerm]] = {
+            key: list(person.terms) for key, person in self.people.items()
+        }
+        patterns = [(key, fold(p)) for key, person in self.people.items() for p in person.patterns]
+        self._people = [key for key, _ in patterns]
+        self.name_re = branch_regex([(f"n{i}", p) for i, (_, p) in enumerate(patterns)])
+        self._forms = {
+            _plain(form): key for key, person in self.people.items() for form in person.all_forms
+        }
 
     def _group(self, pattern: str, alt: _Alternative) -> list[tuple[str, str]]:
         out = []
@@ -145,17 +162,42 @@ class Gazetteer:
             for m in self.name_re.finditer(text)
         ]
 
-    def region_of(self, person: str, on: dt.date | None, prefer: frozenset[str]) -> str:
-        """The region a person was akim of on ``on``, else one of ``prefer``, else the latest."""
+    def region_of(self, person: str, on: dt.date | None, prefer: frozenset[str]) -> str | None:
+        """The region a person was akim of on ``on`` (None when of none: a former or future akim
+        in another post), else one of ``prefer``, else the latest."""
         terms = self.terms[person]
         if on is not None:
             current = [t for t in terms if t.covers(on)]
             if len(current) == 1:
                 return current[0].region
+            if not current:
+                return None
+            terms = current
         preferred = [t for t in terms if t.region in prefer]
         if preferred:
             return preferred[-1].region
         return terms[-1].region
+
+    def form(self, person: str, language: str) -> str:
+        """The nominative of a known person for readers of ``language`` (the key otherwise)."""
+        return self.people[person].forms.get(language, person)
+
+    def resolve(self, name: str | None) -> str | None:
+        """The person a written name stands for: a display form, else one named pattern."""
+        if not name:
+            return None
+        if (key := self._forms.get(_plain(name))) is not None:
+            return key
+        found = {person for _, _, person in self.names_in(fold(name))}
+        return found.pop() if len(found) == 1 else None
+
+    def holders(self, region: str, on: dt.date | None) -> list[str]:
+        """People who were akim of ``region`` on ``on`` (every one who ever was, when undated)."""
+        return [
+            key
+            for key, person in self.people.items()
+            if any(t.region == region and (on is None or t.covers(on)) for t in person.terms)
+        ]
 
     def check(self, person: str, region: str, on: dt.date | None) -> str | None:
         """A note if ``person`` was not akim of ``region`` on ``on`` by the gazetteer, else None."""
@@ -166,10 +208,21 @@ class Gazetteer:
         return f"note: by the gazetteer {person} was not akim of {region} on {on.isoformat()}"
 
 
-def _term(entry: dict) -> AkimTerm:
+def _person(entry: dict) -> Person:
+    key = entry["key"]
+    forms = {lang: entry[lang] for lang in ("ru", "kk", "en")}
+    terms = tuple(_term(key, term) for term in entry["terms"])
+    return Person(key, forms, tuple(entry["names"]), terms)
+
+
+def _plain(name: str) -> str:
+    return " ".join(name.lower().replace("ё", "е").split())
+
+
+def _term(name: str, entry: dict) -> AkimTerm:
     end = entry.get("end")
     return AkimTerm(
-        entry["name"],
+        name,
         entry["region"],
         dt.date.fromisoformat(entry["start"]),
         dt.date.fromisoformat(end) if end else None,
@@ -186,4 +239,4 @@ def _load(name: str) -> dict:
 @cache
 def gazetteer() -> Gazetteer:
     """The packaged gazetteer (loaded once)."""
-    return Gazetteer(_load("regions.json")["regions"], _load("akims.json")["akims"])
+    return Gazetteer(_load("regions.json")["regions"], _load("akims.json")["people"])

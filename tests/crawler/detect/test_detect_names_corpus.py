@@ -1,0 +1,96 @@
+"""The gazetteer and the akim field against the labelled corpus (read from ../shared/corpus).
+
+Every labelled positive's akim must be a gazetteer person who held the labelled region on the
+meeting's date; the detector's akim for the labelled region must be that person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from crawler.detect import detect
+from crawler.detect.evaluate import ALIASES
+from crawler.detect.gazetteer import gazetteer
+from crawler.detect.records import parse_published
+
+ROOT = Path(__file__).resolve().parents[3]
+CORPORA = [ROOT / ".." / "shared" / "corpus", ROOT / ".." / ".." / "shared" / "corpus"]
+FILES = ("dev.jsonl", "dev2.jsonl")
+
+
+def _corpus() -> Path:
+    for path in CORPORA:
+        if (path / FILES[0]).exists():
+            return path
+    pytest.skip(f"corpus not available: {CORPORA[0]}")
+
+
+def _positives() -> list[dict]:
+    """Labelled positives naming one akim, from the dev files and the seeds' meetings."""
+    corpus = _corpus()
+    items = []
+    for name in FILES:
+        for line in (corpus / name).read_text(encoding="utf-8").splitlines():
+            item = json.loads(line) if line.strip() else {}
+            if item.get("label") and item.get("akim") and item.get("region"):
+                items.append(item)
+    for line in (corpus / "seeds.jsonl").read_text(encoding="utf-8").splitlines():
+        seed = json.loads(line) if line.strip() else {}
+        for m in seed.get("meetings", []):
+            if m.get("akim"):
+                event = f"{m['date']}/{m['region']}" if m.get("date") else None
+                items.append({**seed, **m, "event": event, "unsure": False})
+    return items
+
+
+def _day(item: dict) -> dt.date | None:
+    event = item.get("event") or ""
+    if event[:4].isdigit():
+        return dt.date.fromisoformat(event[:10])
+    published = parse_published(item.get("published"))
+    return published.date() if published else None
+
+
+def test_every_labelled_akim_is_the_gazetteer_holder_of_the_region() -> None:
+    gaz = gazetteer()
+    wrong = []
+    for item in _positives():
+        region = ALIASES.get(item["region"], item["region"])
+        person = gaz.resolve(item["akim"])
+        if person is None or person not in gaz.holders(region, _day(item)):
+            wrong.append((item["id"], item["akim"], region, _day(item), person))
+    assert not wrong
+
+
+def test_detected_akim_is_the_labelled_person() -> None:
+    """Per language: labelled positives, those whose region the detector found, exact persons."""
+    gaz = gazetteer()
+    counts: Counter[str] = Counter()
+    wrong = []
+    for item in _positives():
+        region = ALIASES.get(item["region"], item["region"])
+        meetings = detect(
+            item.get("title") or "",
+            item["text"],
+            published=parse_published(item.get("published")),
+            language=item.get("language"),
+        )
+        found = [m.akim for m in meetings if m.region == region]
+        group = f"{'unsure' if item.get('unsure') else 'sure'}/{item['language']}"
+        counts[f"{group} labelled"] += 1
+        if not found:
+            continue
+        counts[f"{group} found"] += 1
+        if found[0] == gaz.resolve(item["akim"]):
+            counts[f"{group} exact"] += 1
+        elif not item.get("unsure"):
+            wrong.append((item["id"], item["akim"], found[0]))
+    print(dict(sorted(counts.items())))
+    assert not wrong
+    for language in ("ru", "kk", "en"):
+        assert counts[f"sure/{language} exact"] == counts[f"sure/{language} found"] > 0
