@@ -43,13 +43,16 @@ def article_data(article: Article) -> dict[str, Any]:
 
 
 def meeting_data(session: Session, meeting: Meeting) -> dict[str, Any]:
-    """A meeting with all its linked articles (oldest first) as it appears in the payload."""
-    articles = session.scalars(
-        select(Article)
+    """A meeting with all its linked articles (oldest first) as it appears in the payload.
+
+    Each article carries ``evidence``: the sentence of it that decided the meeting.
+    """
+    rows = session.execute(
+        select(Article, MeetingArticle.evidence)
         .join(MeetingArticle, MeetingArticle.article_id == Article.id)
         .where(MeetingArticle.meeting_id == meeting.id)
         .order_by(MeetingArticle.linked_at, Article.id)
-    )
+    ).all()
     return {
         "id": meeting.meeting_key,
         "date": meeting.local_date.isoformat(),
@@ -59,7 +62,9 @@ def meeting_data(session: Session, meeting: Meeting) -> dict[str, Any]:
         "kind": meeting.kind,
         "title": meeting.title,
         "summary": meeting.summary,
-        "articles": [article_data(article) for article in articles],
+        "articles": [
+            {**article_data(article), "evidence": evidence or ""} for article, evidence in rows
+        ],
     }
 
 
@@ -74,8 +79,14 @@ def envelope(event_type: str, delivery_id: str, **body: Any) -> dict[str, Any]:
     }
 
 
-def build(session: Session, entry: Outbox, delivery_id: str) -> dict[str, Any]:
-    """The document for one outbox entry; MissingSubject when its meeting or article is gone."""
+def build(
+    session: Session, entry: Outbox, delivery_id: str, added: Sequence[int] = ()
+) -> dict[str, Any]:
+    """The document for one outbox entry; MissingSubject when its meeting or article is gone.
+
+    A ``meeting.updated`` document also lists in ``added`` the reports (article ids ``added``)
+    that arrived since the last alert.
+    """
     if entry.event_type == "health":
         health = {
             "subject": entry.payload.get("subject", ""),
@@ -94,7 +105,12 @@ def build(session: Session, entry: Outbox, delivery_id: str) -> dict[str, Any]:
     meeting = session.get(Meeting, entry.meeting_id) if entry.meeting_id else None
     if meeting is None:
         raise MissingSubject(f"meeting {entry.meeting_id} of {entry.delivery_key} is gone")
-    return envelope(entry.event_type, delivery_id, meeting=meeting_data(session, meeting))
+    data = meeting_data(session, meeting)
+    if entry.event_type != "meeting.updated" or not added:
+        return envelope(entry.event_type, delivery_id, meeting=data)
+    urls = set(session.scalars(select(Article.url).where(Article.id.in_(list(added)))))
+    news = [article for article in data["articles"] if article["url"] in urls]
+    return envelope(entry.event_type, delivery_id, meeting=data, added=news)
 
 
 def build_digest(session: Session, entries: Sequence[Outbox], delivery_id: str) -> dict[str, Any]:
@@ -126,6 +142,7 @@ def sample(delivery_id: str) -> dict[str, Any]:
                 "language": "ru",
                 "title": "Test article",
                 "published_at": "2026-03-21T06:30:00Z",
+                "evidence": "A test sentence: no source wrote it.",
             }
         ],
     }

@@ -1,5 +1,6 @@
 """Turning claimed entries into jobs: one per entry, or one daily digest per digest channel.
 
+Claimed ``meeting.updated`` entries of one meeting and channel are coalesced (``notify.updates``).
 A digest channel holds ``meeting.*`` entries until the first ``digest_hour`` (Asia/Almaty) after
 each entry was created, then sends every held meeting in one message and marks each entry sent.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from akimwatch.config import ChannelConfig, Config
-from notify import claims
+from notify import claims, updates
 from storage.models import Outbox
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -27,6 +28,7 @@ class Counts(Protocol):
     """Where held entries are counted (the dispatch report)."""
 
     held: int
+    skipped: int
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Job:
     channel: ChannelConfig | None
     entries: list[Outbox]
     digest: bool = False
+    added: list[int] = field(default_factory=list)
 
 
 def next_digest(after: datetime, hour: int) -> datetime:
@@ -65,27 +68,53 @@ def plan(
     now: datetime,
     counts: Counts,
 ) -> list[Job]:
-    """Jobs for the claimed entries; digest entries not yet due are released until their hour."""
+    """Jobs for the claimed entries; digest entries not yet due are released until their hour,
+    update entries are coalesced per meeting and channel."""
     channels = {channel.name: channel for channel in config.channels}
     jobs: list[Job] = []
     groups: dict[str, list[Outbox]] = {}
+    pairs: dict[tuple[str, int], list[Outbox]] = {}
     held: list[tuple[Outbox, datetime]] = []
     for entry in entries:
         channel = channels.get(entry.channel)
-        if channel is None or channel.digest == "off" or entry.event_type not in DIGEST_EVENTS:
+        if channel is None or entry.event_type not in DIGEST_EVENTS:
             jobs.append(Job(entry.delivery_key, entry.channel, channel, [entry]))
-            continue
-        due = next_digest(entry.created_at, channel.digest_hour)
-        if due > now:
-            held.append((entry, due))
+        elif channel.digest != "off":
+            due = next_digest(entry.created_at, channel.digest_hour)
+            if due > now:
+                held.append((entry, due))
+            else:
+                groups.setdefault(channel.name, []).append(entry)
+        elif entry.event_type == "meeting.updated" and entry.meeting_id is not None:
+            pairs.setdefault((channel.name, entry.meeting_id), []).append(entry)
         else:
-            groups.setdefault(channel.name, []).append(entry)
-    if held:
-        with session.begin():
-            for entry, due in held:
-                claims.release(session, entry, token, due)
-        counts.held += len(held)
+            jobs.append(Job(entry.delivery_key, entry.channel, channel, [entry]))
+    window = timedelta(minutes=config.notify.update_window_minutes)
+    with session.begin():
+        for (name, meeting_id), group in pairs.items():
+            decision = updates.decide(session, name, meeting_id, group, now, window)
+            if decision.skip is not None:
+                claims.skip(session, group, token, now, decision.skip)
+                counts.skipped += len(group)
+            elif decision.hold_until is not None:
+                held.extend((entry, decision.hold_until) for entry in group)
+            else:
+                jobs.append(_update_job(session, channels[name], meeting_id, group, decision))
+        for entry, due in held:
+            claims.release(session, entry, token, due)
+    counts.held += len(held)
     for name, group in groups.items():
         key = digest_key(name, group, channels[name].digest_hour)
         jobs.append(Job(key, name, channels[name], group, digest=True))
     return jobs
+
+
+def _update_job(
+    session: Session,
+    channel: ChannelConfig,
+    meeting_id: int,
+    group: list[Outbox],
+    decision: updates.Decision,
+) -> Job:
+    key = updates.group_key(channel.name, updates.meeting_key(session, meeting_id), group)
+    return Job(key, channel.name, channel, group, added=decision.added)
