@@ -27,9 +27,9 @@ def start_time(pid: int) -> str:
     return "-" if fields[0] == "Z" else fields[19]
 
 
-def worker_id() -> str:
-    """The identity of this process's dispatcher, unique per instance."""
-    pid = os.getpid()
+def worker_id(pid: int | None = None) -> str:
+    """The identity of a dispatcher in process ``pid`` (this one by default), unique per call."""
+    pid = os.getpid() if pid is None else pid
     return f"{_host()}:{pid}:{start_time(pid)}:{uuid.uuid4().hex[:8]}"
 
 
