@@ -6,15 +6,18 @@ again, re-crawls) is stored by the real store and dispatched with an injected cl
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
-from notify_helpers import first_day, make_config, outbox_rows
-from notify_servers import Mailbox, smtp_server
+from notify_helpers import first_day, make_config, outbox_rows, webhook
+from notify_servers import Mailbox, Receiver, smtp_server
 from sqlalchemy import Engine, update
 
 from akimwatch.config import Config
@@ -25,6 +28,9 @@ from storage.models import Outbox
 from storage.records import ArticleRecord, MeetingRecord
 from storage.repository import ArticleStore
 
+SCHEMA = json.loads(
+    (Path(__file__).parents[2] / "notify" / "schema" / "webhook-v1.json").read_text("utf-8")
+)
 REGIONS = ("Pavlodar", "Kostanay", "Aktobe", "Atyrau")
 # (source, language, path): the reports of one meeting, in the order they are crawled.
 REPORTS = [
@@ -199,3 +205,23 @@ def test_old_meetings_send_nothing_new_or_updated(
     _store(engine, config, records)
     Dispatcher(config, engine).run_until_idle(now=datetime.now(UTC))
     assert outbox_rows(engine) == [] and box.messages == []
+
+
+def test_webhook_update_lists_added_reports_and_matches_the_schema(
+    db_url: str, engine: Engine, receiver: Receiver
+) -> None:
+    config = make_config(db_url, webhook(receiver, events=["meeting.new", "meeting.updated"]))
+    published = datetime.now(UTC) - timedelta(hours=1)
+    dispatcher = Dispatcher(config, engine)
+    _store(engine, config, [_record("Pavlodar", REPORTS[0], first_day(), published)])
+    start = datetime.now(UTC)
+    dispatcher.run_until_idle(now=start)
+    _store(engine, config, [_record("Pavlodar", REPORTS[2], first_day(), published, 1)])
+    dispatcher.run_until_idle(now=start + timedelta(minutes=31))
+    new, update_ = (request.json for request in receiver.ok())
+    for document in (new, update_):
+        jsonschema.validate(document, SCHEMA, cls=jsonschema.Draft202012Validator)
+    assert "added" not in new and new["meeting"]["articles"][0]["evidence"] == "Основание 0."
+    assert update_["type"] == "meeting.updated"
+    assert [a["evidence"] for a in update_["added"]] == ["Основание 1."]
+    assert len(update_["meeting"]["articles"]) == 2
