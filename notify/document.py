@@ -133,14 +133,14 @@ def sample(delivery_id: str) -> dict[str, Any]:
         "regions": ["Karaganda"],
         "akim": "Sample Akimov",
         "kind": "reception",
-        "title": "Токаев принял акима Карагандинской области (test message)",
+        "title": "Test message from akimwatch (no such meeting)",
         "summary": "A test notification from akimwatch: no such meeting was detected.",
         "articles": [
             {
                 "url": "https://www.inform.kz/ru/example_a0000000",
                 "outlet": "Kazinform",
                 "language": "ru",
-                "title": "Test article",
+                "title": "Test headline: akimwatch notify --test",
                 "published_at": "2026-03-21T06:30:00Z",
                 "evidence": "A test sentence: no source wrote it.",
             }
