@@ -236,6 +236,7 @@ class NotifyConfig(_Model):
     backoff_base_seconds: float = Field(30, gt=0)
     backoff_max_seconds: float = Field(3600, gt=0)
     batch_size: int = Field(50, gt=0)
+    update_window_minutes: int = Field(30, ge=0)
 
 
 class DaemonConfig(_Model):

@@ -2,7 +2,8 @@
 
 pending --claim--> sending --sent--> sent
                    sending --failure--> pending (later) | dead
-                   sending --lease expired (crashed dispatcher)--> pending
+                   sending --nothing new to tell (a coalesced update)--> skipped
+                   sending --lease expired, or its dispatcher is gone--> pending
 A claim is one UPDATE ... WHERE status = 'pending' per batch, tagged with a token unique to the
 run; only rows carrying our token are ours. On PostgreSQL the candidate rows are read with
 FOR UPDATE SKIP LOCKED so that concurrent dispatchers take different rows without waiting.
@@ -25,6 +26,24 @@ def reclaim_stale(session: Session, now: datetime, lease: timedelta) -> int:
     result = session.execute(
         update(Outbox)
         .where(Outbox.status == "sending", Outbox.claimed_at < now - lease)
+        .values(status="pending", claimed_by=None, claimed_at=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claimers(session: Session) -> list[str]:
+    """The distinct claim tokens of the rows in ``sending``."""
+    query = select(Outbox.claimed_by).where(Outbox.status == "sending").distinct()
+    return [token for token in session.scalars(query) if token]
+
+
+def take_back(session: Session, tokens: Sequence[str]) -> int:
+    """Put back to pending the rows claimed by ``tokens`` (their dispatcher is gone)."""
+    if not tokens:
+        return 0
+    result = session.execute(
+        update(Outbox)
+        .where(Outbox.status == "sending", Outbox.claimed_by.in_(list(tokens)))
         .values(status="pending", claimed_by=None, claimed_at=None)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -78,6 +97,19 @@ def release(session: Session, entry: Outbox, token: str, until: datetime) -> Non
         .where(*_ours([entry], token))
         .values(status="pending", claimed_by=None, claimed_at=None, next_attempt_at=until)
     )
+
+
+def skip(
+    session: Session, entries: Sequence[Outbox], token: str, now: datetime, reason: str
+) -> None:
+    """Settle entries unsent because they carry nothing new (``payload.skipped`` says why)."""
+    for entry in entries:
+        entry.payload = {**entry.payload, "skipped": reason, "skipped_at": now.isoformat()}
+        session.execute(
+            update(Outbox)
+            .where(*_ours([entry], token))
+            .values(status="skipped", payload=entry.payload, claimed_at=None)
+        )
 
 
 def save_payload(

@@ -1,19 +1,17 @@
 """The dispatcher: due outbox entries -> channels, with claims, retries, dead letters, digests.
 
-Exactly-once in practice: an entry is claimed by one run, sent, and marked sent in its own commit
-right after the send. A crash between the send and the mark leaves a stale claim that a later run
-takes back after ``lease``: at most one re-send, carrying the same delivery key (webhook header
-``X-Akimwatch-Delivery``, email ``Message-ID``) for the receiver to de-duplicate on.
+At-least-once delivery: an entry is claimed by one run, sent, and marked sent in its own commit
+right after the send. A crash between the send and the mark leaves a claim that a later run takes
+back (at once when the claimer was a process of this host that is gone, else after ``lease``) and
+sends again, with the same delivery key (webhook header ``X-Akimwatch-Delivery``, email
+``Message-ID``) so that the receiver can drop the repeat.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from akimwatch.config import Config
-from notify import claims
+from notify import claims, workers
 from notify.channels import Channel, DeliveryError, make_channel
 from notify.document import MissingSubject, build, build_digest, name_language
 from notify.health import raise_admin_alert
@@ -34,8 +32,6 @@ from storage.models import Outbox
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 _Clock = Callable[[], datetime]
-SLEEP_AFTER_SEND_ENV = "AKIMWATCH_NOTIFY_SLEEP_AFTER_SEND"
-"""Test hook: seconds to sleep between a successful send and its mark (to kill the process)."""
 
 
 @dataclass
@@ -47,12 +43,13 @@ class DispatchReport:
     retrying: int = 0
     dead: int = 0
     held: int = 0
+    skipped: int = 0
     reclaimed: int = 0
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: DispatchReport) -> None:
         """Accumulate another run's counts."""
-        for name in ("claimed", "sent", "retrying", "dead", "held", "reclaimed"):
+        for name in ("claimed", "sent", "retrying", "dead", "held", "skipped", "reclaimed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
 
@@ -60,7 +57,8 @@ class DispatchReport:
         """One line for humans."""
         return (
             f"sent {self.sent}, retrying {self.retrying}, dead {self.dead}, "
-            f"held for digest {self.held}, stale claims recovered {self.reclaimed}"
+            f"held for digest or update window {self.held}, skipped (nothing new) "
+            f"{self.skipped}, stale claims recovered {self.reclaimed}"
         )
 
 
@@ -79,9 +77,8 @@ class Dispatcher:
         self.sessions = session_factory(engine)
         self.lease = lease
         self.rng = rng or random.Random()
-        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.worker_id = workers.worker_id()
         self._runs = 0
-        self._sleep_after_send = float(os.environ.get(SLEEP_AFTER_SEND_ENV) or 0)
 
     def run_once(self, now: datetime | None = None) -> DispatchReport:
         """Claim one batch of due entries, send them, record the outcome; ``now`` for tests."""
@@ -90,7 +87,9 @@ class Dispatcher:
         token = f"{self.worker_id}/{self._runs}"
         report = DispatchReport()
         with self.sessions() as session, session.begin():
-            report.reclaimed = claims.reclaim_stale(session, now, self.lease)
+            orphans = [token for token in claims.claimers(session) if workers.gone(token)]
+            report.reclaimed = claims.take_back(session, orphans)
+            report.reclaimed += claims.reclaim_stale(session, now, self.lease)
             entries = claims.claim(session, token, now, self.config.notify.batch_size)
         report.claimed = len(entries)
         with self.sessions() as session:
@@ -154,7 +153,7 @@ class Dispatcher:
             document = (
                 build_digest(session, job.entries, job.key, language)
                 if job.digest
-                else build(session, job.entries[0], job.key, language)
+                else build(session, job.entries[0], job.key, language, job.added)
             )
         targets = channel.targets()
         if not targets:
@@ -167,8 +166,6 @@ class Dispatcher:
                 if not claims.renew(session, job.entries, token, clock()):
                     raise _ClaimLost
             channel.send(document, channel.target_key(job.key, index), index)
-            if self._sleep_after_send:
-                time.sleep(self._sleep_after_send)
             delivered.add(index)
             changes = {"delivered": sorted(delivered)}
             with session.begin():
@@ -176,7 +173,7 @@ class Dispatcher:
                     claims.save_payload(session, job.entries, token, changes)
                 else:
                     claims.mark_sent(
-                        session, job.entries, token, utcnow(), {**changes, "sent": document}
+                        session, job.entries, token, clock(), {**changes, "sent": document}
                     )
 
     def _fail(

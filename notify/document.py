@@ -56,13 +56,16 @@ def name_language(channel: ChannelConfig | None) -> str:
 
 def meeting_data(session: Session, meeting: Meeting, language: str = "ru") -> dict[str, Any]:
     """A meeting with all its linked articles (oldest first) as it appears in the payload; the
-    akim in the nominative for readers of ``language``."""
-    articles = session.scalars(
-        select(Article)
+    akim in the nominative for readers of ``language``.
+
+    Each article carries ``evidence``: the sentence of it that decided the meeting.
+    """
+    rows = session.execute(
+        select(Article, MeetingArticle.evidence)
         .join(MeetingArticle, MeetingArticle.article_id == Article.id)
         .where(MeetingArticle.meeting_id == meeting.id)
         .order_by(MeetingArticle.linked_at, Article.id)
-    )
+    ).all()
     return {
         "id": meeting.meeting_key,
         "date": meeting.local_date.isoformat(),
@@ -72,7 +75,9 @@ def meeting_data(session: Session, meeting: Meeting, language: str = "ru") -> di
         "kind": meeting.kind,
         "title": meeting.title,
         "summary": meeting.summary,
-        "articles": [article_data(article) for article in articles],
+        "articles": [
+            {**article_data(article), "evidence": evidence or ""} for article, evidence in rows
+        ],
     }
 
 
@@ -88,10 +93,18 @@ def envelope(event_type: str, delivery_id: str, **body: Any) -> dict[str, Any]:
 
 
 def build(
-    session: Session, entry: Outbox, delivery_id: str, language: str = "ru"
+    session: Session,
+    entry: Outbox,
+    delivery_id: str,
+    language: str = "ru",
+    added: Sequence[int] = (),
 ) -> dict[str, Any]:
     """The document for one outbox entry (akim names for readers of ``language``);
-    MissingSubject when its meeting or article is gone."""
+    MissingSubject when its meeting or article is gone.
+
+    A ``meeting.updated`` document also lists in ``added`` the reports (article ids ``added``)
+    that arrived since the last alert.
+    """
     if entry.event_type == "health":
         health = {
             "subject": entry.payload.get("subject", ""),
@@ -110,7 +123,12 @@ def build(
     meeting = session.get(Meeting, entry.meeting_id) if entry.meeting_id else None
     if meeting is None:
         raise MissingSubject(f"meeting {entry.meeting_id} of {entry.delivery_key} is gone")
-    return envelope(entry.event_type, delivery_id, meeting=meeting_data(session, meeting, language))
+    data = meeting_data(session, meeting, language)
+    if entry.event_type != "meeting.updated" or not added:
+        return envelope(entry.event_type, delivery_id, meeting=data)
+    urls = set(session.scalars(select(Article.url).where(Article.id.in_(list(added)))))
+    news = [article for article in data["articles"] if article["url"] in urls]
+    return envelope(entry.event_type, delivery_id, meeting=data, added=news)
 
 
 def build_digest(
@@ -137,15 +155,16 @@ def sample(delivery_id: str) -> dict[str, Any]:
         "regions": ["Karaganda"],
         "akim": "Sample Akimov",
         "kind": "reception",
-        "title": "Токаев принял акима Карагандинской области (test message)",
+        "title": "Test message from akimwatch (no such meeting)",
         "summary": "A test notification from akimwatch: no such meeting was detected.",
         "articles": [
             {
                 "url": "https://www.inform.kz/ru/example_a0000000",
                 "outlet": "Kazinform",
                 "language": "ru",
-                "title": "Test article",
+                "title": "Test headline: akimwatch notify --test",
                 "published_at": "2026-03-21T06:30:00Z",
+                "evidence": "A test sentence: no source wrote it.",
             }
         ],
     }

@@ -17,6 +17,8 @@ LABELS = {
         "kind": "Тип",
         "date": "Дата",
         "sources": "Источники",
+        "evidence": "Из сообщения",
+        "added": "Новые сообщения",
     },
     "en": {
         "region": "Region",
@@ -24,6 +26,8 @@ LABELS = {
         "kind": "Kind",
         "date": "Date",
         "sources": "Sources",
+        "evidence": "From the report",
+        "added": "New reports",
     },
 }
 
@@ -55,6 +59,8 @@ def _context(document: dict[str, Any], language: str) -> dict[str, Any]:
         "short_date": text.short_date,
         "kind_label": lambda kind: text.kind_label(kind, language),
         "subject_of": lambda meeting: text.meeting_subject(meeting, language),
+        "evidence_of": text.evidence,
+        "added": document.get("added") or [],
     }
 
 

@@ -1,4 +1,4 @@
-"""Human wording of notifications: region names in the Russian genitive, kinds, dates, subjects."""
+"""Human wording of notifications: region names, kinds, dates, subjects quoting the source."""
 
 from __future__ import annotations
 
@@ -7,28 +7,28 @@ from typing import Any
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-# Canonical English region name (lower case) -> the Russian genitive ("акима ... ").
-RU_GENITIVE = {
-    "abai": "области Абай",
-    "akmola": "Акмолинской области",
-    "aktobe": "Актюбинской области",
-    "almaty region": "Алматинской области",
-    "atyrau": "Атырауской области",
-    "east kazakhstan": "Восточно-Казахстанской области",
-    "jambyl": "Жамбылской области",
-    "jetisu": "области Жетісу",
-    "west kazakhstan": "Западно-Казахстанской области",
-    "karaganda": "Карагандинской области",
-    "kostanay": "Костанайской области",
-    "kyzylorda": "Кызылординской области",
-    "mangystau": "Мангистауской области",
-    "pavlodar": "Павлодарской области",
-    "north kazakhstan": "Северо-Казахстанской области",
-    "turkistan": "Туркестанской области",
-    "ulytau": "области Ұлытау",
-    "astana": "города Астаны",
-    "almaty": "города Алматы",
-    "shymkent": "города Шымкента",
+# Canonical English region name (lower case) -> its Russian name, for Russian subjects.
+RU_REGIONS = {
+    "abai": "область Абай",
+    "akmola": "Акмолинская область",
+    "aktobe": "Актюбинская область",
+    "almaty region": "Алматинская область",
+    "atyrau": "Атырауская область",
+    "east kazakhstan": "Восточно-Казахстанская область",
+    "jambyl": "Жамбылская область",
+    "jetisu": "область Жетісу",
+    "west kazakhstan": "Западно-Казахстанская область",
+    "karaganda": "Карагандинская область",
+    "kostanay": "Костанайская область",
+    "kyzylorda": "Кызылординская область",
+    "mangystau": "Мангистауская область",
+    "pavlodar": "Павлодарская область",
+    "north kazakhstan": "Северо-Казахстанская область",
+    "turkistan": "Туркестанская область",
+    "ulytau": "область Ұлытау",
+    "astana": "Астана",
+    "almaty": "Алматы",
+    "shymkent": "Шымкент",
 }
 ALIASES = {"abay": "abai", "zhambyl": "jambyl", "zhetysu": "jetisu", "turkestan": "turkistan"}
 
@@ -44,13 +44,14 @@ def short_date(value: str | date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def ru_genitive(region: str) -> str:
-    """The region in the Russian genitive, or ``региона <name>`` when it is not in the table."""
+def region_name(region: str, language: str) -> str:
+    """The region as a reader of ``language`` names it (Russian from the table, else as given)."""
+    if language == "en":
+        return region
     key = region.strip().lower()
-    if key not in RU_GENITIVE and key != "almaty region":
+    if key not in RU_REGIONS and key != "almaty region":
         key = key.removesuffix(" region").removesuffix(" oblast").strip()
-    key = ALIASES.get(key, key)
-    return RU_GENITIVE.get(key, f"региона {region}")
+    return RU_REGIONS.get(ALIASES.get(key, key), region)
 
 
 def kind_label(kind: str, language: str) -> str:
@@ -58,21 +59,46 @@ def kind_label(kind: str, language: str) -> str:
     return KIND_LABELS[language].get(kind, kind)
 
 
+QUOTES = {"ru": ("«", "»"), "en": ("\u201c", "\u201d")}
+HEADLINE_LIMIT = 160
+
+
+def place(meeting: dict[str, Any], language: str) -> str:
+    """The region of a meeting, or the regions of a collective one, or Kazakhstan."""
+    regions = [meeting["region"]] if meeting.get("region") else meeting.get("regions") or []
+    names = [region_name(region, language) for region in regions]
+    return ", ".join(names) or ("Kazakhstan" if language == "en" else "Казахстан")
+
+
+def first_headline(meeting: dict[str, Any]) -> str:
+    """The headline of the first report of a meeting (its articles are oldest first)."""
+    articles = meeting.get("articles") or []
+    title = (articles[0].get("title") if articles else "") or meeting.get("title") or ""
+    title = " ".join(str(title).split())
+    if len(title) > HEADLINE_LIMIT:
+        title = title[: HEADLINE_LIMIT - 1].rstrip() + "…"
+    return title
+
+
+def evidence(meeting: dict[str, Any]) -> str:
+    """The sentence that decided the meeting: the evidence of its first report that has one."""
+    for article in meeting.get("articles") or []:
+        if article.get("evidence"):
+            return " ".join(str(article["evidence"]).split())
+    return ""
+
+
 def meeting_subject(meeting: dict[str, Any], language: str) -> str:
-    """E.g. ``Токаев принял акима Карагандинской области: Karaganda, 21 Mar 2026``."""
-    region = meeting.get("region")
-    place = region or ", ".join(meeting.get("regions") or []) or "Kazakhstan"
-    when = short_date(meeting["date"])
-    if language == "en":
-        if meeting["kind"] == "collective" or not region:
-            return f"Tokayev met regional akims: {place}, {when}"
-        verb = "received" if meeting["kind"] == "reception" else "met"
-        return f"Tokayev {verb} the akim of {region}: {place}, {when}"
-    if meeting["kind"] == "collective" or not region:
-        return f"Токаев провёл совещание с акимами регионов: {place}, {when}"
-    if meeting["kind"] == "reception":
-        return f"Токаев принял акима {ru_genitive(region)}: {place}, {when}"
-    return f"Токаев встретился с акимом {ru_genitive(region)}: {place}, {when}"
+    """Region and kind, then the first report's own headline quoted; no sentence of our own.
+
+    E.g. ``Карагандинская область, приём: «Глава государства принял акима региона»``.
+    """
+    head = f"{place(meeting, language)}, {kind_label(meeting['kind'], language)}"
+    headline = first_headline(meeting)
+    if not headline:
+        return f"{head}, {short_date(meeting['date'])}"
+    opening, closing = QUOTES["en" if language == "en" else "ru"]
+    return f"{head}: {opening}{headline}{closing}"
 
 
 def subject(document: dict[str, Any], language: str) -> str:
@@ -82,8 +108,9 @@ def subject(document: dict[str, Any], language: str) -> str:
     if kind == "meeting.new":
         text = meeting_subject(document["meeting"], language)
     elif kind == "meeting.updated":
-        prefix = "Update: " if en else "Обновление: "
-        text = prefix + meeting_subject(document["meeting"], language)
+        added = len(document.get("added") or [])
+        prefix = ("Update" if en else "Обновление") + (f" (+{added})" if added else "")
+        text = f"{prefix}: {meeting_subject(document['meeting'], language)}"
     elif kind == "digest":
         count = len(document["meetings"])
         text = (

@@ -117,7 +117,9 @@ def retention(config_path: str | None = None) -> None:
     with rt.engine.begin() as connection:
         runs = connection.execute(delete(CrawlRun).where(CrawlRun.started_at < cutoff))
         sent = connection.execute(
-            delete(Outbox).where(Outbox.status.in_(("sent", "dead")), Outbox.created_at < cutoff)
+            delete(Outbox).where(
+                Outbox.status.in_(("sent", "skipped", "dead")), Outbox.created_at < cutoff
+            )
         )
     log.info("retention: removed %s crawl runs, %s outbox rows", runs.rowcount, sent.rowcount)
 

@@ -1,5 +1,6 @@
 """What ``akimwatch status`` reports: per source the last run, last success, articles found,
-failures in a row, next run; the outbox depth; and whether anything is unhealthy."""
+failures in a row, next run; the outbox depth and delivery health (``notify.status``); and
+whether anything is unhealthy."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from akimwatch.config import Config
+from notify.dispatcher import LEASE
+from notify.status import delivery_health
 from scheduler.health import verdict
 from scheduler.schedule import due_at, interval_seconds, last_successes
 from storage.clock import utcnow
@@ -96,13 +99,17 @@ def report(config: Config, engine: Engine, now: datetime | None = None) -> dict[
         depth = dict(
             session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)).all()
         )
+        delivery = delivery_health(session, config, now, LEASE)
     return {
         "time": _iso(now),
-        "healthy": all(s.healthy for s in sources),
+        "healthy": all(s.healthy for s in sources) and delivery["healthy"],
         "sources": [asdict(s) for s in sources],
         "outbox": {
             "pending": depth.get("pending", 0),
             "dead": depth.get("dead", 0),
             "sent": depth.get("sent", 0),
+            "sending": depth.get("sending", 0),
+            "skipped": depth.get("skipped", 0),
         },
+        "delivery": delivery,
     }

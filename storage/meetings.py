@@ -9,7 +9,8 @@ meeting that appeared, moved to another region or date, or disappeared.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -28,6 +29,8 @@ from storage.models import Article, Meeting, MeetingArticle
 from storage.outbox import enqueue
 from storage.records import ArticleRecord, MeetingRecord, Router, SaveResult
 
+ALMATY = ZoneInfo("Asia/Almaty")
+
 
 def meeting_scope(meeting: Meeting) -> str:
     """The scope of a stored meeting."""
@@ -41,9 +44,12 @@ def _signature(meetings: Sequence[Meeting]) -> set[tuple[str, str | None]]:
 class MeetingLinker:
     """Links articles to meetings within one session (the caller commits)."""
 
-    def __init__(self, session: Session, router: Router) -> None:
+    def __init__(
+        self, session: Session, router: Router, notify_max_age: timedelta | None = None
+    ) -> None:
         self.session = session
         self.router = router
+        self.notify_max_age = notify_max_age
 
     def find(self, record: MeetingRecord, published: datetime | None) -> Meeting | None:
         """The stored meeting ``record`` reports: same scope and akim, same or adjacent day."""
@@ -148,7 +154,8 @@ class MeetingLinker:
             self._fill(meeting, detected, article, record)
             if self._link(meeting, article, detected.evidence):
                 result.linked_meetings += 1
-                result.outbox_rows += self._announce(meeting, "meeting.updated", article)
+                if alert and self._recent(meeting) and self._news(meeting, article):
+                    result.outbox_rows += self._announce(meeting, "meeting.updated", article)
             return meeting
         movable = [m for m in previous if m not in kept and self._only_link(m, article)]
         if movable:
@@ -157,7 +164,7 @@ class MeetingLinker:
         meeting = self._create(detected, article, record)
         self._link(meeting, article, detected.evidence)
         result.new_meetings += 1
-        if alert:
+        if alert and self._recent(meeting):
             result.outbox_rows += self._announce(meeting, "meeting.new", article)
         return meeting
 
@@ -240,14 +247,34 @@ class MeetingLinker:
         )
         self.session.expire(meeting, ["links"])
 
+    def _recent(self, meeting: Meeting) -> bool:
+        """The meeting's local day is within ``notify_max_age`` of now: old news stays quiet."""
+        if self.notify_max_age is None:
+            return True
+        return meeting.local_date >= (utcnow() - self.notify_max_age).astimezone(ALMATY).date()
+
+    def _news(self, meeting: Meeting, article: Article) -> bool:
+        """A further report is news to a reader only from an outlet and language not seen yet."""
+        others = self.session.execute(
+            select(Article.source, Article.language, Article.canonical_url)
+            .join(MeetingArticle, MeetingArticle.article_id == Article.id)
+            .where(MeetingArticle.meeting_id == meeting.id, MeetingArticle.article_id != article.id)
+        ).all()
+        return all(
+            (source, language) != (article.source, article.language)
+            and url != article.canonical_url
+            for source, language, url in others
+        )
+
     def _announce(self, meeting: Meeting, event_type: str, article: Article) -> int:
-        suffix = f"article{article.id}" if event_type == "meeting.updated" else ""
+        update = event_type == "meeting.updated"
         return enqueue(
             self.session,
             self.router,
             event_type,
             meeting=meeting,
-            suffix=suffix,
+            article=article if update else None,
+            suffix=f"article{article.id}" if update else "",
             languages=[article.language],
         )
 

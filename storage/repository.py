@@ -60,7 +60,7 @@ class ArticleStore:
         self, session: Session, router: Router, *, notify_max_age: timedelta = timedelta(hours=48)
     ) -> None:
         self.session = session
-        self.linker = MeetingLinker(session, router)
+        self.linker = MeetingLinker(session, router, notify_max_age)
         self.notify_max_age = notify_max_age
 
     def save(self, records: Sequence[ArticleRecord]) -> SaveResult:

@@ -78,7 +78,7 @@ def outbox(ctx: click.Context, as_json: bool) -> None:
     config = get_config(ctx)
     with session_factory(open_engine(config))() as session:
         entries = session.scalars(
-            select(Outbox).where(Outbox.status != "sent").order_by(Outbox.id)
+            select(Outbox).where(Outbox.status.notin_(("sent", "skipped"))).order_by(Outbox.id)
         ).all()
         rows = [_row(entry) for entry in entries]
     if as_json:

@@ -46,5 +46,6 @@ def _text(data: dict[str, Any]) -> str:
             lines.append(f"{'':10} problem: {s['problem']}")
     box = data["outbox"]
     lines.append(f"outbox: {box['pending']} pending, {box['dead']} dead, {box['sent']} sent")
+    lines.extend(f"delivery problem: {problem}" for problem in data["delivery"]["problems"])
     lines.append("healthy" if data["healthy"] else "UNHEALTHY")
     return "\n".join(lines)

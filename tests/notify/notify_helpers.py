@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from notify_servers import Receiver
@@ -75,6 +76,12 @@ def admin_webhook(receiver: Receiver) -> dict[str, Any]:
     return {"name": "ops", "kind": "webhook", "url": receiver.url, "admin": True, "timeout": 2}
 
 
+def first_day() -> date:
+    """Today in Asia/Almaty: the date of the first meeting ``add_meetings`` stores (recent enough
+    to be alerted)."""
+    return datetime.now(ZoneInfo("Asia/Almaty")).date()
+
+
 REGIONS = ["Karaganda", "Pavlodar", "Kostanay", "Aktobe", "Atyrau", "Turkistan", "Akmola"]
 
 
@@ -84,7 +91,7 @@ def add_meetings(
     """Store ``count`` articles each reporting a new meeting; returns the outbox delivery keys."""
     records = []
     for number in range(start, start + count):
-        day = date(2026, 3, 1) + timedelta(days=number // len(REGIONS))
+        day = first_day() + timedelta(days=number // len(REGIONS))
         region = REGIONS[number % len(REGIONS)]
         records.append(
             ArticleRecord(

@@ -24,11 +24,14 @@ def free_port() -> int:
 
 @dataclass
 class Answer:
-    """How the receiver answers one request."""
+    """How the receiver answers one request; with ``hold`` it records the request, then keeps the
+    answer back until the event is set (the sender is stuck between its send and its bookkeeping).
+    """
 
     status: int = 200
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    hold: threading.Event | None = None
 
 
 @dataclass
@@ -77,6 +80,8 @@ class Receiver:
                     receiver.received.append(
                         Received(dict(self.headers), body, answer.status, answer.delay)
                     )
+                if answer.hold is not None:
+                    answer.hold.wait(60)
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
@@ -113,9 +118,16 @@ class Receiver:
         """Requests answered with 2xx."""
         return [r for r in self.received if 200 <= r.status < 300]
 
+    def unique(self) -> list[Received]:
+        """2xx requests after de-duplication on the delivery key (the first of each)."""
+        return list({r.key: r for r in reversed(self.ok())}.values())[::-1]
+
 
 class Mailbox:
-    """aiosmtpd handler: refuses the first ``refuse`` messages with ``code``, keeps the rest."""
+    """aiosmtpd handler: refuses the first ``refuse`` messages with ``code``, keeps the rest.
+
+    ``messages`` is every message accepted; ``unique()`` drops repeats by ``Message-ID``.
+    """
 
     def __init__(self, refuse: int = 0, code: str = "451 4.3.0 try again later") -> None:
         self.refuse = refuse
@@ -132,6 +144,13 @@ class Mailbox:
         self.messages.append(message)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
+
+    def unique(self) -> list[EmailMessage]:
+        """The accepted messages after de-duplication on ``Message-ID`` (the first of each)."""
+        first: dict[str, EmailMessage] = {}
+        for message in self.messages:
+            first.setdefault(str(message["Message-ID"]), message)
+        return list(first.values())
 
 
 def smtp_server(mailbox: Mailbox) -> Controller:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +12,7 @@ from notify_helpers import add_meetings, admin_webhook, make_config, outbox_rows
 from notify_servers import Answer, Receiver
 from sqlalchemy import Engine, update
 
+from notify import workers
 from notify.dispatcher import Dispatcher
 from notify.health import raise_admin_alert
 from notify.plan import next_digest
@@ -152,3 +155,26 @@ def test_apprise_targets_are_tracked_one_by_one(
         down.stop()
     assert len(receiver.received) == 1 and len(down.received) == 1  # target 0 not re-sent
     print("lost = 0 duplicated = 0")
+
+
+def test_claims_of_a_gone_process_come_back_at_once_a_live_ones_wait(
+    db_url: str, engine: Engine, receiver: Receiver
+) -> None:
+    config = make_config(db_url, webhook(receiver))
+    [key] = add_meetings(engine, config, 1)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        claimed_at = datetime.now(UTC)
+        with session_factory(engine)() as session, session.begin():
+            token = f"{workers.worker_id(child.pid)}/1"
+            session.execute(
+                update(Outbox).values(status="sending", claimed_by=token, claimed_at=claimed_at)
+            )
+        dispatcher = Dispatcher(config, engine)
+        assert dispatcher.run_once(claimed_at + timedelta(seconds=5)).claimed == 0  # alive
+    finally:
+        child.kill()
+        child.wait()
+    report = dispatcher.run_once(claimed_at + timedelta(seconds=10))
+    assert (report.reclaimed, report.sent) == (1, 1)
+    assert [r.key for r in receiver.ok()] == [key]

@@ -11,6 +11,7 @@ from notify_helpers import (
     add_meetings,
     admin_webhook,
     due_time,
+    first_day,
     make_config,
     outbox_rows,
     webhook,
@@ -61,7 +62,7 @@ def test_payload_matches_schema_and_is_signed(
     assert document["type"] == "meeting.new"
     meeting = document["meeting"]
     assert (meeting["date"], meeting["region"], meeting["kind"]) == (
-        "2026-03-01",
+        first_day().isoformat(),
         "Karaganda",
         "reception",
     )

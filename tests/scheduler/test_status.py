@@ -20,8 +20,15 @@ from storage.models import CrawlRun, Outbox, SourceHealth
 from storage.records import ArticleRecord
 from storage.repository import ArticleStore
 
-NOW = datetime.now(UTC).replace(microsecond=0)
 PROBLEM = "kazinform: 3 bad runs in a row; the last one killed (timeout)"
+
+
+@pytest.fixture
+def now(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """The time status reads, fixed when the test starts (the clock it is given)."""
+    value = datetime.now(UTC).replace(microsecond=0)
+    monkeypatch.setattr("scheduler.status.utcnow", lambda: value)
+    return value
 
 
 @pytest.fixture
@@ -46,10 +53,10 @@ def engine(config: Path) -> Iterator[Engine]:
 
 
 def add_run(
-    session: Session, minutes_ago: float, killed_by: str | None = None, **extra: Any
+    session: Session, now: datetime, minutes_ago: float, killed_by: str | None = None, **extra: Any
 ) -> None:
     """A kazinform run that started ``minutes_ago`` and took a minute (unless ``extra`` says)."""
-    started = NOW - timedelta(minutes=minutes_ago)
+    started = now - timedelta(minutes=minutes_ago)
     fields: dict[str, Any] = {
         "finished_at": started + timedelta(minutes=1),
         "finish_reason": "killed" if killed_by else "finished",
@@ -62,11 +69,11 @@ def add_run(
     session.flush()
 
 
-def add_articles(session: Session, count: int) -> None:
+def add_articles(session: Session, now: datetime, count: int) -> None:
     """``count`` kazinform articles, through the repository (which commits)."""
     records = [
         ArticleRecord(f"https://www.inform.kz/ru/news_a{4000000 + n}", "kazinform", "ru",
-                      f"Новость {n}", "Текст.", published_at=NOW)
+                      f"Новость {n}", "Текст.", published_at=now)
         for n in range(count)
     ]  # fmt: skip
     ArticleStore(session, lambda *a: []).save(records)
@@ -92,18 +99,20 @@ def iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
-def test_a_healthy_source_shows_every_field_and_exits_zero(config: Path, engine: Engine) -> None:
+def test_a_healthy_source_shows_every_field_and_exits_zero(
+    config: Path, engine: Engine, now: datetime
+) -> None:
     with Session(engine) as session:
-        add_run(session, 60, new_articles=7)
-        add_run(session, 2, new_articles=3)
-        add_outbox(session, "pending", "pending", "sent", "dead")
-        add_articles(session, 4)  # commits
+        add_run(session, now, 60, new_articles=7)
+        add_run(session, now, 2, new_articles=3)
+        add_outbox(session, "pending", "pending", "sent")
+        add_articles(session, now, 4)  # commits
     result = status(config, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["healthy"] is True
-    assert data["outbox"] == {"pending": 2, "dead": 1, "sent": 1}
-    last = NOW - timedelta(minutes=2)
+    assert data["outbox"] == {"pending": 2, "dead": 0, "sent": 1, "sending": 0, "skipped": 0}
+    last = now - timedelta(minutes=2)
     assert kazinform(result) == {
         "source": "kazinform", "enabled": True, "state": "ok", "last_run": iso(last),
         "last_result": "finished", "last_success": iso(last), "articles_last_run": 3,
@@ -123,14 +132,16 @@ def test_a_healthy_source_shows_every_field_and_exits_zero(config: Path, engine:
         iso(last + timedelta(minutes=10)),
     ]  # fmt: skip
     assert "akorda     disabled" in lines
-    assert lines[-2:] == ["outbox: 2 pending, 1 dead, 1 sent", "healthy"]
+    assert lines[-2:] == ["outbox: 2 pending, 0 dead, 1 sent", "healthy"]
 
 
-def test_a_failing_source_is_unhealthy_with_its_problem(config: Path, engine: Engine) -> None:
+def test_a_failing_source_is_unhealthy_with_its_problem(
+    config: Path, engine: Engine, now: datetime
+) -> None:
     with Session(engine) as session, session.begin():
-        add_run(session, 40)
+        add_run(session, now, 40)
         for minutes in (30, 20, 10):
-            add_run(session, minutes, killed_by="timeout")
+            add_run(session, now, minutes, killed_by="timeout")
         session.add(SourceHealth(source="kazinform", state="failing", failures_in_row=3,
                                  last_problem=PROBLEM))  # fmt: skip
     result = status(config, "--json")
@@ -139,7 +150,7 @@ def test_a_failing_source_is_unhealthy_with_its_problem(config: Path, engine: En
     entry = kazinform(result)
     assert entry["state"] == "failing" and entry["healthy"] is False
     assert entry["failures_in_row"] == 3 and entry["last_result"] == "timeout"
-    assert entry["last_success"] == iso(NOW - timedelta(minutes=40))
+    assert entry["last_success"] == iso(now - timedelta(minutes=40))
     assert entry["problem"] == PROBLEM
 
     table = status(config)
@@ -149,13 +160,13 @@ def test_a_failing_source_is_unhealthy_with_its_problem(config: Path, engine: En
 
 
 def test_failures_below_the_threshold_and_a_running_crawl_stay_healthy(
-    config: Path, engine: Engine
+    config: Path, engine: Engine, now: datetime
 ) -> None:
     with Session(engine) as session, session.begin():
-        add_run(session, 9)
-        add_run(session, 6, pages=0)  # fetched nothing: a failure
-        add_run(session, 4, listing_pages=3, stats={})  # layout changed: a failure
-        add_run(session, 0.5, finished_at=None, finish_reason=None)
+        add_run(session, now, 9)
+        add_run(session, now, 6, pages=0)  # fetched nothing: a failure
+        add_run(session, now, 4, listing_pages=3, stats={})  # layout changed: a failure
+        add_run(session, now, 0.5, finished_at=None, finish_reason=None)
     result = status(config, "--json")
     assert result.exit_code == 0, result.output
     entry = kazinform(result)
@@ -163,20 +174,24 @@ def test_failures_below_the_threshold_and_a_running_crawl_stay_healthy(
     assert entry["state"] == "ok" and entry["problem"] is None
 
 
-def test_a_source_overdue_by_several_intervals_is_unhealthy(config: Path, engine: Engine) -> None:
+def test_a_source_overdue_by_several_intervals_is_unhealthy(
+    config: Path, engine: Engine, now: datetime
+) -> None:
     with Session(engine) as session, session.begin():
-        add_run(session, 120)
+        add_run(session, now, 120)
     result = status(config, "--json")
     assert result.exit_code == 1
     entry = kazinform(result)
     assert entry["state"] == "ok" and entry["healthy"] is False
     assert entry["problem"] == "overdue: is the daemon or cron running?"
-    assert entry["next_run"] is not None and entry["next_run"] >= iso(NOW)
+    assert entry["next_run"] is not None and entry["next_run"] >= iso(now)
 
 
-def test_a_source_that_never_ran_is_due_now_and_healthy(config: Path, engine: Engine) -> None:
+def test_a_source_that_never_ran_is_due_now_and_healthy(
+    config: Path, engine: Engine, now: datetime
+) -> None:
     result = status(config, "--json")
     assert result.exit_code == 0, result.output
     entry = kazinform(result)
     assert entry["last_run"] is None and entry["last_success"] is None
-    assert entry["articles_total"] == 0 and entry["next_run"] >= iso(NOW)
+    assert entry["articles_total"] == 0 and entry["next_run"] >= iso(now)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
 
@@ -24,9 +25,10 @@ def record(url: str, title: str = "Токаев принял акима", **kw: 
     return ArticleRecord(url=url, title=title, **{**base, **kw})  # type: ignore[arg-type]
 
 
+TODAY = datetime.now(ZoneInfo("Asia/Almaty")).date()  # an old meeting would send no alert
 MEETING = MeetingRecord(
     kind="reception",
-    date=date(2026, 3, 21),
+    date=TODAY,
     region="Karaganda",
     akim="Ермаганбет Булекпаев",
     evidence="Токаев принял акима.",
@@ -76,10 +78,7 @@ def test_meeting_and_outbox_rows_written_with_the_article(engine: Engine) -> Non
     assert count(engine, MeetingArticle) == 2
     with session_factory(engine)() as session:
         keys = sorted(session.scalars(select(Outbox.delivery_key)))
-    assert keys == [
-        "meeting.new:2026-03-21/Karaganda:hook",
-        "meeting.new:2026-03-21/Karaganda:mail",
-    ]
+    assert keys == [f"meeting.new:{TODAY}/Karaganda:hook", f"meeting.new:{TODAY}/Karaganda:mail"]
 
 
 def test_edit_creates_a_version_with_a_diff(engine: Engine) -> None:

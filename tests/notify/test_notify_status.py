@@ -1,0 +1,113 @@
+"""``akimwatch status`` covers delivery: failing channels, claims stuck past the lease and dead
+alerts make it unhealthy (exit 1) with the reason; it is healthy again after recovery."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+from notify_helpers import add_meetings, due_time, make_config, outbox_rows, webhook
+from notify_servers import Answer, Receiver
+from sqlalchemy import Engine, update
+
+from akimwatch.cli import cli
+from akimwatch.config import Config
+from notify.dispatcher import LEASE, Dispatcher
+from scheduler.status import report
+from storage.engine import session_factory
+from storage.models import Outbox
+
+
+def _setup(tmp_path: Path, db_url: str, receiver: Receiver) -> tuple[Path, Config]:
+    path = tmp_path / "akimwatch.toml"
+    path.write_text(
+        f'data_dir = "{tmp_path}"\n[database]\nurl = "{db_url}"\n'
+        f'[[channels]]\nname = "crm"\nkind = "webhook"\nurl = "{receiver.url}"\ntimeout = 2\n',
+        encoding="utf-8",
+    )
+    return path, make_config(db_url, webhook(receiver))
+
+
+def _status(path: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--config", str(path), "status", *args])
+
+
+def _delivery(config: Config, engine: Engine, now: datetime) -> dict[str, Any]:
+    data = report(config, engine, now)
+    assert data["healthy"] is data["delivery"]["healthy"]  # no source has run: only delivery
+    delivery: dict[str, Any] = data["delivery"]
+    return delivery
+
+
+def test_a_failing_channel_is_unhealthy_until_it_delivers(
+    tmp_path: Path, db_url: str, engine: Engine, receiver: Receiver
+) -> None:
+    path, config = _setup(tmp_path, db_url, receiver)
+    add_meetings(engine, config, 2)
+    receiver.default = Answer(status=503)
+    dispatcher = Dispatcher(config, engine)
+    now = datetime.now(UTC)
+    assert dispatcher.run_once(now).retrying == 2
+    delivery = _delivery(config, engine, now)
+    assert not delivery["healthy"]
+    [problem] = delivery["problems"]
+    assert problem.startswith("channel crm: 2 alert(s) failing: POST") and "503" in problem
+    result = _status(path)
+    assert result.exit_code == 1
+    assert f"delivery problem: {problem}" in result.output.splitlines()
+    assert result.output.splitlines()[-1] == "UNHEALTHY"
+    receiver.default = Answer()
+    later = due_time(engine) + timedelta(minutes=5)
+    assert dispatcher.run_until_idle(later).sent == 2
+    assert _delivery(config, engine, later) == {
+        "healthy": True,
+        "problems": [],
+        "channels": [
+            {"channel": "crm", "pending": 0, "failing": 0, "stuck": 0, "dead": 0,
+             "last_error": None, "problems": [], "healthy": True}
+        ],
+    }  # fmt: skip
+    assert _status(path).exit_code == 0
+
+
+def test_claims_stuck_past_the_lease_are_unhealthy_until_taken_back(
+    tmp_path: Path, db_url: str, engine: Engine, receiver: Receiver
+) -> None:
+    path, config = _setup(tmp_path, db_url, receiver)
+    add_meetings(engine, config, 3)
+    claimed = datetime.now(UTC) - LEASE - timedelta(minutes=1)
+    with session_factory(engine)() as session, session.begin():
+        session.execute(update(Outbox).values(status="sending", claimed_by="x", claimed_at=claimed))
+    within = claimed + LEASE - timedelta(seconds=1)
+    assert _delivery(config, engine, within)["healthy"]  # a live claim is not a problem
+    result = _status(path, "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["outbox"]["sending"] == 3
+    assert data["delivery"]["problems"] == [
+        "channel crm: 3 alert(s) stuck in sending past the lease (a dispatcher died?)"
+    ]
+    assert Dispatcher(config, engine).run_once().reclaimed == 3
+    assert _status(path).exit_code == 0
+
+
+def test_a_dead_alert_is_unhealthy_until_retried_and_sent(
+    tmp_path: Path, db_url: str, engine: Engine, receiver: Receiver
+) -> None:
+    path, config = _setup(tmp_path, db_url, receiver)
+    add_meetings(engine, config, 1)
+    receiver.default = Answer(status=410)  # the receiver refuses for good
+    assert Dispatcher(config, engine).run_once().dead == 1
+    result = _status(path, "--json")
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["delivery"]["problems"]
+    assert len(problems) == 1 and problems[0].startswith("channel crm: 1 dead alert(s)")
+    receiver.default = Answer()
+    [row] = outbox_rows(engine)
+    retried = CliRunner().invoke(cli, ["--config", str(path), "outbox", "retry", str(row.id)])
+    assert retried.exit_code == 0, retried.output
+    assert Dispatcher(config, engine).run_once().sent == 1
+    assert _status(path).exit_code == 0
