@@ -102,6 +102,9 @@ FIRST_PRESIDENT = words(
     r"putin",
     rf"президент\w* {_FOREIGN}\w*",
 )
+NAZARBAYEV = words(r"назарбаев\w*", r"nazarbayev\w*", r"nazarbaev\w*")
+TOKAYEV = words(r"токаев\w*", r"тоқаев\w*", r"tokayev\w*", r"toqayev\w*", r"tokaev\w*")
+"""The two Presidents by name: an article that names only the first is of his time."""
 RECEIVE = words(
     r"принял\w*(?! (?:участи|отставк|решени|закон|мер|поправк|программ|постановлени|указ))",
     r"принимает",
@@ -115,13 +118,18 @@ RECEIVE = words(
     r"receiving",
     r"met",
     r"meets?",
-    r"held (?:a |separate |series of )*meetings?",
-    r"have (?:a |separate |series of )*meetings?",
-    r"hold (?:a |separate |series of )*meetings?",
+    r"h(?:eld|ave|old|olds|ad) (?:a |an |separate |series of |\w+ ){0,3}meetings?",
+)
+DISCUSS = words(
     r"discuss\w*",
     r"обсудил\w*",
+    r"обсуждал\w*",
     r"talked",
+    r"talks",
+    r"сөйлес\w*",
+    r"талқыла\w*",
 )
+"""Talking verbs: a meeting only when the article tells of no phone call."""
 REPORT = words(
     r"заслушал\w*",
     r"доложил\w*",
@@ -142,6 +150,8 @@ REPORT = words(
     r"тыңдады",
     r"мәлімет бер\w*",
     r"reported",
+    r"was told",
+    r"were told",
     r"reports? (?:to|on|of|by)",
     r"report",
     r"briefed",
@@ -237,6 +247,30 @@ GOV_SESSION = words(
     r"сөгіс",
     r"reprimand\w*",
 )
+DISCIPLINE = words(
+    r"выговор\w*",
+    r"замечани\w*",
+    r"дисциплинар\w*",
+    r"неполном служебном соответствии",
+    r"сөгіс\w*",
+    r"ескерту",
+    r"тәртіптік жаза\w*",
+    r"reprimand\w*",
+    r"disciplinary",
+    r"disciplined",
+)
+"""A disciplinary act: the President acts on an akim, they do not meet."""
+PRES_ORDER = words(
+    r"по поручению (?:главы государства|главы страны|президента)",
+    r"согласно поручению (?:главы государства|президента)",
+    r"во исполнение поручени\w+ (?:главы государства|президента)",
+    r"мемлекет басшысының тапсырма\w*",
+    r"президенттің тапсырма\w*",
+    r"on (?:the )?instructions? (?:of|from) (?:the )?(?:head of (?:the )?state|president)",
+    r"on behalf of (?:the )?(?:head of (?:the )?state|president)",
+    r"following (?:the )?(?:head of state's|president's) instructions?",
+)
+"""Acting on the President's instructions: the President is not in the scene."""
 COLLECTIVE = words(
     r"совещани\w*",
     r"заседани\w*",
@@ -259,6 +293,13 @@ SEPARATE = words(
     r"кезекпен",
     r"separate\w*",
     r"series of meetings",
+    r"one after another",
+    r"in turn",
+    r"по очереди",
+    r"бірінен кейін бірі",
+    r"бірінен соң бірі",
+    r"кезек-кезек",
+    r"кезектесіп",
     r"принял акимов",
     r"receives? (?:the )?(?:akims|governors)",
     r"received (?:the )?(?:akims|governors)",

@@ -19,6 +19,8 @@ _PAIR_AFTER = 45
 _PAIR_BEFORE = 30
 _NAME_ATTACH = 45
 _HINT_GAP = 12
+_TRIP_REACH = 60
+"""Characters between a trip verb and the region it goes to."""
 CONTEXT_SENTENCES = 3
 """Sentences after the title whose regions give the article's context."""
 
@@ -53,6 +55,10 @@ class Facts:
     resignation: bool = False
     report_by_akim: bool = False
     receive: bool = False
+    meet: bool = False
+    discipline: bool = False
+    nazarbayev: bool = False
+    tokayev: bool = False
     report: bool = False
     accompany: bool = False
     instruct: bool = False
@@ -60,6 +66,7 @@ class Facts:
     separate: bool = False
     trip_regions: tuple[str, ...] = ()
     trip_background: bool = False
+    trip_unplaced: bool = False
     regions: list[RegionMention] = field(default_factory=list)
     refs: list[AkimRef] = field(default_factory=list)
 
@@ -154,19 +161,23 @@ def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
     if lx.FUTURE.search(folded) and not lx.TODAY.search(folded):
         return
     facts.trip_background = bool(lx.TRIP_BACKGROUND.search(folded))
-    after = [m for m in facts.regions if m.start >= trip.start()]
-    before = [m for m in facts.regions if m.start < trip.start()]
+    after = [m for m in facts.regions if trip.start() <= m.start <= trip.end() + _TRIP_REACH]
+    before = [m for m in facts.regions if trip.start() - _TRIP_REACH <= m.end <= trip.start()]
     target = after[0] if after else (before[-1] if before else None)
     facts.trip_regions = (target.region,) if target else ()
+    facts.trip_unplaced = target is None
 
 
 def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date | None) -> Facts:
     """The facts of one folded sentence."""
     facts = Facts(index, is_title)
-    nom = _first(lx.PRES_NOM, folded)
-    obl = _first(lx.PRES_OBL, folded)
+    scene = lx.PRES_ORDER.sub(lambda m: " " * len(m.group(0)), folded)
+    nom = _first(lx.PRES_NOM, scene)
+    obl = _first(lx.PRES_OBL, scene)
     facts.pres_nom, facts.pres_obl = nom >= 0, obl >= 0
-    facts.pres_acc = bool(lx.PRES_GEN_ACC.search(folded))
+    facts.pres_acc = bool(lx.PRES_GEN_ACC.search(scene))
+    facts.nazarbayev = bool(lx.NAZARBAYEV.search(folded))
+    facts.tokayev = bool(lx.TOKAYEV.search(folded))
     first = min(p for p in (nom, obl, 10**9) if p >= 0)
     facts.blocked = _blocked(folded, first if first < 10**9 else -1)
     facts.phone = bool(lx.PHONE.search(folded))
@@ -193,7 +204,9 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.decree = bool(aw.DECREE.search(folded))
     facts.resignation = bool(aw.RESIGNATION.search(folded))
     facts.report_by_akim = bool(aw.REPORT_BY_AKIM.search(folded))
-    facts.receive = bool(lx.RECEIVE.search(folded))
+    facts.meet = bool(lx.RECEIVE.search(folded))
+    facts.receive = facts.meet or bool(lx.DISCUSS.search(folded))
+    facts.discipline = bool(lx.DISCIPLINE.search(folded))
     facts.report = bool(lx.REPORT.search(folded))
     facts.accompany = bool(lx.ACCOMPANY.search(folded))
     facts.instruct = bool(lx.INSTRUCT.search(folded))
