@@ -116,8 +116,9 @@ def draft_for(art: Article, f: Facts, ref: AkimRef) -> Draft | None:
         if rel not in ("receive", "report", "collective") or not f.pres_nom:
             return None
         kind = "reception" if f.separate else "collective"
-        regions = ref.regions or _listed_after(art, f)
-        return Draft(None, kind, regions, [f.index], convened=f.collective)
+        listed = (f.index, ref.regions) if ref.regions else _listed_after(art, f)
+        evidence = sorted({f.index, listed[0]})
+        return Draft(None, kind, listed[1], evidence, convened=f.collective)
     region = region_of(art, f, ref)
     if region is None:
         return None
@@ -126,13 +127,13 @@ def draft_for(art: Article, f: Facts, ref: AkimRef) -> Draft | None:
     return Draft(region, kind, (region,), [f.index], ref.person, (f.index, ref))
 
 
-def _listed_after(art: Article, f: Facts) -> tuple[str, ...]:
-    """The regions of akims listed together in the next sentences ("the akims of X and Y")."""
+def _listed_after(art: Article, f: Facts) -> tuple[int, tuple[str, ...]]:
+    """The sentence and regions of akims listed together next ("the akims of X and Y")."""
     for g in art.facts[f.index + 1 : f.index + 1 + WINDOW]:
         for ref in g.refs:
             if ref.plural and ref.regions and not ref.excluded:
-                return ref.regions
-    return ()
+                return g.index, ref.regions
+    return f.index, ()
 
 
 def present(art: Article) -> dict[str, tuple[int, str | None]]:

@@ -83,6 +83,9 @@ class Verdict:
 
 
 def _expected_date(item: dict) -> str | None:
+    """The labelled meeting date, where the article's publication time is known."""
+    if not item.get("published"):
+        return None
     event = item.get("event")
     return event.split("/")[0] if isinstance(event, str) and event[:4].isdigit() else None
 
@@ -97,8 +100,8 @@ def judge(item: dict, meetings: list[Meeting]) -> Verdict:
         return Verdict(hit is not None, hit is not None, _date_ok(item, hit))
     if want is None:
         allowed = {_canon(r) for r in item.get("regions") or []}
-        got = {m.region for m in meetings}
-        region_ok = bool(got) and (not allowed or got <= allowed)
+        got = {m.region for m in meetings if m.kind == kind}
+        region_ok = bool(got - {None}) and allowed <= got
         hit = meetings[0] if meetings else None
         return Verdict(region_ok, all(m.kind == kind for m in meetings), _date_ok(item, hit))
     hit = next((m for m in meetings if m.region == want), None)

@@ -153,12 +153,26 @@ def akim_refs(
     return refs
 
 
+def _last(pattern: re.Pattern[str], text: str, end: int) -> int:
+    starts = [m.start() for m in pattern.finditer(text, 0, end)]
+    return starts[-1] if starts else -1
+
+
+def _akim_travels(folded: str, at: int) -> bool:
+    """The trip is the akim's own: an akim, not the President, is named last before it."""
+    akim = _last(aw.AKIM, folded, at)
+    pres = max(_last(p, folded, at) for p in (lx.PRES_NOM, lx.PRES_OBL, lx.PRES_GEN_ACC))
+    return akim > pres
+
+
 def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
     if facts.blocked:
         return
     if not (facts.pres_nom or facts.pres_obl or facts.pres_acc):
         return
     if lx.FUTURE.search(folded) and not lx.TODAY.search(folded):
+        return
+    if _akim_travels(folded, trip.start()):
         return
     facts.trip_background = bool(lx.TRIP_BACKGROUND.search(folded))
     after = [m for m in facts.regions if trip.start() <= m.start <= trip.end() + _TRIP_REACH]
