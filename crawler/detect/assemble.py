@@ -31,6 +31,7 @@ class Article:
     gov_session: bool = False
     excluded: set[str] = field(default_factory=set)
     other_era: bool = False
+    on_site: bool = False
 
     def __post_init__(self) -> None:
         title = [m.region for f in self.facts if f.is_title for m in f.regions]
@@ -43,6 +44,8 @@ class Article:
             if f.is_title or f.index <= LEAD:
                 self.context += [m.region for m in f.regions]
             self.excluded |= {r.person for r in f.refs if r.excluded and r.person}
+        met = any(f.meet and f.president for f in self.facts)
+        self.on_site = not met and any(f.on_site and f.president for f in self.facts)
         named_first = any(f.nazarbayev for f in self.facts)
         before = self.published is not None and self.published < TOKAYEV_SINCE
         self.other_era = before or (named_first and not any(f.tokayev for f in self.facts))
@@ -64,6 +67,14 @@ def _neighbour_confirms(art: Article, f: Facts) -> bool:
     return False
 
 
+def _briefed_nearby(art: Article, f: Facts) -> bool:
+    """A sentence next to ``f`` tells of the President being briefed."""
+    for g in art.facts[max(0, f.index - WINDOW) : f.index + WINDOW + 1]:
+        if g is not f and g.president and g.report:
+            return True
+    return False
+
+
 def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
     """How the sentence relates the President and the akim, if it does."""
     if f.blocked or f.phone or f.resignation or f.discipline or (f.future and not f.today):
@@ -77,6 +88,8 @@ def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
     elif (f.pres_nom or f.pres_obl or f.pres_acc) and f.accompany:
         rel = "accompany"
     elif f.report and not f.president and _neighbour_confirms(art, f):
+        rel = "report"
+    elif f.akim_says and not f.president and _briefed_nearby(art, f):
         rel = "report"
     elif f.pres_nom and f.instruct and not art.gov_session and (ref.region or ref.person):
         rel = "instruct"
@@ -123,7 +136,7 @@ def draft_for(art: Article, f: Facts, ref: AkimRef) -> Draft | None:
     if region is None:
         return None
     in_trip = region in art.trip_regions
-    kind = "working_trip" if in_trip or rel == "accompany" else "reception"
+    kind = "working_trip" if in_trip or art.on_site or rel == "accompany" else "reception"
     return Draft(region, kind, (region,), [f.index], ref.person, (f.index, ref))
 
 

@@ -162,6 +162,26 @@ REPORT = words(
     r"familiari[sz]ed",
     r"acquainted",
 )
+AKIM_SAYS = words(
+    r"said",
+    r"noted",
+    r"сказал\w*",
+    r"отметил\w*",
+    r"деді",
+    r"атап өтті",
+)
+"""Speech verbs: an akim speaking counts as his report only beside the President being briefed."""
+ON_SITE = words(
+    r"reviewed",
+    r"toured",
+    r"inspected",
+    r"surveyed",
+    r"осмотрел\w*",
+    r"объехал\w*",
+    r"аралады",
+    r"аралап",
+)
+"""The President looking at things where they are: a briefing there is part of a trip."""
 ACCOMPANY = words(
     r"встрети\w*",
     r"встречал\w*",

@@ -55,6 +55,8 @@ class Facts:
     resignation: bool = False
     report_by_akim: bool = False
     receive: bool = False
+    akim_says: bool = False
+    on_site: bool = False
     meet: bool = False
     discipline: bool = False
     nazarbayev: bool = False
@@ -221,6 +223,8 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.meet = bool(lx.RECEIVE.search(folded))
     facts.receive = facts.meet or bool(lx.DISCUSS.search(folded))
     facts.discipline = bool(lx.DISCIPLINE.search(folded))
+    facts.akim_says = bool(lx.AKIM_SAYS.search(folded))
+    facts.on_site = bool(lx.ON_SITE.search(folded))
     facts.report = bool(lx.REPORT.search(folded))
     facts.accompany = bool(lx.ACCOMPANY.search(folded))
     facts.instruct = bool(lx.INSTRUCT.search(folded))
