@@ -26,6 +26,8 @@ class Article:
     published: dt.date | None
     gaz: Gazetteer
     trips: list[tuple[int, str]] = field(default_factory=list)
+    """Trips told as news (sentence, region); ``visits`` adds those told as background."""
+    visits: list[tuple[int, str]] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     phone: bool = False
     gov_session: bool = False
@@ -38,9 +40,10 @@ class Article:
         for f in self.facts:
             self.phone = self.phone or (f.phone and (f.president or bool(f.refs)))
             self.gov_session = self.gov_session or f.gov_session
-            if not f.trip_background:
-                self.trips += [(f.index, r) for r in f.trip_regions]
-                self.trips += [(f.index, title[0])] if f.trip_unplaced and title else []
+            went = [(f.index, r) for r in f.trip_regions]
+            went += [(f.index, title[0])] if f.trip_unplaced and title else []
+            self.visits += went
+            self.trips += [] if f.trip_background else went
             if f.is_title or f.index <= LEAD:
                 self.context += [m.region for m in f.regions]
             self.excluded |= {r.person for r in f.refs if r.excluded and r.person}
@@ -135,7 +138,7 @@ def draft_for(art: Article, f: Facts, ref: AkimRef) -> Draft | None:
     region = region_of(art, f, ref)
     if region is None:
         return None
-    in_trip = region in art.trip_regions
+    in_trip = region in art.trip_regions or any(r == region for _, r in art.visits)
     kind = "working_trip" if in_trip or art.on_site or rel == "accompany" else "reception"
     return Draft(region, kind, (region,), [f.index], ref.person, (f.index, ref))
 

@@ -280,17 +280,22 @@ DISCIPLINE = words(
     r"disciplined",
 )
 """A disciplinary act: the President acts on an akim, they do not meet."""
-PRES_ORDER = words(
-    r"по поручению (?:главы государства|главы страны|президента)",
-    r"согласно поручению (?:главы государства|президента)",
-    r"во исполнение поручени\w+ (?:главы государства|президента)",
-    r"мемлекет басшысының тапсырма\w*",
-    r"президенттің тапсырма\w*",
-    r"on (?:the )?instructions? (?:of|from) (?:the )?(?:head of (?:the )?state|president)",
-    r"on behalf of (?:the )?(?:head of (?:the )?state|president)",
-    r"following (?:the )?(?:head of state's|president's) instructions?",
+_HIS = r"(?:главы государства|главы страны|президента(?: страны| рк| казахстана)?)"
+_HIS_KK = r"(?:мемлекет басшысының|президенттің|елбасының)"
+_HIS_EN = r"(?:the )?(?:head of (?:the )?state|president)"
+_ORDERS = r"(?:поручени|задач|послани|указани|установк|инициатив)\w*"
+_ORDERS_KK = r"(?:тапсырма|жолдау|нұсқау|нұсқама|бастама|міндет)\w*"
+_ORDERS_EN = r"(?:instructions?|orders?|tasks?|address|message|initiatives?)"
+_IZAFET_KK = r"(?:президент|мемлекет басшысы) (?:тапсырма(?:сы|лары)|жолдауы|бастамасы|нұсқауы)\w*"
+PRES_ORDER = re.compile(
+    fold(
+        rf"(?<![\w-])(?:{_ORDERS} {_HIS}|{_HIS_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|{_IZAFET_KK}|"
+        rf"{_ORDERS_EN} (?:of|from|given by|set by) {_HIS_EN}|on behalf of {_HIS_EN}|"
+        r"(?:head of state's|president's) (?:instructions?|orders?|tasks?|address|initiatives?))"
+        r"(?![\w-])"
+    )
 )
-"""Acting on the President's instructions: the President is not in the scene."""
+"""The President's instructions, address or initiative: he is not in the scene."""
 COLLECTIVE = words(
     r"совещани\w*",
     r"заседани\w*",
