@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawler.detect import akim_words as aw
 from crawler.detect import lexicon as lx
@@ -76,6 +76,20 @@ class Facts:
     def president(self) -> bool:
         """The President is in the sentence as subject or addressee."""
         return (self.pres_nom or self.pres_obl) and not self.blocked
+
+
+_LIST_SEP = re.compile(r"\s*(?:,|,? и|,? және|,? мен|,? пен|,? and)\s*")
+
+
+def listed_forms(text: str, mentions: list[RegionMention]) -> list[RegionMention]:
+    """Bare names listed before a region form ("Павлодар, Қостанай және Атырау облыстарының")
+    share that form."""
+    out = list(mentions)
+    for i in range(len(out) - 2, -1, -1):
+        here, after = out[i], out[i + 1]
+        if not here.is_form and after.is_form and _LIST_SEP.fullmatch(text[here.end : after.start]):
+            out[i] = replace(here, is_form=True)
+    return out
 
 
 def _first(pattern: re.Pattern[str], text: str) -> int:
@@ -201,7 +215,7 @@ def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date
     names = gaz.names_in(folded)
     trip = lx.TRIP.search(folded)
     if akim or names or trip or is_title or index <= CONTEXT_SENTENCES:
-        facts.regions = gaz.regions_in(folded, on)
+        facts.regions = listed_forms(folded, gaz.regions_in(folded, on))
     if trip:
         _trip(folded, trip, facts)
     if facts.blocked:
