@@ -78,6 +78,14 @@ def _briefed_nearby(art: Article, f: Facts) -> bool:
     return False
 
 
+def _reported_nearby(art: Article, f: Facts) -> bool:
+    """The akim's report (or words) in a sentence without the President, confirmed by one
+    beside it that has him."""
+    if f.report and _neighbour_confirms(art, f):
+        return True
+    return f.akim_says and _briefed_nearby(art, f)
+
+
 def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
     """How the sentence relates the President and the akim, if it does."""
     if f.blocked or f.phone or f.resignation or f.discipline or (f.future and not f.today):
@@ -90,9 +98,7 @@ def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
         rel = "report"
     elif (f.pres_nom or f.pres_obl or f.pres_acc) and f.accompany:
         rel = "accompany"
-    elif f.report and not f.president and _neighbour_confirms(art, f):
-        rel = "report"
-    elif f.akim_says and not f.president and _briefed_nearby(art, f):
+    elif not f.president and _reported_nearby(art, f):
         rel = "report"
     elif f.pres_nom and f.instruct and not art.gov_session and (ref.region or ref.person):
         rel = "instruct"

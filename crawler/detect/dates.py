@@ -32,7 +32,9 @@ _MONTHS = {
 _MONTH_ALT = "|".join(f"(?P<m{n}>{'|'.join(stems)})" for n, stems in _MONTHS.items())
 _MONTH = rf"(?:{_MONTH_ALT})[a-zа-яәғқңөұүһі]*\.?"
 _YEAR = r"(?:,?\s*(?P<year>(?:19|20)\d\d))?"
-_DAY_FIRST = re.compile(rf"(?<!\d)(?P<day>[0-3]?\d)(?:-?(?:го|ші|шы|ое))?(?:\s+|-){_MONTH}{_YEAR}(?!\d)")
+_DAY_FIRST = re.compile(
+    rf"(?<!\d)(?P<day>[0-3]?\d)(?:-?(?:го|ші|шы|ое))?(?:\s+|-){_MONTH}{_YEAR}(?!\d)"
+)
 _MONTH_FIRST = re.compile(rf"(?<![\w]){_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?{_YEAR}(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d.])(?P<day>[0-3]\d)\.(?P<mon>[01]\d)\.(?P<year>20\d\d)(?![\d])")
 _YESTERDAY = re.compile(r"(?<![\w])(?:вчера|кеше|yesterday)(?![\w])")

@@ -121,10 +121,8 @@ def _judge_list(expected: list[dict], meetings: list[Meeting]) -> Verdict:
     got = {m.region: m for m in meetings}
     region_ok = set(want) == set(got)
     kind_ok = region_ok and all(got[r].kind == e.get("kind") for r, e in want.items())
-    dated = [(r, e["date"]) for r, e in want.items() if e.get("date") and r in got]
-    date_ok = None
-    if dated:
-        date_ok = all(got[r].date is not None and got[r].date.isoformat() == d for r, d in dated)
+    dated = [(got[r].date, e["date"]) for r, e in want.items() if e.get("date") and r in got]
+    date_ok = all(day is not None and day.isoformat() == d for day, d in dated) if dated else None
     return Verdict(region_ok, kind_ok, date_ok)
 
 
