@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from crawler.detect import lexicon as lx
 from crawler.detect.gazetteer import Gazetteer
 from crawler.detect.reconcile import Draft, reconcile
 from crawler.detect.rules import CONTEXT_SENTENCES, AkimRef, Facts
@@ -51,7 +52,10 @@ class Article:
         self.on_site = not met and any(f.on_site and f.president for f in self.facts)
         named_first = any(f.nazarbayev for f in self.facts)
         before = self.published is not None and self.published < TOKAYEV_SINCE
-        self.other_era = before or (named_first and not any(f.tokayev for f in self.facts))
+        self.other_era = before or (named_first and not self._names_tokayev())
+
+    def _names_tokayev(self) -> bool:
+        return any(lx.TOKAYEV.search(f.text) for f in self.facts)
 
     @property
     def trip_regions(self) -> list[str]:

@@ -60,7 +60,7 @@ class Facts:
     meet: bool = False
     discipline: bool = False
     nazarbayev: bool = False
-    tokayev: bool = False
+    text: str = ""
     report: bool = False
     accompany: bool = False
     instruct: bool = False
@@ -200,16 +200,15 @@ def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
 
 def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date | None) -> Facts:
     """The facts of one folded sentence."""
-    facts = Facts(index, is_title)
+    facts = Facts(index, is_title, text=folded)
     scene = lx.PRES_ORDER.sub(lambda m: " " * len(m.group(0)), folded)
     nom = _first(lx.PRES_NOM, scene)
     obl = _first(lx.PRES_OBL, scene)
     facts.pres_nom, facts.pres_obl = nom >= 0, obl >= 0
     facts.pres_acc = bool(lx.PRES_GEN_ACC.search(scene))
-    facts.nazarbayev = bool(lx.NAZARBAYEV.search(folded))
-    facts.tokayev = bool(lx.TOKAYEV.search(folded))
     first = min(p for p in (nom, obl, 10**9) if p >= 0)
     facts.blocked = _blocked(folded, first if first < 10**9 else -1)
+    facts.nazarbayev = facts.blocked and bool(lx.NAZARBAYEV.search(folded))
     facts.phone = bool(lx.PHONE.search(folded))
     akim = aw.AKIM.search(folded) is not None or aw.EX_AKIM.search(folded) is not None
     names = gaz.names_in(folded)
@@ -237,8 +236,10 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.meet = bool(lx.RECEIVE.search(folded))
     facts.receive = facts.meet or bool(lx.DISCUSS.search(folded))
     facts.discipline = bool(lx.DISCIPLINE.search(folded))
-    facts.akim_says = bool(lx.AKIM_SAYS.search(folded))
-    facts.on_site = bool(lx.ON_SITE.search(folded))
+    if facts.president:
+        facts.on_site = bool(lx.ON_SITE.search(folded))
+    elif facts.refs:
+        facts.akim_says = bool(lx.AKIM_SAYS.search(folded))
     facts.report = bool(lx.REPORT.search(folded))
     facts.accompany = bool(lx.ACCOMPANY.search(folded))
     facts.instruct = bool(lx.INSTRUCT.search(folded))
