@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 from crawler.detect import classify_lines
+from crawler.detect.evaluate import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 _FALLBACK = [
     {"id": "a", "title": "Токаев принял акима Карагандинской области",
      "text": "Глава государства принял акима Карагандинской области. Аким доложил о работе."},
@@ -22,7 +21,7 @@ _FALLBACK = [
 
 def _lines() -> list[str]:
     records: list[dict] = []
-    for name in ("dev.jsonl", "seeds.jsonl"):
+    for name in ("dev.jsonl", "dev2.jsonl", "seeds.jsonl"):
         path = CORPUS / name
         if path.exists():
             records += [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]

@@ -20,6 +20,10 @@ AKIM = words(
     r"аимақ басшы\w*",
     r"облыс басшы\w*",
     r"head of the region",
+    r"руководств\w* (?:региона|области)",
+    r"regional leadership",
+    r"region's leadership",
+    r"leadership of the region",
 )
 PLURAL = re.compile(
     r"^(?:акимы|акимов|акимам|акимами|акимах|әкімдер\w*|akims|governors|mayors|"

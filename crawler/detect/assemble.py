@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from crawler.detect import lexicon as lx
 from crawler.detect.gazetteer import Gazetteer
+from crawler.detect.reconcile import Draft, reconcile
 from crawler.detect.rules import CONTEXT_SENTENCES, AkimRef, Facts
 
 LEAD = CONTEXT_SENTENCES
@@ -13,18 +15,8 @@ LEAD = CONTEXT_SENTENCES
 WINDOW = 2
 SEAT = "Astana"
 """The President's seat: being there is no trip."""
-
-
-@dataclass(slots=True)
-class Draft:
-    """A meeting being assembled: its region(s), kind, evidence sentences and akim."""
-
-    region: str | None
-    kind: str
-    regions: tuple[str, ...] = ()
-    evidence: list[int] = field(default_factory=list)
-    person: str | None = None
-    ref: tuple[int, AkimRef] | None = None
+TOKAYEV_SINCE = dt.date(2019, 3, 20)
+"""The sitting President took office; earlier "the Head of State" is the First President."""
 
 
 @dataclass(slots=True)
@@ -35,19 +27,35 @@ class Article:
     published: dt.date | None
     gaz: Gazetteer
     trips: list[tuple[int, str]] = field(default_factory=list)
+    """Trips told as news (sentence, region); ``visits`` adds those told as background."""
+    visits: list[tuple[int, str]] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     phone: bool = False
     gov_session: bool = False
     excluded: set[str] = field(default_factory=set)
+    other_era: bool = False
+    on_site: bool = False
 
     def __post_init__(self) -> None:
+        title = [m.region for f in self.facts if f.is_title for m in f.regions]
         for f in self.facts:
             self.phone = self.phone or (f.phone and (f.president or bool(f.refs)))
             self.gov_session = self.gov_session or f.gov_session
-            self.trips += [(f.index, r) for r in f.trip_regions if not f.trip_background]
+            went = [(f.index, r) for r in f.trip_regions]
+            went += [(f.index, title[0])] if f.trip_unplaced and title else []
+            self.visits += went
+            self.trips += [] if f.trip_background else went
             if f.is_title or f.index <= LEAD:
                 self.context += [m.region for m in f.regions]
             self.excluded |= {r.person for r in f.refs if r.excluded and r.person}
+        met = any(f.meet and f.president for f in self.facts)
+        self.on_site = not met and any(f.on_site and f.president for f in self.facts)
+        named_first = any(f.nazarbayev for f in self.facts)
+        before = self.published is not None and self.published < TOKAYEV_SINCE
+        self.other_era = before or (named_first and not self._names_tokayev())
+
+    def _names_tokayev(self) -> bool:
+        return any(lx.TOKAYEV.search(f.text) for f in self.facts)
 
     @property
     def trip_regions(self) -> list[str]:
@@ -61,12 +69,30 @@ def _neighbour_confirms(art: Article, f: Facts) -> bool:
             continue
         if g.pres_nom and (g.receive or g.report or g.instruct or f.report_by_akim):
             return True
+        if g.pres_obl and g.report:
+            return True
     return False
+
+
+def _briefed_nearby(art: Article, f: Facts) -> bool:
+    """A sentence next to ``f`` tells of the President being briefed."""
+    for g in art.facts[max(0, f.index - WINDOW) : f.index + WINDOW + 1]:
+        if g is not f and g.president and g.report:
+            return True
+    return False
+
+
+def _reported_nearby(art: Article, f: Facts) -> bool:
+    """The akim's report (or words) in a sentence without the President, confirmed by one
+    beside it that has him."""
+    if f.report and _neighbour_confirms(art, f):
+        return True
+    return f.akim_says and _briefed_nearby(art, f)
 
 
 def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
     """How the sentence relates the President and the akim, if it does."""
-    if f.blocked or f.phone or f.resignation or (f.future and not f.today):
+    if f.blocked or f.phone or f.resignation or f.discipline or (f.future and not f.today):
         return None
     if f.pres_nom and f.receive:
         rel = "receive"
@@ -76,7 +102,7 @@ def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
         rel = "report"
     elif (f.pres_nom or f.pres_obl or f.pres_acc) and f.accompany:
         rel = "accompany"
-    elif f.report and not f.president and _neighbour_confirms(art, f):
+    elif not f.president and _reported_nearby(art, f):
         rel = "report"
     elif f.pres_nom and f.instruct and not art.gov_session and (ref.region or ref.person):
         rel = "instruct"
@@ -84,7 +110,9 @@ def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
         return None
     if f.decree and rel != "receive":
         return None
-    return None if art.phone and rel not in ("receive", "collective") else rel
+    if art.phone and rel != "collective" and not (rel == "receive" and f.meet):
+        return None
+    return rel
 
 
 def region_of(art: Article, f: Facts, ref: AkimRef) -> str | None:
@@ -114,47 +142,59 @@ def draft_for(art: Article, f: Facts, ref: AkimRef) -> Draft | None:
         if rel not in ("receive", "report", "collective") or not f.pres_nom:
             return None
         kind = "reception" if f.separate else "collective"
-        return Draft(None, kind, ref.regions, [f.index])
+        listed = (f.index, ref.regions) if ref.regions else _listed_after(art, f)
+        evidence = sorted({f.index, listed[0]})
+        return Draft(None, kind, listed[1], evidence, convened=f.collective)
     region = region_of(art, f, ref)
     if region is None:
         return None
-    in_trip = region in art.trip_regions
-    kind = "working_trip" if in_trip or rel == "accompany" else "reception"
+    in_trip = region in art.trip_regions or any(r == region for _, r in art.visits)
+    kind = "working_trip" if in_trip or art.on_site or rel == "accompany" else "reception"
     return Draft(region, kind, (region,), [f.index], ref.person, (f.index, ref))
 
 
-def merge(drafts: list[Draft]) -> list[Draft]:
-    """One meeting per (region, kind); collective ones merged; covered singles dropped."""
-    merged: dict[tuple[str | None, str], Draft] = {}
-    for d in drafts:
-        key = (d.region, d.kind)
-        if key not in merged:
-            merged[key] = d
-            continue
-        into = merged[key]
-        into.evidence += [i for i in d.evidence if i not in into.evidence]
-        into.regions = tuple(dict.fromkeys(into.regions + d.regions))
-        into.person = into.person or d.person
-        into.ref = into.ref or d.ref
-    covered = {r for d in merged.values() if d.region is None for r in d.regions}
-    return [d for d in merged.values() if d.region is None or d.region not in covered]
+def _listed_after(art: Article, f: Facts) -> tuple[int, tuple[str, ...]]:
+    """The sentence and regions of akims listed together next ("the akims of X and Y")."""
+    for g in art.facts[f.index + 1 : f.index + 1 + WINDOW]:
+        for ref in g.refs:
+            if ref.plural and ref.regions and not ref.excluded:
+                return g.index, ref.regions
+    return f.index, ()
+
+
+def present(art: Article) -> dict[str, tuple[int, str | None]]:
+    """Regions whose akim the article shows taking part (sentence and person first named)."""
+    out: dict[str, tuple[int, str | None]] = {}
+    for f in art.facts:
+        for ref in f.refs:
+            if ref.plural or ref.excluded or (ref.person and ref.person in art.excluded):
+                continue
+            region = region_of(art, f, ref)
+            if region is not None and region not in out:
+                out[region] = (f.index, ref.person)
+    return out
 
 
 def trip_drafts(art: Article, drafts: list[Draft]) -> list[Draft]:
-    """Working trips told in the lead whose region has no meeting with the akim yet."""
-    have = {d.region for d in drafts}
+    """Working trips told in the lead whose region has no meeting yet but whose akim the
+    article shows taking part (a trip without the akim is no meeting with him)."""
+    have = {d.region for d in drafts} | {r for d in drafts if d.region is None for r in d.regions}
+    akims = present(art)
     out = []
     for index, region in art.trips:
-        if index <= LEAD and region not in have and region != SEAT:
-            out.append(Draft(region, "working_trip", (region,), [index]))
+        if index <= LEAD and region not in have and region != SEAT and region in akims:
+            seen, person = akims[region]
+            out.append(Draft(region, "working_trip", (region,), sorted({index, seen}), person))
             have.add(region)
     return out
 
 
 def assemble(art: Article) -> list[Draft]:
     """All meetings of an article, in order of their first evidence."""
+    if art.other_era:
+        return []
     drafts = [d for f in art.facts for ref in f.refs if (d := draft_for(art, f, ref)) is not None]
-    drafts = merge(drafts)
+    drafts = reconcile(drafts)
     drafts += trip_drafts(art, drafts)
     for d in drafts:
         if d.region in art.trip_regions and d.kind == "working_trip":

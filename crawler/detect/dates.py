@@ -1,7 +1,10 @@
-"""The meeting date: the local (Asia/Almaty) publication date unless the text says otherwise.
+"""The meeting date: the local (Asia/Almaty) publication date unless the text names the day.
 
-Explicit dates ("21 марта", "22 September 2020", "24 желтоқсан", "Oct. 10"), "yesterday" and
-weekdays ("on Wednesday") are read with a small month table, not a general date parser.
+Explicit dates ("21 марта", "22 September 2020", "24 желтоқсан", "15-наурызда", "Oct. 10"),
+"yesterday" ("вчера", "кеше"), "the day before yesterday" and weekdays ("on Wednesday", "в среду",
+"сәрсенбі күні") are read with a small month table, not a general date parser, and resolved
+against the publication date: a meeting is never after its publication (a day-month later in
+the year than publication is of the year before; a weekday is the last one on or before it).
 """
 
 from __future__ import annotations
@@ -29,14 +32,19 @@ _MONTHS = {
 _MONTH_ALT = "|".join(f"(?P<m{n}>{'|'.join(stems)})" for n, stems in _MONTHS.items())
 _MONTH = rf"(?:{_MONTH_ALT})[a-zа-яәғқңөұүһі]*\.?"
 _YEAR = r"(?:,?\s*(?P<year>(?:19|20)\d\d))?"
-_DAY_FIRST = re.compile(rf"(?<!\d)(?P<day>[0-3]?\d)(?:-?(?:го|ші|шы))?\s+{_MONTH}{_YEAR}(?!\d)")
+_DAY_FIRST = re.compile(
+    rf"(?<!\d)(?P<day>[0-3]?\d)(?:-?(?:го|ші|шы|ое))?(?:\s+|-){_MONTH}{_YEAR}(?!\d)"
+)
 _MONTH_FIRST = re.compile(rf"(?<![\w]){_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?{_YEAR}(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d.])(?P<day>[0-3]\d)\.(?P<mon>[01]\d)\.(?P<year>20\d\d)(?![\d])")
 _YESTERDAY = re.compile(r"(?<![\w])(?:вчера|кеше|yesterday)(?![\w])")
+_BEFORE_YESTERDAY = re.compile(
+    r"(?<![\w])(?:позавчера|бұрнағы күні|the day before yesterday)(?![\w])"
+)
 _WEEKDAYS = (
     ("понедельник", "дүисенбі", "monday"),
     ("вторник", "сеисенбі", "tuesday"),
-    ("среду", "среда", "сәрсенбі", "wednesday"),
+    ("среду", "сәрсенбі", "wednesday"),
     ("четверг", "беисенбі", "thursday"),
     ("пятниц", "жұма", "friday"),
     ("суббот", "сенбі", "saturday"),
@@ -80,7 +88,7 @@ def _build(m: re.Match[str], base: dt.date | None) -> dt.date | None:
         day = dt.date(year, month, int(m.group("day")))
     except ValueError:
         return None
-    if base is not None and day > base + dt.timedelta(days=1):
+    if base is not None and day > base:
         if m.group("year") or (month == 2 and day.day == 29):
             return None
         return day.replace(year=year - 1)
@@ -102,6 +110,8 @@ def meeting_date(texts: list[str], published: dt.date | None) -> dt.date | None:
         if day is not None:
             return day
         if published is not None:
+            if _BEFORE_YESTERDAY.search(text):
+                return published - dt.timedelta(days=2)
             if _YESTERDAY.search(text):
                 return published - dt.timedelta(days=1)
             weekday = _weekday(text, published)

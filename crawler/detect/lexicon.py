@@ -102,6 +102,9 @@ FIRST_PRESIDENT = words(
     r"putin",
     rf"президент\w* {_FOREIGN}\w*",
 )
+NAZARBAYEV = words(r"назарбаев\w*", r"nazarbayev\w*", r"nazarbaev\w*")
+TOKAYEV = words(r"токаев\w*", r"тоқаев\w*", r"tokayev\w*", r"toqayev\w*", r"tokaev\w*")
+"""The two Presidents by name: an article that names only the first is of his time."""
 RECEIVE = words(
     r"принял\w*(?! (?:участи|отставк|решени|закон|мер|поправк|программ|постановлени|указ))",
     r"принимает",
@@ -115,13 +118,18 @@ RECEIVE = words(
     r"receiving",
     r"met",
     r"meets?",
-    r"held (?:a |separate |series of )*meetings?",
-    r"have (?:a |separate |series of )*meetings?",
-    r"hold (?:a |separate |series of )*meetings?",
+    r"h(?:eld|ave|old|olds|ad) (?:a |an |separate |series of |\w+ ){0,3}meetings?",
+)
+DISCUSS = words(
     r"discuss\w*",
     r"обсудил\w*",
+    r"обсуждал\w*",
     r"talked",
+    r"talks",
+    r"сөйлес\w*",
+    r"талқыла\w*",
 )
+"""Talking verbs: a meeting only when the article tells of no phone call."""
 REPORT = words(
     r"заслушал\w*",
     r"доложил\w*",
@@ -142,6 +150,8 @@ REPORT = words(
     r"тыңдады",
     r"мәлімет бер\w*",
     r"reported",
+    r"was told",
+    r"were told",
     r"reports? (?:to|on|of|by)",
     r"report",
     r"briefed",
@@ -152,6 +162,26 @@ REPORT = words(
     r"familiari[sz]ed",
     r"acquainted",
 )
+AKIM_SAYS = words(
+    r"said",
+    r"noted",
+    r"сказал\w*",
+    r"отметил\w*",
+    r"деді",
+    r"атап өтті",
+)
+"""Speech verbs: an akim speaking counts as his report only beside the President being briefed."""
+ON_SITE = words(
+    r"reviewed",
+    r"toured",
+    r"inspected",
+    r"surveyed",
+    r"осмотрел\w*",
+    r"объехал\w*",
+    r"аралады",
+    r"аралап",
+)
+"""The President looking at things where they are: a briefing there is part of a trip."""
 ACCOMPANY = words(
     r"встрети\w*",
     r"встречал\w*",
@@ -237,6 +267,35 @@ GOV_SESSION = words(
     r"сөгіс",
     r"reprimand\w*",
 )
+DISCIPLINE = words(
+    r"выговор\w*",
+    r"замечани\w*",
+    r"дисциплинар\w*",
+    r"неполном служебном соответствии",
+    r"сөгіс\w*",
+    r"ескерту",
+    r"тәртіптік жаза\w*",
+    r"reprimand\w*",
+    r"disciplinary",
+    r"disciplined",
+)
+"""A disciplinary act: the President acts on an akim, they do not meet."""
+_HIS = r"(?:главы государства|главы страны|президента(?: страны| рк| казахстана)?)"
+_HIS_KK = r"(?:мемлекет басшысының|президенттің|елбасының)"
+_HIS_EN = r"(?:the )?(?:head of (?:the )?state|president)"
+_ORDERS = r"(?:поручени|задач|послани|указани|установк|инициатив)\w*"
+_ORDERS_KK = r"(?:тапсырма|жолдау|нұсқау|нұсқама|бастама|міндет)\w*"
+_ORDERS_EN = r"(?:instructions?|orders?|tasks?|address|message|initiatives?)"
+_IZAFET_KK = r"(?:президент|мемлекет басшысы) (?:тапсырма(?:сы|лары)|жолдауы|бастамасы|нұсқауы)\w*"
+PRES_ORDER = re.compile(
+    fold(
+        rf"(?<![\w-])(?:{_ORDERS} {_HIS}|{_HIS_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|{_IZAFET_KK}|"
+        rf"{_ORDERS_EN} (?:of|from|given by|set by) {_HIS_EN}|on behalf of {_HIS_EN}|"
+        r"(?:head of state's|president's) (?:instructions?|orders?|tasks?|address|initiatives?))"
+        r"(?![\w-])"
+    )
+)
+"""The President's instructions, address or initiative: he is not in the scene."""
 COLLECTIVE = words(
     r"совещани\w*",
     r"заседани\w*",
@@ -259,6 +318,13 @@ SEPARATE = words(
     r"кезекпен",
     r"separate\w*",
     r"series of meetings",
+    r"one after another",
+    r"in turn",
+    r"по очереди",
+    r"бірінен кейін бірі",
+    r"бірінен соң бірі",
+    r"кезек-кезек",
+    r"кезектесіп",
     r"принял акимов",
     r"receives? (?:the )?(?:akims|governors)",
     r"received (?:the )?(?:akims|governors)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawler.detect import akim_words as aw
 from crawler.detect import lexicon as lx
@@ -19,6 +19,8 @@ _PAIR_AFTER = 45
 _PAIR_BEFORE = 30
 _NAME_ATTACH = 45
 _HINT_GAP = 12
+_TRIP_REACH = 60
+"""Characters between a trip verb and the region it goes to."""
 CONTEXT_SENTENCES = 3
 """Sentences after the title whose regions give the article's context."""
 
@@ -53,6 +55,12 @@ class Facts:
     resignation: bool = False
     report_by_akim: bool = False
     receive: bool = False
+    akim_says: bool = False
+    on_site: bool = False
+    meet: bool = False
+    discipline: bool = False
+    nazarbayev: bool = False
+    text: str = ""
     report: bool = False
     accompany: bool = False
     instruct: bool = False
@@ -60,6 +68,7 @@ class Facts:
     separate: bool = False
     trip_regions: tuple[str, ...] = ()
     trip_background: bool = False
+    trip_unplaced: bool = False
     regions: list[RegionMention] = field(default_factory=list)
     refs: list[AkimRef] = field(default_factory=list)
 
@@ -67,6 +76,20 @@ class Facts:
     def president(self) -> bool:
         """The President is in the sentence as subject or addressee."""
         return (self.pres_nom or self.pres_obl) and not self.blocked
+
+
+_LIST_SEP = re.compile(r"\s*(?:,|,? и|,? және|,? мен|,? пен|,? and)\s*")
+
+
+def listed_forms(text: str, mentions: list[RegionMention]) -> list[RegionMention]:
+    """Bare names listed before a region form ("Павлодар, Қостанай және Атырау облыстарының")
+    share that form."""
+    out = list(mentions)
+    for i in range(len(out) - 2, -1, -1):
+        here, after = out[i], out[i + 1]
+        if not here.is_form and after.is_form and _LIST_SEP.fullmatch(text[here.end : after.start]):
+            out[i] = replace(here, is_form=True)
+    return out
 
 
 def _first(pattern: re.Pattern[str], text: str) -> int:
@@ -146,6 +169,18 @@ def akim_refs(
     return refs
 
 
+def _last(pattern: re.Pattern[str], text: str, end: int) -> int:
+    starts = [m.start() for m in pattern.finditer(text, 0, end)]
+    return starts[-1] if starts else -1
+
+
+def _akim_travels(folded: str, at: int) -> bool:
+    """The trip is the akim's own: an akim, not the President, is named last before it."""
+    akim = _last(aw.AKIM, folded, at)
+    pres = max(_last(p, folded, at) for p in (lx.PRES_NOM, lx.PRES_OBL, lx.PRES_GEN_ACC))
+    return akim > pres
+
+
 def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
     if facts.blocked:
         return
@@ -153,28 +188,33 @@ def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
         return
     if lx.FUTURE.search(folded) and not lx.TODAY.search(folded):
         return
+    if _akim_travels(folded, trip.start()):
+        return
     facts.trip_background = bool(lx.TRIP_BACKGROUND.search(folded))
-    after = [m for m in facts.regions if m.start >= trip.start()]
-    before = [m for m in facts.regions if m.start < trip.start()]
+    after = [m for m in facts.regions if trip.start() <= m.start <= trip.end() + _TRIP_REACH]
+    before = [m for m in facts.regions if trip.start() - _TRIP_REACH <= m.end <= trip.start()]
     target = after[0] if after else (before[-1] if before else None)
     facts.trip_regions = (target.region,) if target else ()
+    facts.trip_unplaced = target is None
 
 
 def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date | None) -> Facts:
     """The facts of one folded sentence."""
-    facts = Facts(index, is_title)
-    nom = _first(lx.PRES_NOM, folded)
-    obl = _first(lx.PRES_OBL, folded)
+    facts = Facts(index, is_title, text=folded)
+    scene = lx.PRES_ORDER.sub(lambda m: " " * len(m.group(0)), folded)
+    nom = _first(lx.PRES_NOM, scene)
+    obl = _first(lx.PRES_OBL, scene)
     facts.pres_nom, facts.pres_obl = nom >= 0, obl >= 0
-    facts.pres_acc = bool(lx.PRES_GEN_ACC.search(folded))
+    facts.pres_acc = bool(lx.PRES_GEN_ACC.search(scene))
     first = min(p for p in (nom, obl, 10**9) if p >= 0)
     facts.blocked = _blocked(folded, first if first < 10**9 else -1)
+    facts.nazarbayev = facts.blocked and bool(lx.NAZARBAYEV.search(folded))
     facts.phone = bool(lx.PHONE.search(folded))
     akim = aw.AKIM.search(folded) is not None or aw.EX_AKIM.search(folded) is not None
     names = gaz.names_in(folded)
     trip = lx.TRIP.search(folded)
     if akim or names or trip or is_title or index <= CONTEXT_SENTENCES:
-        facts.regions = gaz.regions_in(folded, on)
+        facts.regions = listed_forms(folded, gaz.regions_in(folded, on))
     if trip:
         _trip(folded, trip, facts)
     if facts.blocked:
@@ -193,7 +233,13 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.decree = bool(aw.DECREE.search(folded))
     facts.resignation = bool(aw.RESIGNATION.search(folded))
     facts.report_by_akim = bool(aw.REPORT_BY_AKIM.search(folded))
-    facts.receive = bool(lx.RECEIVE.search(folded))
+    facts.meet = bool(lx.RECEIVE.search(folded))
+    facts.receive = facts.meet or bool(lx.DISCUSS.search(folded))
+    facts.discipline = bool(lx.DISCIPLINE.search(folded))
+    if facts.president:
+        facts.on_site = bool(lx.ON_SITE.search(folded))
+    elif facts.refs:
+        facts.akim_says = bool(lx.AKIM_SAYS.search(folded))
     facts.report = bool(lx.REPORT.search(folded))
     facts.accompany = bool(lx.ACCOMPANY.search(folded))
     facts.instruct = bool(lx.INSTRUCT.search(folded))

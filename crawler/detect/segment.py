@@ -24,6 +24,10 @@ _TERMINAL = re.compile(r"[.!?…»\"“”)\]:;]\s*$")
 _SENT_END = re.compile(r"[.!?…]")
 _SPLIT = re.compile(r"(?<=[.!?…])[»\"”]?\s+(?=[«\"“(—–-]?\s*[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9\u0600-\u06ff])")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
+_ABBREVIATION = re.compile(
+    r"(?<![\w])(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mr|mrs|ms|dr|st|no)\.$", re.I
+)
+"""A piece ending in one of these ("Oct.", "Mr.") runs on into the next."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,15 @@ def main_lines(text: str) -> list[str]:
 
 def split_sentences(line: str) -> list[str]:
     """Split a prose line into sentences (capped in length)."""
-    return [s[:MAX_SENTENCE_CHARS] for s in _SPLIT.split(line) if s.strip()]
+    out: list[str] = []
+    for piece in _SPLIT.split(line):
+        if not piece.strip():
+            continue
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return [s[:MAX_SENTENCE_CHARS] for s in out]
 
 
 def sentences(title: str, text: str) -> list[Sentence]:

@@ -1,0 +1,38 @@
+"""Hard negatives and positive patterns in Russian, Kazakh and English (patterns.jsonl, texts
+written for the tests): each gives exactly the expected meetings, with evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.detect import detect
+from crawler.detect.records import parse_published
+
+CASES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "patterns.jsonl").read_text("utf-8").splitlines()
+    if line.strip()
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_pattern(case: dict) -> None:
+    meetings = detect(
+        case["title"],
+        case["text"],
+        published=parse_published(case["published"]),
+        language=case["language"],
+    )
+    got = [(m.region, m.kind) for m in meetings]
+    assert got == [(e["region"], e["kind"]) for e in case["expect"]], meetings
+    for meeting in meetings:
+        assert meeting.evidence
+
+
+def test_every_language_has_negatives_and_positives() -> None:
+    for language in ("ru", "kk", "en"):
+        named = [c for c in CASES if c["name"].startswith(f"{language}-")]
+        assert any(c["expect"] for c in named) and any(not c["expect"] for c in named)
