@@ -2,8 +2,9 @@
 
 A listing block is a container of several items, each a link to another article of the same
 site with its own date (a card: ``<div><a href=…>title</a><span>date</span></div>``), or a flat
-run of such links and dates side by side. A date inside one is never the page's own. The block
-holding the headline (the article itself) is never an item.
+run of such links and dates side by side; a lone card (a short block around one other article's
+link) counts too. A date inside one is never the page's own. The block holding the headline (the
+article itself, the first ``h1`` unless the site extractor names it) is never a card.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Blocks:
         url: str,
         is_article: Callable[[str], bool],
         now: datetime | None = None,
+        headline: _Element | None = None,
     ) -> None:
         self.dates: list[tuple[_Element, datetime]] = []
         """Every date on the page in document order, with its element."""
@@ -41,6 +43,10 @@ class Blocks:
         # Element proxies are kept alive so that their ids stay theirs while the maps are used.
         self.nodes = list(tree.iter())
         self.order = {id(node): i for i, node in enumerate(self.nodes)}
+        if headline is None:
+            headline = next((n for n in self.nodes if n.tag == "h1"), None)
+        if headline is not None:
+            self.headed.update(id(a) for a in [headline, *headline.iterancestors()])
         own = _key(url)
         for node in self.nodes:
             if not isinstance(node.tag, str) or node.tag in _SKIP:
@@ -49,8 +55,6 @@ class Blocks:
                 target = urljoin(url, (node.get("href") or "").strip())
                 if _key(target) != own and is_article(target):
                     self._mark(node, self.links, _key(target))
-            if node.tag == "h1":
-                self.headed.update(id(a) for a in [node, *node.iterancestors()])
             value = date_of(node, now)
             if value is not None:
                 self.dates.append((node, value))

@@ -57,8 +57,8 @@ def page_published(
     now: datetime | None = None,
 ) -> datetime | None:
     """The page's publication time by the ranking above (None when the page shows none)."""
-    blocks = Blocks(tree, url, is_article, now)
     anchor = headline if headline is not None else _headline(tree)
+    blocks = Blocks(tree, url, is_article, now, anchor)
     return structured(tree, blocks) or nearest_date(blocks, anchor) or url_date(url)
 
 
