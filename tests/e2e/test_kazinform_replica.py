@@ -19,6 +19,7 @@ from crawling import crawl, stored_articles, stored_rows, write_config
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.articles import ReplicaArticle
 from akimwatch.replicas.kazinform import KazinformSite
+from akimwatch.replicas.layouts import LAYOUTS
 from akimwatch.replicas.server import Reply, Request
 from crawler.extract.dates import ALMATY
 
@@ -162,3 +163,20 @@ def test_a_failing_article_is_retried_after_a_pause(
     assert served == [503, 200]
     assert arrivals[1] - arrivals[0] >= 0.9  # RETRY_BACKOFF_BASE = 1 s
     assert sorted(stored_articles(db_url)) == sorted(site.url_of(a) for a in site.in_language("en"))
+
+
+@pytest.mark.parametrize("layout", range(LAYOUTS))
+def test_every_layout_stores_the_same_true_records(tmp_path: Path, layout: int) -> None:
+    """A crawl per layout (redesigned cards and pages, dated news of other articles around the
+    text, the clock and an updated time in headers): every record equals the article's."""
+    site = KazinformSite(page_size=5, layout=layout)
+    config, db_url = write_config(tmp_path)
+    with ReplicaServer([site]) as server:
+        crawl("kazinform", config, server)
+    rows = stored_rows(db_url, FIELDS)
+    assert sorted(rows) == sorted(site.url_of(a) for a in site.articles)
+    right = [a for a in site.articles if rows[site.url_of(a)]["published_at"] == a.published]
+    count = f"{len(right)}/{len(site.articles)}"
+    print(f"kazinform layout {layout}: {count} articles with true published_at")
+    for article in site.articles:
+        assert rows[site.url_of(article)] == expected(site, article)
