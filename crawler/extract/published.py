@@ -129,7 +129,8 @@ def url_date(url: str) -> datetime | None:
     if match is None:
         return None
     try:
-        return local_to_utc(datetime(*(int(g) for g in match.groups())))
+        year, month, day = (int(g) for g in match.groups())
+        return local_to_utc(datetime(year, month, day))
     except ValueError:
         return None
 

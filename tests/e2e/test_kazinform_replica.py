@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from crawling import crawl, stored_articles, stored_rows, write_config
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.articles import ReplicaArticle
@@ -22,6 +25,8 @@ from akimwatch.replicas.kazinform import KazinformSite
 from akimwatch.replicas.layouts import LAYOUTS
 from akimwatch.replicas.server import Reply, Request
 from crawler.extract.dates import ALMATY
+from storage.engine import make_engine
+from storage.models import CrawlRun
 
 pytestmark = pytest.mark.slow
 FIELDS = ("url", "title", "lead", "body", "published_at", "language", "source_id")
@@ -180,3 +185,24 @@ def test_every_layout_stores_the_same_true_records(tmp_path: Path, layout: int) 
     print(f"kazinform layout {layout}: {count} articles with true published_at")
     for article in site.articles:
         assert rows[site.url_of(article)] == expected(site, article)
+
+
+def test_a_page_date_days_from_the_listing_keeps_the_listing_date_and_is_counted(
+    tmp_path: Path, server: ReplicaServer, site: KazinformSite
+) -> None:
+    article = site.in_language("ru")[1]
+    misdated = replace(article, published=article.published - timedelta(days=3))
+    path = site.path_of(article)
+    server.faults.append(
+        lambda r: Reply(200, site.article_page(misdated).encode()) if r.path == path else None
+    )
+    config, db_url = write_config(tmp_path)
+    crawl("kazinform", config, server, "languages=ru")
+    assert stored_rows(db_url, ("published_at",))[site.url_of(article)] == {
+        "published_at": article.published
+    }
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        run = session.scalars(select(CrawlRun)).one()
+        assert run.stats["akimwatch/date_conflicts"] == 1
+    engine.dispose()
