@@ -19,6 +19,7 @@ from scheduler.schedule import due_at, interval_seconds, last_successes
 from storage.clock import utcnow
 from storage.models import Article, CrawlRun, Outbox, SourceHealth
 
+DATE_CONFLICTS = "akimwatch/date_conflicts"  # articles whose page and listing dates disagreed
 OVERDUE_FACTOR = 3  # a source more than 3 intervals past due means nothing is running it
 
 
@@ -33,6 +34,7 @@ class SourceStatus:
     last_result: str | None
     last_success: str | None
     articles_last_run: int
+    date_conflicts_last_run: int
     articles_total: int
     failures_in_row: int
     next_run: str | None
@@ -78,6 +80,7 @@ def source_status(
         last_result=result,
         last_success=_iso(success),
         articles_last_run=last.new_articles if last else 0,
+        date_conflicts_last_run=int((last.stats or {}).get(DATE_CONFLICTS) or 0) if last else 0,
         articles_total=int(total),
         failures_in_row=found.failures_in_row,
         next_run=_iso(due if due and due > now else now) if source.enabled else None,

@@ -42,6 +42,9 @@ class ArticleRecord:
     etag: str | None = None
     last_modified: str | None = None
     aliases: list[str] = field(default_factory=list)
+    page_published_at: datetime | None = None
+    """The page's own date when it disagreed with the listing's by more than a day (the
+    listing's is ``published_at``)."""
     meetings: list[MeetingRecord] = field(default_factory=list)
 
     def missing_fields(self) -> list[str]:

@@ -44,6 +44,9 @@ def _text(data: dict[str, Any]) -> str:
         )
         if s["problem"]:
             lines.append(f"{'':10} problem: {s['problem']}")
+        if s["date_conflicts_last_run"]:
+            conflicts = s["date_conflicts_last_run"]
+            lines.append(f"{'':10} date conflicts (page vs listing, listing kept): {conflicts}")
     box = data["outbox"]
     lines.append(f"outbox: {box['pending']} pending, {box['dead']} dead, {box['sent']} sent")
     lines.extend(f"delivery problem: {problem}" for problem in data["delivery"]["problems"])

@@ -11,7 +11,9 @@ import json
 from datetime import datetime
 from email.utils import format_datetime
 
+from akimwatch.replicas import layouts
 from akimwatch.replicas.articles import ReplicaArticle, load_articles
+from akimwatch.replicas.layouts import Link
 from akimwatch.replicas.server import Reply, Request, Site
 from crawler.extract.dates import ALMATY
 
@@ -46,10 +48,13 @@ class AkordaSite(Site):
 
     hosts = (WWW, MIRROR)
 
-    def __init__(self, page_size: int = 3, feed_size: int = 3, data: str = "akorda") -> None:
+    def __init__(
+        self, page_size: int = 3, feed_size: int = 3, data: str = "akorda", layout: int = 0
+    ) -> None:
         self.page_size = page_size
         self.feed_size = feed_size
         self.articles = load_articles(data)
+        self.layout = layouts.check(layout)
 
     def path_of(self, article: ReplicaArticle) -> str:
         """``/ru/<slug>-<id>``, or the old site's ``/ru/events/<group>/<subsection>/<slug>``."""
@@ -111,6 +116,8 @@ class AkordaSite(Site):
         return Reply(200, body.encode())
 
     def _card(self, article: ReplicaArticle, index: int) -> str:
+        if self.layout:
+            return self._redesigned_card(article, index)
         return (
             '<div class="col-md-4"><div class="card">'
             '<img class="image_main_block" src="/assets/media/photo_smallThumb.jpg">'
@@ -135,8 +142,45 @@ class AkordaSite(Site):
             "</channel></rss>"
         ).encode()
 
+    def _redesigned_card(self, article: ReplicaArticle, index: int) -> str:
+        """A listing card of a redesign: other classes, the date before or after the link."""
+        href, title = self.path_of(article), E(article.title)
+        date = card_date(article.published, article.language, index)
+        day = article.published.astimezone(ALMATY).date().isoformat()
+        if self.layout == 1:
+            return (
+                f'<div class="event-item"><a class="event-item__link" href="{href}">'
+                f'<span class="event-item__title">{title}</span></a>'
+                f'<div class="event-item__date">{date}</div></div>'
+            )
+        if self.layout == 2:
+            return (
+                f'<article class="ev"><time datetime="{day}">{date}</time>'
+                f'<h2><a href="{href}">{title}</a></h2></article>'
+            )
+        if self.layout == 3:
+            return f'<li class="feed-li"><span>{date}</span> <a href="{href}">{title}</a></li>'
+        return (
+            f'<div class="x7f"><div><h4><a href="{href}">{title}</a></h4><p>{date}</p></div></div>'
+        )
+
+    def related_links(self, article: ReplicaArticle) -> list[Link]:
+        """Other articles of the language, as dated links."""
+        return [
+            Link(
+                self.path_of(a),
+                a.title,
+                card_date(a.published, a.language),
+                layouts.iso(a.published),
+            )
+            for a in self.listed(article.language)
+            if a is not article
+        ][:4]
+
     def article_page(self, article: ReplicaArticle) -> str:
         """The page in the article's markup, with related news (headlines about akims) around it."""
+        if self.layout:
+            return self.redesigned_page(article)
         paragraphs = "".join(f"<p>{E(p)}</p>" for p in article.paragraphs)
         related = "".join(
             self._card(a, 0) for a in self.listed(article.language)[:3] if a is not article
@@ -183,7 +227,94 @@ class AkordaSite(Site):
             f'<div class="tags">{tags}</div></div>{aside}</div>{_FOOTER}</body></html>'
         )
 
+    def printed_date(self, article: ReplicaArticle) -> str:
+        """The article's date as a redesign prints it (a time only where the site knows one)."""
+        if article.markup != "og":
+            return card_date(article.published, article.language, self.layout)
+        local = article.published.astimezone(ALMATY)
+        if self.layout == 4:
+            return f"{local:%d.%m.%Y, %H:%M}"
+        return f"{card_date(article.published, article.language, self.layout)}, {local:%H:%M}"
 
+    def redesigned_page(self, article: ReplicaArticle) -> str:
+        """Layouts 1-4 of an article page (see :mod:`akimwatch.replicas.layouts`)."""
+        links = self.related_links(article)
+        before, after = links[:2], links[2:]
+        heading = {"ru": "Другие события", "kk": "Басқа оқиғалар", "en": "Other events"}
+        head = heading[article.language]
+        title, lead = E(article.title), E(article.lead)
+        paragraphs = "".join(f"<p>{E(p)}</p>" for p in article.paragraphs)
+        dated = article.markup != "bare"
+        date = E(self.printed_date(article)) if dated else ""
+        stamp = layouts.iso(article.published) if article.markup == "og" else ""
+        now = datetime.now(ALMATY)
+        clock = layouts.clock(now, card_date(now, article.language))
+        if self.layout == 1:  # sidebar first, the clock in the header, a <time> with the ISO
+            when = f'<time class="pub" datetime="{stamp}">{date}</time>' if stamp else date
+            main = (
+                f'<div class="content-col"><h1 class="page-heading">{title}</h1>'
+                f'<div class="meta-line">{when}</div>'
+                + (f'<div class="intro-text">{lead}</div>' if lead else "")
+                + f'<div class="rich-text">{paragraphs}</div>'
+                + layouts.block(head, after, 1, "more-col")
+                + "</div>"
+            )
+            body = clock + _MENU_NEUTRAL + layouts.block(head, before, 0) + main
+        elif self.layout == 2:  # an "updated" time first in the article header
+            updated = (
+                f'<span>Обновлено:</span> <time datetime="{now.isoformat()}">'
+                f"{card_date(now, article.language)}</time> "
+            )
+            when = f'<time datetime="{stamp}">{date}</time>' if stamp else f"<span>{date}</span>"
+            main = (
+                f'<article class="post"><header class="post__head"><h1>{title}</h1>'
+                f'<div class="post__meta">{updated}{when if dated else ""}</div></header>'
+                + (f"<p><strong>{lead}</strong></p>" if lead else "")
+                + layouts.block(head, before, 2, "inline-box")
+                + f'<section class="post__body">{paragraphs}</section></article>'
+            )
+            body = clock + main + layouts.block(head, after, 3)
+        elif self.layout == 3:  # meta back, dates as plain divs, news blocks around the text
+            main = (
+                layouts.block(head, before, 3, "top-strip")
+                + f'<div class="story"><h1 class="story__t">{title}</h1>'
+                + (f'<div class="story__d">{date}</div>' if dated else "")
+                + (f'<div class="story__sum">{lead}</div>' if lead else "")
+                + f'<div class="story__txt">{paragraphs}</div></div>'
+                + layouts.block(head, after, 0, "bottom-strip")
+            )
+            body = clock + _MENU_NEUTRAL + main
+            return self._meta_head(article) + f"<body>{body}{_FOOTER}</body></html>"
+        else:  # flat divs, hashed classes, a dd.mm.yyyy, HH:MM date, news runs on both sides
+            main = (
+                f'<div class="q1">{layouts.cards(before, 2)}</div>'
+                f'<div class="q2"><h1 class="q3">{title}</h1>'
+                + (f'<div class="q4">{date}</div>' if dated else "")
+                + (f'<div class="q5">{lead}</div>' if lead else "")
+                + f'<div class="q6">{paragraphs}</div></div>'
+                + f'<div class="q7">{layouts.cards(after, 0)}</div>'
+            )
+            body = main
+        return f"{_head(article.title)}<body>{body}{_FOOTER}</body></html>"
+
+    def _meta_head(self, article: ReplicaArticle) -> str:
+        ld: dict[str, object] = {"@context": "https://schema.org", "@type": "NewsArticle"}
+        ld["headline"] = article.title
+        if article.markup == "og":
+            ld["datePublished"] = layouts.iso(article.published)
+            ld["dateModified"] = datetime.now(ALMATY).isoformat()
+        return (
+            f"<html><head><meta charset=utf-8><title>{E(article.title)} | Акорда</title>"
+            f'<meta property="og:title" content="{E(article.title)} | Akorda">'
+            f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+            "</head>"
+        )
+
+
+_MENU_NEUTRAL = (
+    '<div class="topnav"><a href="/ru/president">Президент</a><a href="/ru/events">События</a>'
+    "</div>"
+)
 _MENU = (
     '<header class="header"><nav class="menu"><a href="/ru/president">Президент</a>'
     '<a href="/ru/events">События</a></nav></header>'

@@ -11,8 +11,11 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import datetime
 
+from akimwatch.replicas import layouts
 from akimwatch.replicas.articles import ReplicaArticle, load_articles
+from akimwatch.replicas.layouts import Link
 from akimwatch.replicas.server import Reply, Request, Site
 from crawler.extract.dates import ALMATY
 
@@ -46,9 +49,10 @@ class BestnewsSite(Site):
 
     hosts = (HOST, "www." + HOST)
 
-    def __init__(self, page_size: int = 4, data: str = "bestnews") -> None:
+    def __init__(self, page_size: int = 4, data: str = "bestnews", layout: int = 0) -> None:
         self.page_size = page_size
         self.articles = load_articles(data)
+        self.layout = layouts.check(layout)
 
     def path_of(self, article: ReplicaArticle) -> str:
         """``/<category>/<id>-<alias>`` or, for articles without the id, ``/<category>/<alias>``."""
@@ -81,8 +85,13 @@ class BestnewsSite(Site):
             return Reply(404, b"<html><body><h1>404</h1></body></html>")
         if request.headers.get("If-None-Match") == found.etag:
             return Reply(304, b"", headers={"ETag": found.etag})
-        page = self.page_2026(found) if found.markup == "2026" else self.page_2023(found)
-        return Reply(200, page.encode(), headers={"ETag": found.etag})
+        return Reply(200, self.article_page(found).encode(), headers={"ETag": found.etag})
+
+    def article_page(self, article: ReplicaArticle) -> str:
+        """The page in the article's template, or in the replica's redesigned layout."""
+        if self.layout:
+            return self.redesigned_page(article)
+        return self.page_2026(article) if article.markup == "2026" else self.page_2023(article)
 
     def listing(self, items: list[ReplicaArticle], start: int) -> Reply:
         """A category blog or tag page from ``start``; an empty list past the end."""
@@ -101,6 +110,13 @@ class BestnewsSite(Site):
 
     def _card(self, article: ReplicaArticle) -> str:
         iso = article.published.astimezone(ALMATY).isoformat()
+        if self.layout:
+            return (
+                f'<div class="wm-teaser wm-teaser--{self.layout}"><div class="wm-teaser__date">'
+                f"{article.published.astimezone(ALMATY):%d.%m.%Y %H:%M}</div>"
+                f'<h3 class="wm-teaser__title"><a href="{self.path_of(article)}">'
+                f"{E(article.title)}</a></h3></div>"
+            )
         return (
             f'<div><div class="uk-card uk-card-default"><div class="uk-card-body">'
             f'<h2 class="uk-h6 uk-text-bold uk-card-header"><a class="uk-link-heading" '
@@ -193,3 +209,82 @@ class BestnewsSite(Site):
             f"<p>{self._tags(article)}</p></div></article>{TAG_CLOUD}{self._popular()}"
             "</body></html>"
         )
+
+    def related_links(self, article: ReplicaArticle) -> list[Link]:
+        """Other articles, newest first, as dated links."""
+        newest = sorted(self.articles, key=lambda a: a.published, reverse=True)
+        return [
+            Link(self.path_of(a), a.title, f"{a.published.astimezone(ALMATY):%d.%m.%Y}", iso_of(a))
+            for a in newest
+            if a is not article
+        ][:6]
+
+    def redesigned_page(self, article: ReplicaArticle) -> str:
+        """Layouts 1-4 (see :mod:`akimwatch.replicas.layouts`); the 2026 template keeps its
+        lead as the body's first paragraph."""
+        now = datetime.now(ALMATY)
+        links = self.related_links(article)
+        before, after = links[:3], links[3:]
+        title, local = E(article.title), article.published.astimezone(ALMATY)
+        lead = "" if article.markup == "2026" else E(article.lead)
+        texts = [article.lead, *article.paragraphs] if not lead else article.paragraphs
+        paragraphs = "".join(f"<p>{E(p)}</p>" for p in texts)
+        clock = layouts.clock(now, f"{now:%d.%m.%Y}")
+        if self.layout == 1:
+            main = (
+                f'<div class="wm-main"><h1 class="wm-title">{title}</h1>'
+                f'<div class="wm-info"><time datetime="{iso_of(article)}">{local:%d.%m.%Y}</time>'
+                "</div>"
+                + (f'<div class="wm-intro">{lead}</div>' if lead else "")
+                + f'<div class="wm-text">{paragraphs}</div></div>'
+            )
+            body = clock + layouts.block("Новости", before, 0) + main
+            body += layouts.block("Ещё новости", after, 1)
+            return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+        if self.layout == 2:
+            main = (
+                f'<article class="wm-article"><header><h1>{title}</h1><div class="wm-dates">'
+                f'<span>Обновлено</span> <time datetime="{now.isoformat()}">{now:%d.%m.%Y %H:%M}'
+                f'</time> <time datetime="{iso_of(article)}">{local:%d.%m.%Y %H:%M}</time>'
+                "</div></header>"
+                + (f"<h2>{lead}</h2>" if lead else "")
+                + layouts.block("Читайте", before, 2, "wm-inline")
+                + f'<div class="wm-body">{paragraphs}</div></article>'
+            )
+            body = clock + main + layouts.block("Ещё", after, 3)
+            return (
+                f"<html><head><title>{title}</title>"
+                f'<meta property="og:title" content="{title}"></head><body>{body}</body></html>'
+            )
+        if self.layout == 3:
+            ld = {
+                "@type": "NewsArticle",
+                "headline": article.title,
+                "datePublished": iso_of(article),
+                "dateModified": now.isoformat(),
+            }
+            main = (
+                f"<h1>{title}</h1><div>{local:%d.%m.%Y %H:%M}</div>"
+                + (f'<div class="ann">{lead}</div>' if lead else "")
+                + f'<div class="full">{paragraphs}</div>'
+            )
+            body = clock + layouts.block("Главное", before, 3, "top-strip") + main
+            body += layouts.block("Ещё", after, 0, "bottom-strip")
+            script = json.dumps(ld, ensure_ascii=False)
+            return (
+                f'<html><head><title>{title}</title><script type="application/ld+json">{script}'
+                f"</script></head><body>{body}</body></html>"
+            )
+        main = (
+            f'<div class="z1">{layouts.cards(before, 2)}</div><div class="z2">'
+            f'<h1 class="z3">{title}</h1><div class="z4">{local:%d.%m.%Y, %H:%M}</div>'
+            + (f'<div class="z5">{lead}</div>' if lead else "")
+            + f'<div class="z6">{paragraphs}</div></div>'
+            + f'<div class="z7">{layouts.cards(after, 1)}</div>'
+        )
+        return f"<html><head><title>{title}</title></head><body>{clock}{main}</body></html>"
+
+
+def iso_of(article: ReplicaArticle) -> str:
+    """The article's local ISO time."""
+    return layouts.iso(article.published)

@@ -16,6 +16,7 @@ from typing import Any
 
 import bcrypt
 
+from akimwatch.replicas import layouts
 from akimwatch.replicas.articles import ReplicaArticle, load_articles
 from akimwatch.replicas.server import Reply, Request, Site
 from crawler.extract.dates import ALMATY
@@ -39,6 +40,7 @@ class GovkzSite(Site):
         content_projects: tuple[str, ...] = ("astana",),
         first_page: int = 1,
         data: str = "govkz",
+        layout: int = 0,
     ) -> None:
         self.page_size = page_size
         self.mode = mode
@@ -46,6 +48,7 @@ class GovkzSite(Site):
         self.content_projects = content_projects
         self.first_page = first_page
         self.articles = load_articles(data)
+        self.layout = layouts.check(layout)
         self.tickets: set[str] = set()
         self.served = 0
         self._lock = threading.Lock()
@@ -96,7 +99,7 @@ class GovkzSite(Site):
         with self._lock:
             self.served += 1
         data: Any = chunk
-        if project in self.content_projects:
+        if project in self.content_projects or self.layout in (1, 4):
             data = {"content": chunk, "totalElements": len(items), "number": page}
         return Reply(200, json.dumps(data, ensure_ascii=False).encode(), JSON)
 
@@ -118,21 +121,33 @@ class GovkzSite(Site):
             '<p>&nbsp;</p><figure><img src="/uploads/x.jpg"><figcaption>Фото: пресс-служба'
             "</figcaption></figure>"
         )
-        return {
-            "id": int(article.id),
+        item: dict[str, Any] = {
+            "id": str(article.id) if self.layout in (1, 3) else int(article.id),
             "title": article.title,
             "slug": article.slug,
             "created_date": self.created_date(article),
-            "body": body,
-            "short_description": article.lead,
+            "body": paragraphs if self.layout == 2 else body,
+            "short_description": f"<p>{article.lead}</p>" if self.layout == 2 else article.lead,
             "heropic": f"/uploads/2026/1/1/{article.id}_original.jpg",
             "alt_image": "",
             "projects": article.extra.get("project"),
         }
+        if self.layout == 3:
+            item.update(views=12, tags=None, author="", publish_date=None)
+        return item
 
-    @staticmethod
-    def created_date(article: ReplicaArticle) -> str:
-        """``2026-06-09T11:48:00Z`` or ``2025-02-14T16:23:11.000+0500`` (local with offset)."""
-        if article.extra.get("date_style") == "offset":
-            return article.published.astimezone(ALMATY).strftime("%Y-%m-%dT%H:%M:%S.000%z")
-        return article.published.strftime("%Y-%m-%dT%H:%M:%SZ")
+    def created_date(self, article: ReplicaArticle) -> str:
+        """Layout 0 by the article's style: ``2026-06-09T11:48:00Z`` or
+        ``2025-02-14T16:23:11.000+0500``; layouts 1-4: UTC with ``.000+0000``, local with
+        ``+05:00``, ``.000Z``, local with microseconds and ``+0500``."""
+        local = article.published.astimezone(ALMATY)
+        offset = article.extra.get("date_style") == "offset"
+        style = self.layout or (-1 if offset else 0)
+        return {
+            -1: local.strftime("%Y-%m-%dT%H:%M:%S.000%z"),
+            0: article.published.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            1: article.published.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+            2: local.isoformat(timespec="seconds"),
+            3: article.published.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            4: local.strftime("%Y-%m-%dT%H:%M:%S.%f%z"),
+        }[style]

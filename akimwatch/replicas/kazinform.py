@@ -12,7 +12,9 @@ import re
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
+from akimwatch.replicas import layouts
 from akimwatch.replicas.articles import ReplicaArticle, load_articles
+from akimwatch.replicas.layouts import Link
 from akimwatch.replicas.server import Reply, Request, Site
 from crawler.extract.dates import ALMATY
 
@@ -58,9 +60,10 @@ class KazinformSite(Site):
 
     hosts = tuple(HOSTS.values())
 
-    def __init__(self, page_size: int = 24, data: str = "kazinform") -> None:
+    def __init__(self, page_size: int = 24, data: str = "kazinform", layout: int = 0) -> None:
         self.page_size = page_size
         self.articles = load_articles(data)
+        self.layout = layouts.check(layout)
 
     def in_language(self, language: str) -> list[ReplicaArticle]:
         """Articles of one language, newest first."""
@@ -133,6 +136,8 @@ class KazinformSite(Site):
 
     def _card(self, article: ReplicaArticle) -> str:
         href = self.path_of(article)
+        if self.layout:
+            return self._redesigned_card(article)
         if article.markup in ("allNewsCard", "old"):
             return (
                 f'<div class="allNewsCard"><a href="{href}"><div class="allNewsCard_title">'
@@ -143,6 +148,20 @@ class KazinformSite(Site):
             f'<a href="{href}" class="news-card"><time class="meta-date">'
             f"{stamp(article.published, article.language, genitive=True)}</time>"
             f'<h3 class="card-title">{E(article.title)}</h3></a>'
+        )
+
+    def _redesigned_card(self, article: ReplicaArticle) -> str:
+        """A feed card of a redesign: other classes, the time outside the link."""
+        href, title = self.path_of(article), E(article.title)
+        when = stamp(article.published, article.language, genitive=self.layout % 2 == 0)
+        if self.layout in (1, 3):
+            return (
+                f'<div class="lenta-row"><span class="lenta-row__when">{when}</span>'
+                f'<a class="lenta-row__link" href="{href}">{title}</a></div>'
+            )
+        return (
+            f'<div class="nf-{self.layout}"><h3><a href="{href}">{title}</a></h3>'
+            f'<time datetime="{layouts.iso(article.published)}">{when}</time></div>'
         )
 
     def feed(self, language: str) -> str:
@@ -167,6 +186,8 @@ class KazinformSite(Site):
 
     def article_page(self, article: ReplicaArticle) -> str:
         """An article page: the 2024-26 site, or the old site for ``_a`` articles."""
+        if self.layout:
+            return self.redesigned_page(article)
         if article.markup == "old":
             return self.old_page(article)
         iso = article.published.astimezone(ALMATY).isoformat()
@@ -215,6 +236,76 @@ class KazinformSite(Site):
             f"<ul>{self._related(article)}</ul></div></body></html>"
         )
 
+    def related_links(self, article: ReplicaArticle) -> list[Link]:
+        """Other articles of the language, as dated links."""
+        return [
+            Link(self.path_of(a), a.title, stamp(a.published, a.language), layouts.iso(a.published))
+            for a in self.in_language(article.language)
+            if a is not article
+        ][:6]
+
+    def redesigned_page(self, article: ReplicaArticle) -> str:
+        """Layouts 1-4: an old article keeps its lead as the first paragraph with the dateline."""
+        now = datetime.now(ALMATY)
+        links = self.related_links(article)
+        before, after = links[:3], links[3:]
+        head = HEADINGS[article.language]
+        title = E(article.title)
+        when = E(printed(article, self.layout, now))
+        if article.markup == "old":
+            lead, paragraphs = "", self._old_body(article)
+        else:
+            lead = E(article.lead)
+            paragraphs = "".join(f"<p>{E(p)}</p>" for p in article.paragraphs)
+        clock = layouts.clock(now, stamp(now, article.language))
+        if self.layout == 1:
+            main = (
+                f'<div class="news-main"><h1 class="news-title">{title}</h1>'
+                f'<div class="news-meta"><span class="d">{when}</span></div>'
+                + (f'<div class="news-lead"><p>{lead}</p></div>' if lead else "")
+                + f'<div class="news-text">{paragraphs}</div></div>'
+            )
+            body = clock + layouts.block(head, before, 0) + main + layouts.block(head, after, 1)
+            return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+        if self.layout == 2:
+            iso = layouts.iso(article.published)
+            main = (
+                f'<article class="story"><header><h1>{title}</h1><p class="story-dates">'
+                f'<span>{UPDATED[article.language]}:</span> <time datetime="{now.isoformat()}">'
+                f"{stamp(now, article.language)}</time> · "
+                f'<time datetime="{iso}">{when}</time></p></header>'
+                + (f'<p class="story-lead">{lead}</p>' if lead else "")
+                + layouts.block(head, before, 2, "inline-news")
+                + f'<div class="story-body">{paragraphs}</div></article>'
+            )
+            body = clock + main + layouts.block(head, after, 3)
+            return (
+                f"<html><head><title>{title}</title>"
+                f'<meta property="og:title" content="{title} | Kazinform"></head>'
+                f"<body>{body}</body></html>"
+            )
+        if self.layout == 3:
+            main = (
+                f"<h1>{title}</h1><div>{when}</div>"
+                + (f'<div class="sub"><p>{lead}</p></div>' if lead else "")
+                + f'<div class="txt">{paragraphs}</div>'
+            )
+            body = (
+                clock
+                + layouts.block(head, before, 3, "top-strip")
+                + f'<div class="page">{main}</div>'
+                + layouts.block(head, after, 0, "bottom-strip")
+            )
+            return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+        main = (
+            f'<div class="k1">{layouts.cards(before, 2)}</div><div class="k2">'
+            f'<h1 class="k3">{title}</h1><div class="k4">{when}</div>'
+            + (f'<div class="k5">{lead}</div>' if lead else "")
+            + f'<div class="k6">{paragraphs}</div></div>'
+            + f'<div class="k7">{layouts.cards(after, 1)}</div>'
+        )
+        return f"<html><head><title>{title}</title></head><body>{clock}{main}</body></html>"
+
     def amp_page(self, article: ReplicaArticle) -> str:
         """The old AMP variant (``…_a<id>/amp``), opening with "Go to the main site"."""
         return (
@@ -226,3 +317,21 @@ class KazinformSite(Site):
             f'<div class="amp-related"><h3>Related news</h3><ul>{self._related(article)}</ul>'
             "</div></article></body></html>"
         )
+
+
+HEADINGS = {"ru": "Новости по теме", "kk": "Тақырыпқа қатысты", "en": "Related news"}
+UPDATED = {"ru": "Обновлено", "kk": "Жаңартылды", "en": "Updated"}
+TODAY = {"ru": "Сегодня", "kk": "Бүгін", "en": "Today"}
+
+
+def printed(article: ReplicaArticle, layout: int, now: datetime) -> str:
+    """The article's time as redesign ``layout`` prints it: the new site's stamp (genitive or
+    nominative month), the old site's, a "| GMT" suffix, or "Сегодня, HH:MM" for today."""
+    local = article.published.astimezone(ALMATY)
+    if layout == 4 and local.date() == now.astimezone(ALMATY).date():
+        return f"{TODAY[article.language]}, {local:%H:%M}"
+    if layout == 3 or article.markup == "old":
+        return old_stamp(article.published, article.language)
+    if layout == 4:
+        return f"{stamp(article.published, article.language)} | GMT +5"
+    return stamp(article.published, article.language, genitive=layout == 2)

@@ -13,18 +13,22 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
 
-from crawler.extract.dates import parse_iso, parse_text_date
+from crawler.extract.cards import card_entries
+from crawler.extract.dates import is_date_text, parse_text_date
 from crawler.extract.html import (
     article_ld,
     clean_text,
     first,
     first_text,
-    in_boilerplate,
+    lead_before,
+    main_block,
     meta,
     node_text,
     parse,
     split_site_name,
+    text_of,
 )
+from crawler.extract.published import page_published
 from crawler.extract.rss import rss_entries
 from crawler.extract.types import Extracted, ListingEntry
 from storage.urls import source_article_id
@@ -47,7 +51,6 @@ BODY = (
     ".wrapper .text",
     "div.text",
 )
-DATE = (".article__date", ".news-detail__date", ".wrapper .date", ".date", "h5", "time")
 TAGS = (".article__tags a", ".tags a", "a[rel=tag]")
 
 
@@ -82,7 +85,7 @@ def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
             title=_text(link),
             published_at=parse_text_date(stamp, (language, "ru", "en")) if stamp else None,
         )
-    return list(entries.values())
+    return list(entries.values()) or card_entries(tree, base_url, is_article)
 
 
 def extract_rss(document: bytes, base_url: str) -> list[ListingEntry]:
@@ -90,69 +93,36 @@ def extract_rss(document: bytes, base_url: str) -> list[ListingEntry]:
     return rss_entries(document, base_url, lambda url: url if is_article(url) else None)
 
 
-def extract_article(document: bytes | str, url: str, language: str) -> Extracted:
-    """An article page of any known or unknown markup, with generic fallbacks."""
+def extract_article(
+    document: bytes | str, url: str, language: str, now: datetime | None = None
+) -> Extracted:
+    """An article page of any known or unknown markup, with generic fallbacks; ``now`` (the
+    response time) dates relative stamps such as "Сегодня, 14:30"."""
     tree = parse(document, "utf-8")
     ld = article_ld(tree)
+    headline = first(tree, TITLE)
     title = (
-        first_text(tree, TITLE)
+        (clean_text(text_of(headline)) if headline is not None else "")
         or split_site_name(meta(tree, "og:title"))
         or clean_text(str(ld.get("headline", "")))
     )
-    lead = first_text(tree, LEAD)
     body_node = first(tree, BODY)
-    body = node_text(body_node if body_node is not None else main_block(tree))
+    if body_node is None:
+        body_node = main_block(tree)
+    lead = first_text(tree, LEAD) or lead_before(body_node, headline, is_date_text)
+    body = node_text(body_node)
     if lead and body.startswith(lead):
         body = body[len(lead) :].strip()
     return Extracted(
         title=title,
         lead=lead,
         body=body,
-        published_at=_published(tree, ld, language),
+        published_at=page_published(tree, url, is_article, headline, now),
         author=_author(tree, ld),
         tags=_tags(tree, ld),
         language=language_of(url) or language,
         source_id=source_article_id("akorda", url),
     )
-
-
-def main_block(tree: _Element) -> _Element | None:
-    """The element holding the most paragraph text in its direct ``<p>`` children, outside
-    boilerplate blocks (related news, menus, footers)."""
-    best: _Element | None = None
-    best_score = 0
-    parents = {p.getparent() for p in tree.iter("p")}
-    for parent in parents:
-        if parent is None or in_boilerplate(parent):
-            continue
-        score = sum(len(_text(p)) for p in parent if p.tag == "p")
-        if score > best_score:
-            best, best_score = parent, score
-    return best
-
-
-def _published(tree: _Element, ld: dict[str, object], language: str) -> datetime | None:
-    machine = parse_iso(str(ld.get("datePublished") or "")) or parse_iso(
-        meta(tree, "article:published_time", "datePublished")
-    )
-    if machine:
-        return machine
-    for node in tree.cssselect("time[datetime]"):
-        if not _in_card(node):
-            return parse_iso(node.get("datetime"))
-    for selector in DATE:
-        for node in tree.cssselect(selector):
-            if _in_card(node):
-                continue
-            found = parse_text_date(_text(node), (language, "ru", "en"))
-            if found:
-                return found
-    return None
-
-
-def _in_card(node: _Element) -> bool:
-    """Inside a listing card or a boilerplate block (a related-news date is not the article's)."""
-    return in_boilerplate(node) or any("card" in a.get("class", "") for a in node.iterancestors())
 
 
 def _author(tree: _Element, ld: dict[str, object]) -> str | None:

@@ -15,13 +15,16 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
 
-from crawler.extract.dates import parse_iso, parse_text_date
+from crawler.extract.cards import card_entries
+from crawler.extract.dates import is_date_text, parse_iso, parse_text_date
 from crawler.extract.html import (
     article_ld,
     clean_text,
     first,
     first_text,
     in_boilerplate,
+    lead_before,
+    main_block,
     meta,
     node_text,
     parse,
@@ -29,6 +32,7 @@ from crawler.extract.html import (
     split_site_name,
     text_of,
 )
+from crawler.extract.published import page_published
 from crawler.extract.types import Extracted, ListingEntry
 from storage.urls import source_article_id
 
@@ -41,7 +45,6 @@ BODY = (
     "div.com-content-article__body",
     "[itemprop=articleBody]",
 )
-TIME = ("time[itemprop=datePublished]", "dd.published time", "article time")
 AUTHOR = ("[itemprop=author] [itemprop=name]", "dd.createdby", "[itemprop=author]")
 CARD_LINKS = (
     "div.uk-card-body h2 a.uk-link-heading",
@@ -52,35 +55,31 @@ CARD_TIME = ("time", "small.uk-text-muted", ".uk-article-meta")
 NOT_ARTICLES = ("/t/", "/component/", "/index.php", "/prislat-novost", "/popular-news")
 
 
-def extract_article(document: bytes | str, url: str, language: str = "ru") -> Extracted:
-    """Extract a Bestnews article page of either template generation."""
+def extract_article(
+    document: bytes | str, url: str, language: str = "ru", now: datetime | None = None
+) -> Extracted:
+    """Extract a Bestnews article page of either template generation (or a redesign: generic
+    title, lead and body fallbacks); ``now`` dates relative stamps."""
     tree = parse(document)
     ld = article_ld(tree)
+    headline = first(tree, TITLE)
     title = (
-        first_text(tree, TITLE)
+        (clean_text(text_of(headline)) if headline is not None else "")
         or str(ld.get("headline") or "").strip()
         or split_site_name(meta(tree, "og:title"))
     )
+    body_node = first(tree, BODY)
+    if body_node is None:
+        body_node = main_block(tree)
     return Extracted(
         title=title,
-        lead=first_text(tree, LEAD),
-        body=node_text(first(tree, BODY)),
-        published_at=published_at(tree, ld),
+        lead=first_text(tree, LEAD) or lead_before(body_node, headline, is_date_text),
+        body=node_text(body_node),
+        published_at=page_published(tree, url, is_article_url, headline, now),
         author=_author(tree, ld),
         tags=_tags(tree),
         language="ru",
         source_id=source_article_id("bestnews", url),
-    )
-
-
-def published_at(tree: _Element, ld: dict[str, Any]) -> datetime | None:
-    """Machine-readable first (meta, JSON-LD, ``time@datetime``), then the printed date."""
-    time = first(tree, TIME)
-    return (
-        parse_iso(meta(tree, "article:published_time"))
-        or parse_iso(str(ld.get("datePublished") or ""))
-        or (parse_iso(time.get("datetime")) if time is not None else None)
-        or (parse_text_date(clean_text(text_of(time)), ("ru",)) if time is not None else None)
     )
 
 
@@ -124,7 +123,7 @@ def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
             entries[url] = ListingEntry(
                 url=url, title=clean_text(text_of(link)), published_at=_card_time(link)
             )
-    return list(entries.values())
+    return list(entries.values()) or card_entries(tree, base_url, is_article_url)
 
 
 def _card_time(link: _Element) -> datetime | None:

@@ -7,7 +7,7 @@ UTC+5 on 1 March 2024. Every result is an aware UTC datetime.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -52,7 +52,7 @@ _PATTERNS = [
     re.compile(_TIME + r",?\s+(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)\.?\s+(?P<y>\d{4})"),
     # "22 September 2020, 16:00", "21 марта 2026 года", "1 September 2022 20:48"
     re.compile(
-        r"(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)\.?,?\s+(?P<y>\d{4})(?:\s*(?:года|г\.)?,?\s+"
+        r"(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)\.?,?\s+(?P<y>\d{4})(?:\s*(?:года|г\.|ж\.)?,?\s+"
         + _TIME
         + r")?"
     ),
@@ -60,11 +60,23 @@ _PATTERNS = [
     re.compile(r"(?P<mon>[^\W\d_]+)\.?\s+(?P<d>\d{1,2}),\s*(?P<y>\d{4})(?:,?\s+" + _TIME + r")?"),
     # "2026 жылғы 21 наурыз"
     re.compile(
-        r"(?P<y>\d{4})\s+жыл\w*\s+(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)(?:\s+" + _TIME + r")?"
+        r"(?P<y>\d{4})\s+жыл\w*\s+(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]+)(?:,?\s+" + _TIME + r")?"
     ),
-    # "21.03.2026", "21.03.2026 16:00"
-    re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?:,?\s+" + _TIME + r")?"),
+    # "16:00 21.03.2026"
+    re.compile(_TIME + r",?\s+(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"),
+    # "21.03.2026", "21.03.2026 16:00", "21.03.2026, 16:00", "21.03.2026 в 16:00"
+    re.compile(
+        r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?:,?\s+(?:в\s+|at\s+)?" + _TIME + r")?"
+    ),
+    # "2026-03-21 16:00" (ISO date printed as text)
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[ T]" + _TIME + r")?"),
 ]
+# "Сегодня, 14:30", "Бүгін 09:05", "Today, 14:30"; "Вчера, 23:10", "Кеше", "Yesterday".
+_RELATIVE = re.compile(
+    r"(?P<word>сегодня|бүгін|today|вчера|кеше|yesterday)\s*,?\s*(?:в\s+|at\s+)?" + _TIME
+)
+_DAYS_BACK = {"сегодня": 0, "бүгін": 0, "today": 0, "вчера": 1, "кеше": 1, "yesterday": 1}
+_HAS_DATE = re.compile(r"\d{4}|сегодня|бүгін|today|вчера|кеше|yesterday", re.I)
 
 
 def local_to_utc(value: datetime) -> datetime:
@@ -92,14 +104,46 @@ def parse_text_date(
     """A human date as printed by the sources, read as Asia/Almaty local time, in UTC."""
     if not text:
         return None
+    return find_text_date(text) or _dateparser(" ".join(text.split()).lower(), languages)
+
+
+def find_text_date(text: str | None, now: datetime | None = None) -> datetime | None:
+    """A date printed in one of the sources' known forms (no guessing: text that merely
+    mentions a year is not a date). Relative forms ("Сегодня, 14:30") need ``now``."""
+    if not text or not _HAS_DATE.search(text):
+        return None
     folded = " ".join(text.split()).lower()
     for pattern in _PATTERNS:
-        match = pattern.search(folded)
-        if match:
+        for match in pattern.finditer(folded):
             result = _from_match(match.groupdict())
             if result is not None:
                 return result
-    return _dateparser(folded, languages)
+    return _relative(folded, now)
+
+
+def _relative(folded: str, now: datetime | None) -> datetime | None:
+    match = _RELATIVE.search(folded)
+    if match is None or now is None:
+        return None
+    day = now.astimezone(ALMATY).date() - timedelta(days=_DAYS_BACK[match["word"]])
+    try:
+        clock = time(int(match["h"]), int(match["mi"]))
+    except ValueError:
+        return None
+    return local_to_utc(datetime.combine(day, clock))
+
+
+def is_date_text(text: str) -> bool:
+    """Whether a short text is a printed date (a dateline, an "updated" stamp)."""
+    if len(text) >= 80:
+        return False
+    return find_text_date(text) is not None or bool(_RELATIVE.search(text.lower()))
+
+
+def is_local_midnight(value: datetime) -> bool:
+    """Whether a time is 00:00 in Asia/Almaty (what a date printed without a time gives)."""
+    local = value.astimezone(ALMATY)
+    return local.hour == 0 and local.minute == 0 and local.second == 0
 
 
 def _from_match(groups: dict[str, str | None]) -> datetime | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -216,3 +216,38 @@ def split_site_name(title: str) -> str:
     """``Title | Kazinform`` -> ``Title`` (split on the last ``|``)."""
     head, sep, _ = title.rpartition("|")
     return head.strip() if sep and head.strip() else title.strip()
+
+
+def main_block(tree: _Element) -> _Element | None:
+    """The element holding the most paragraph text in its direct ``<p>`` children, outside
+    boilerplate blocks (related news, menus, footers)."""
+    best: _Element | None = None
+    best_score = 0
+    for parent in {p.getparent() for p in tree.iter("p")}:
+        if parent is None or in_boilerplate(parent):
+            continue
+        score = sum(len(text_of(p).strip()) for p in parent if p.tag == "p")
+        if score > best_score:
+            best, best_score = parent, score
+    return best
+
+
+def lead_before(
+    body: _Element | None, headline: _Element | None, is_date: Callable[[str], bool]
+) -> str:
+    """The text block between the headline and the body (a lead under another class name):
+    the nearest preceding element with text that is not a date, a figure, boilerplate or a
+    block of links; nothing once the headline is reached."""
+    node = body
+    while node is not None and headline is not None:
+        for sibling in node.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str):
+                continue
+            if sibling is headline or any(a is sibling for a in headline.iterancestors()):
+                return ""
+            text = clean_text(_text(sibling)) if not _is_noise(sibling) else ""
+            if not text or is_date(text) or len(sibling.findall(".//a")) > 1:
+                continue
+            return text
+        node = node.getparent()
+    return ""

@@ -14,12 +14,14 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
 
-from crawler.extract.dates import parse_iso, parse_text_date
+from crawler.extract.dates import is_date_text, parse_text_date
 from crawler.extract.html import (
     clean_text,
     first,
     first_text,
     in_boilerplate,
+    lead_before,
+    main_block,
     meta,
     node_text,
     parse,
@@ -27,19 +29,18 @@ from crawler.extract.html import (
     split_site_name,
     text_of,
 )
+from crawler.extract.published import page_published
 from crawler.extract.rss import rss_entries
 from crawler.extract.types import Extracted, ListingEntry
 from storage.urls import source_article_id
 
 TITLE = ("h1.article__title", "div.title_article_bl", "h1")
-TIME = ("div.article__time", "div.time_article_bl", "time", ".article__date", ".amp-date")
 LEAD = ("div.article__description",)
 BODY = (
     "div.article__body-text",
     "div.body_article_bl",
     "div.article__content",
     "div.amp-article__body",
-    "article",
 )
 TAGS = ("div.article__tags a", "div.keywords_bl a")
 AUTHOR = ("div.article__author", "div.data_author_bl a")
@@ -77,26 +78,33 @@ def is_article_url(url: str) -> bool:
     return bool(ARTICLE_PATH.match(urlsplit(url).path))
 
 
-def extract_article(document: bytes | str, url: str, language: str | None = None) -> Extracted:
-    """Extract a Kazinform article page (2024-26 site, the old ≤2023 site and AMP pages)."""
+def extract_article(
+    document: bytes | str, url: str, language: str | None = None, now: datetime | None = None
+) -> Extracted:
+    """Extract a Kazinform article page (2024-26 site, the old ≤2023 site, AMP pages and
+    redesigns: generic title, lead and body fallbacks); ``now`` dates relative stamps."""
     tree = parse(document)
     language = language_of(url, language or "ru")
-    title = first_text(tree, TITLE) or split_site_name(meta(tree, "og:title"))
+    headline = first(tree, TITLE)
+    title = (clean_text(text_of(headline)) if headline is not None else "") or split_site_name(
+        meta(tree, "og:title")
+    )
+    body_node = first(tree, BODY)
+    if body_node is None:
+        body_node = main_block(tree)
     lead = _DATELINE.sub("", node_text(first(tree, LEAD)))
-    body = node_text(first(tree, BODY))
+    lead = lead or _DATELINE.sub("", lead_before(body_node, headline, is_date_text))
+    body = node_text(body_node)
     if lead and body.startswith(lead):
         body = body[len(lead) :].strip()
     body = _DATELINE.sub("", body)
-    published = parse_iso(meta(tree, "article:published_time")) or parse_text_date(
-        first_text(tree, TIME), (language, "ru", "en")
-    )
     tags = [clean_text(text_of(a)).lstrip("#") for sel in TAGS for a in select(tree, sel)]
     author = first_text(tree, AUTHOR) or meta(tree, "author") or None
     return Extracted(
         title=title,
         lead=lead,
         body=body,
-        published_at=published,
+        published_at=page_published(tree, url, is_article_url, headline, now),
         author=author,
         tags=[t for t in dict.fromkeys(tags) if t],
         language=language,

@@ -14,7 +14,7 @@ from scrapy.http import Response
 
 from crawler.extract import akorda
 from crawler.extract.types import Extracted, ListingEntry
-from crawler.spiders.base import ListingSpider
+from crawler.spiders.base import ListingSpider, response_time
 from crawler.store import CrawlStore
 
 DEFAULT_HOST = "www.akorda.kz"
@@ -82,4 +82,6 @@ class AkordaSpider(ListingSpider):
 
     def extract(self, response: Response, language: str) -> Extracted:
         """The article page, whatever its markup."""
-        return akorda.extract_article(response.text, response.url, language)
+        return akorda.extract_article(
+            response.text, response.url, language, response_time(response)
+        )

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response
 
 from crawler.extract.dates import ALMATY
+from crawler.extract.published import Reconciled, reconcile
 from crawler.extract.types import Extracted, ListingEntry
 from crawler.middlewares.offsite import within
 from crawler.recheck import recheck_requests
@@ -24,6 +26,7 @@ from crawler.store import CrawlStore
 from storage.records import ArticleRecord
 
 BACKFILL_MAX_PAGES = 2000
+LISTING_DATE = "akimwatch_listing_published"
 
 
 class ListingSpider(scrapy.Spider):
@@ -130,9 +133,13 @@ class ListingSpider(scrapy.Spider):
         return self.listing_requests(language, page + 1)
 
     def article_request(self, entry: ListingEntry, language: str) -> scrapy.Request:
-        """A request for an article page, carrying what the listing knew about it."""
+        """A request for an article page, carrying what the listing knew about it (its date in
+        ``meta``, to weigh against the page's)."""
         return scrapy.Request(
-            entry.url, callback=self.parse_article, cb_kwargs={"language": language, "entry": entry}
+            entry.url,
+            callback=self.parse_article,
+            cb_kwargs={"language": language, "entry": entry},
+            meta={LISTING_DATE: entry.published_at},
         )
 
     def _go_on(self, fresh: list[ListingEntry], unknown: list[ListingEntry], page: int) -> bool:
@@ -163,6 +170,7 @@ class ListingSpider(scrapy.Spider):
     ) -> ArticleRecord:
         """Build the item, filling gaps (title, date) from the listing entry."""
         aliases = [*response.meta.get("redirect_urls", []), entry.url]
+        dated = self.reconcile_dates(response, extracted, entry)
         return ArticleRecord(
             url=response.url,
             source=self.source,
@@ -170,7 +178,8 @@ class ListingSpider(scrapy.Spider):
             title=extracted.title or entry.title,
             lead=extracted.lead,
             body=extracted.body,
-            published_at=extracted.published_at or entry.published_at,
+            published_at=dated.published_at,
+            page_published_at=dated.page_published_at,
             author=extracted.author,
             tags=extracted.tags,
             source_id=extracted.source_id,
@@ -178,6 +187,35 @@ class ListingSpider(scrapy.Spider):
             last_modified=_header(response, "Last-Modified"),
             aliases=[a for a in dict.fromkeys(aliases) if a != response.url],
         )
+
+
+    def reconcile_dates(
+        self, response: Response, extracted: Extracted, entry: ListingEntry
+    ) -> Reconciled:
+        """The page's date against the listing's; a disagreement of more than a day keeps the
+        listing's, is logged and counted (``akimwatch/date_conflicts``)."""
+        listing = response.meta.get(LISTING_DATE, entry.published_at)
+        dated = reconcile(extracted.published_at, listing)
+        if dated.conflict:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("akimwatch/date_conflicts")
+            self.logger.info(
+                "%s: page date %s, listing date %s: keeping the listing's",
+                response.url,
+                extracted.published_at,
+                listing,
+            )
+        return dated
+
+
+def response_time(response: Response) -> datetime | None:
+    """The server's ``Date`` header (what relative stamps such as "Сегодня, 14:30" count
+    from), else None."""
+    value = _header(response, "Date")
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _header(response: Response, name: str) -> str | None:

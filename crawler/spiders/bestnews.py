@@ -17,7 +17,7 @@ from scrapy.http import Response
 
 from crawler.extract import bestnews
 from crawler.extract.types import Extracted, ListingEntry
-from crawler.spiders.base import ListingSpider
+from crawler.spiders.base import ListingSpider, response_time
 
 BASE = "https://bestnews.kz"
 LISTINGS = ("/vlast", "/kazakhstan", "/t/prezident-kazakhstana")
@@ -80,4 +80,6 @@ class BestnewsSpider(ListingSpider):
 
     def extract(self, response: Response, language: str) -> Extracted:
         """The article page (either template generation)."""
-        return bestnews.extract_article(response.body, response.url)
+        return bestnews.extract_article(
+            response.body, response.url, now=response_time(response)
+        )

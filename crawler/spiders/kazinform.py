@@ -16,7 +16,7 @@ from scrapy.http import Response
 
 from crawler.extract import kazinform
 from crawler.extract.types import Extracted, ListingEntry
-from crawler.spiders.base import ListingSpider
+from crawler.spiders.base import ListingSpider, response_time
 from crawler.store import CrawlStore
 
 FEEDS = {
@@ -106,4 +106,6 @@ class KazinformSpider(ListingSpider):
 
     def extract(self, response: Response, language: str) -> Extracted:
         """The article page."""
-        return kazinform.extract_article(response.body, response.url, language)
+        return kazinform.extract_article(
+            response.body, response.url, language, response_time(response)
+        )

@@ -13,6 +13,7 @@ from crawling import stored_articles
 from akimwatch.demo import write_config
 from akimwatch.replicas.akorda import MIRROR, AkordaSite
 from akimwatch.replicas.articles import ReplicaArticle
+from akimwatch.replicas.layouts import LAYOUTS
 from akimwatch.replicas.server import ReplicaServer
 from crawler.extract.dates import ALMATY
 from storage.engine import make_engine
@@ -109,3 +110,25 @@ def test_mirror_host_with_old_site_urls(
     local = old.published.astimezone(ALMATY).date()
     assert row.published_at == datetime.combine(local, time(), ALMATY).astimezone(UTC)
     assert {e.host for e in server.requests_for()} == {MIRROR}
+
+
+@pytest.mark.parametrize("layout", range(LAYOUTS))
+def test_every_layout_stores_every_article_with_its_true_time(tmp_path: Path, layout: int) -> None:
+    """A crawl per layout (redesigned pages and listings, dated news of other articles around
+    the text): the same records, every article with its true publication time."""
+    site = AkordaSite(layout=layout)
+    with ReplicaServer([site]) as server:
+        stored = crawl(tmp_path, server)
+    listed = [a for language in ("ru", "kk", "en") for a in site.listed(language)]
+    assert set(stored) == {site.url_of(a) for a in listed}
+    right = [a for a in listed if stored[site.url_of(a)].published_at == expected_time(site, a)]
+    print(f"akorda layout {layout}: {len(right)}/{len(listed)} articles with true published_at")
+    for article in listed:
+        row = stored[site.url_of(article)]
+        assert (row.title, row.lead, row.body, row.language) == (
+            article.title,
+            article.lead,
+            "\n".join(article.paragraphs),
+            article.language,
+        )
+    assert len(right) == len(listed)

@@ -18,6 +18,7 @@ from crawling import crawl, stored_articles, stored_rows, write_config
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.articles import ReplicaArticle
 from akimwatch.replicas.bestnews import BestnewsSite
+from akimwatch.replicas.layouts import LAYOUTS
 
 pytestmark = pytest.mark.slow
 FIELDS = ("url", "title", "lead", "body", "published_at", "language", "tags", "source_id")
@@ -88,3 +89,21 @@ def test_only_the_languages_the_site_has_are_crawled(tmp_path: Path, server: Rep
     crawl("bestnews", config, server, "languages=kk,en")
     assert [e.path for e in server.requests_for()] == []
     assert stored_articles(db_url) == {}
+
+
+@pytest.mark.parametrize("layout", range(LAYOUTS))
+def test_every_layout_stores_the_same_true_records(tmp_path: Path, layout: int) -> None:
+    """A crawl per layout (redesigned cards and pages, dated news of other articles around the
+    text, the clock and an updated time in headers): every record equals the article's."""
+    site = BestnewsSite(page_size=4, layout=layout)
+    config, db_url = write_config(tmp_path)
+    with ReplicaServer([site]) as server:
+        crawl("bestnews", config, server)
+    rows = stored_rows(db_url, (*FIELDS[:-2], "source_id"))
+    assert sorted(rows) == sorted(site.url_of(a) for a in site.articles)
+    right = [a for a in site.articles if rows[site.url_of(a)]["published_at"] == a.published]
+    count = f"{len(right)}/{len(site.articles)}"
+    print(f"bestnews layout {layout}: {count} articles with true published_at")
+    for article in site.articles:
+        want = {k: v for k, v in expected(site, article).items() if k != "tags"}
+        assert rows[site.url_of(article)] == want

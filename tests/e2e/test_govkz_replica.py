@@ -11,6 +11,7 @@ from crawling import stored_articles
 
 from akimwatch.demo import write_config
 from akimwatch.replicas.govkz import K6, NEWS, GovkzSite
+from akimwatch.replicas.layouts import LAYOUTS
 from akimwatch.replicas.server import ReplicaServer
 from crawler.extract.govkz import frontend_url
 from storage.engine import make_engine
@@ -71,3 +72,19 @@ def test_token_hash_fallback_and_start_page(tmp_path: Path) -> None:
         stored = crawl(tmp_path, server, "start_page=0")
         check_all_stored(site, stored)
         assert set(news_pages(server)) == {200}
+
+
+@pytest.mark.parametrize("layout", range(LAYOUTS))
+def test_every_api_layout_stores_the_same_true_records(tmp_path: Path, layout: int) -> None:
+    """A crawl per API variant (page shape, id type, date forms, lead only in the summary)."""
+    site = GovkzSite(layout=layout)
+    with ReplicaServer([site]) as server:
+        stored = crawl(tmp_path, server)
+    listed = [a for a in site.articles if a.extra["project"] in PROJECTS]
+    right = [
+        a
+        for a in listed
+        if stored[frontend_url(a.extra["project"], a.id, a.language)].published_at == a.published
+    ]
+    print(f"govkz layout {layout}: {len(right)}/{len(listed)} articles with true published_at")
+    check_all_stored(site, stored)

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from crawling import crawl, stored_articles, stored_rows, write_config
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.articles import ReplicaArticle
 from akimwatch.replicas.kazinform import KazinformSite
+from akimwatch.replicas.layouts import LAYOUTS
 from akimwatch.replicas.server import Reply, Request
 from crawler.extract.dates import ALMATY
+from storage.engine import make_engine
+from storage.models import CrawlRun
 
 pytestmark = pytest.mark.slow
 FIELDS = ("url", "title", "lead", "body", "published_at", "language", "source_id")
@@ -162,3 +168,41 @@ def test_a_failing_article_is_retried_after_a_pause(
     assert served == [503, 200]
     assert arrivals[1] - arrivals[0] >= 0.9  # RETRY_BACKOFF_BASE = 1 s
     assert sorted(stored_articles(db_url)) == sorted(site.url_of(a) for a in site.in_language("en"))
+
+
+@pytest.mark.parametrize("layout", range(LAYOUTS))
+def test_every_layout_stores_the_same_true_records(tmp_path: Path, layout: int) -> None:
+    """A crawl per layout (redesigned cards and pages, dated news of other articles around the
+    text, the clock and an updated time in headers): every record equals the article's."""
+    site = KazinformSite(page_size=5, layout=layout)
+    config, db_url = write_config(tmp_path)
+    with ReplicaServer([site]) as server:
+        crawl("kazinform", config, server)
+    rows = stored_rows(db_url, FIELDS)
+    assert sorted(rows) == sorted(site.url_of(a) for a in site.articles)
+    right = [a for a in site.articles if rows[site.url_of(a)]["published_at"] == a.published]
+    count = f"{len(right)}/{len(site.articles)}"
+    print(f"kazinform layout {layout}: {count} articles with true published_at")
+    for article in site.articles:
+        assert rows[site.url_of(article)] == expected(site, article)
+
+
+def test_a_page_date_days_from_the_listing_keeps_the_listing_date_and_is_counted(
+    tmp_path: Path, server: ReplicaServer, site: KazinformSite
+) -> None:
+    article = site.in_language("ru")[1]
+    misdated = replace(article, published=article.published - timedelta(days=3))
+    path = site.path_of(article)
+    server.faults.append(
+        lambda r: Reply(200, site.article_page(misdated).encode()) if r.path == path else None
+    )
+    config, db_url = write_config(tmp_path)
+    crawl("kazinform", config, server, "languages=ru")
+    assert stored_rows(db_url, ("published_at",))[site.url_of(article)] == {
+        "published_at": article.published
+    }
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        run = session.scalars(select(CrawlRun)).one()
+        assert run.stats["akimwatch/date_conflicts"] == 1
+    engine.dispose()

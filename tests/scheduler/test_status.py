@@ -116,8 +116,8 @@ def test_a_healthy_source_shows_every_field_and_exits_zero(
     assert kazinform(result) == {
         "source": "kazinform", "enabled": True, "state": "ok", "last_run": iso(last),
         "last_result": "finished", "last_success": iso(last), "articles_last_run": 3,
-        "articles_total": 4, "failures_in_row": 0, "next_run": iso(last + timedelta(minutes=10)),
-        "problem": None, "healthy": True,
+        "date_conflicts_last_run": 0, "articles_total": 4, "failures_in_row": 0,
+        "next_run": iso(last + timedelta(minutes=10)), "problem": None, "healthy": True,
     }  # fmt: skip
     akorda = next(s for s in data["sources"] if s["source"] == "akorda")
     assert akorda["enabled"] is False and akorda["next_run"] is None and akorda["healthy"]
@@ -195,3 +195,16 @@ def test_a_source_that_never_ran_is_due_now_and_healthy(
     entry = kazinform(result)
     assert entry["last_run"] is None and entry["last_success"] is None
     assert entry["articles_total"] == 0 and entry["next_run"] >= iso(now)
+
+
+def test_date_conflicts_of_the_last_run_are_shown(
+    config: Path, engine: Engine, now: datetime
+) -> None:
+    with Session(engine) as session:
+        add_run(session, now, 60, stats={"akimwatch/date_conflicts": 5})
+        add_run(
+            session, now, 2, stats={"akimwatch/listing_entries": 20, "akimwatch/date_conflicts": 2}
+        )
+        session.commit()
+    assert kazinform(status(config, "--json"))["date_conflicts_last_run"] == 2
+    assert "date conflicts (page vs listing, listing kept): 2" in status(config).output
