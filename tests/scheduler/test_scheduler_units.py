@@ -12,11 +12,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from akimwatch.config import Config
-from scheduler.health import FIRST_LOOK, check_source, verdict
+from scheduler.health import check_source, verdict
 from scheduler.lock import AlreadyRunning, InstanceLock
 from scheduler.schedule import next_run
 from storage.clock import utcnow
 from storage.models import CrawlRun, SourceHealth
+from storage.runs import FIRST_LOOK
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (

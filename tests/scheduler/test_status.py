@@ -108,7 +108,8 @@ def test_a_healthy_source_shows_every_field_and_exits_zero(config: Path, engine:
         "source": "kazinform", "enabled": True, "state": "ok", "last_run": iso(last),
         "last_result": "finished", "last_success": iso(last), "articles_last_run": 3,
         "articles_total": 4, "failures_in_row": 0, "next_run": iso(last + timedelta(minutes=10)),
-        "problem": None, "healthy": True,
+        "problem": None, "healthy": True, "last_verdict": "good", "last_bad_run": None,
+        "last_bad_reason": None,
     }  # fmt: skip
     akorda = next(s for s in data["sources"] if s["source"] == "akorda")
     assert akorda["enabled"] is False and akorda["next_run"] is None and akorda["healthy"]
@@ -148,7 +149,7 @@ def test_a_failing_source_is_unhealthy_with_its_problem(config: Path, engine: En
     assert table.output.splitlines()[-1] == "UNHEALTHY"
 
 
-def test_failures_below_the_threshold_and_a_running_crawl_stay_healthy(
+def test_bad_runs_below_the_threshold_show_as_bad_and_a_running_crawl_as_running(
     config: Path, engine: Engine
 ) -> None:
     with Session(engine) as session, session.begin():
@@ -157,10 +158,67 @@ def test_failures_below_the_threshold_and_a_running_crawl_stay_healthy(
         add_run(session, 4, listing_pages=3, stats={})  # layout changed: a failure
         add_run(session, 0.5, finished_at=None, finish_reason=None)
     result = status(config, "--json")
+    assert result.exit_code == 1, result.output
+    entry = kazinform(result)
+    assert entry["last_result"] == "running" and entry["last_verdict"] == "running"
+    assert entry["failures_in_row"] == 2 and entry["state"] == "bad"
+    assert entry["last_success"] == iso(NOW - timedelta(minutes=9))
+    assert entry["problem"] == entry["last_bad_reason"] == "0 articles from 3 listing pages"
+
+
+# Runs that look busy but got nothing a listing gives: each is bad, whatever its page count.
+BAD_RUNS = {
+    "no network": ({"pages": 0, "stats": {"akimwatch/unreachable/www.inform.kz": "name does "
+                   "not resolve (no network?)"}}, "cannot reach www.inform.kz: name does not "
+                   "resolve (no network?)"),
+    "every handshake refused": ({"pages": 361, "listing_pages": 0, "errors": 60,
+                                 "stats": {"akimwatch/govkz_not_allowed": 180}},
+                                "every listing request was refused (180 refusals, no listing "
+                                "page)"),
+    "every request hung": ({"pages": 1, "listing_pages": 0, "errors": 6, "stats": {}},
+                           "no listing, feed or API page fetched (6 errors)"),
+    "every re-check failed": ({"listing_pages": 0, "stats": {"akimwatch/recheck_requests": 5,
+                               "akimwatch/recheck_errors": 5}}, "every one of 5 re-checks failed"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fields, reason", BAD_RUNS.values(), ids=BAD_RUNS.keys())
+def test_right_after_a_bad_run_status_names_it_bad_and_the_good_one_as_last_success(
+    config: Path, engine: Engine, fields: dict[str, Any], reason: str
+) -> None:
+    with Session(engine) as session, session.begin():
+        add_run(session, 8)
+        add_run(session, 1, **fields)
+    result = status(config, "--json")
+    assert result.exit_code == 1, result.output
+    entry = kazinform(result)
+    assert entry["last_verdict"] == "bad" and entry["state"] == "bad"
+    assert entry["last_success"] == iso(NOW - timedelta(minutes=8)), entry
+    assert entry["last_bad_run"] == iso(NOW - timedelta(minutes=1))
+    assert entry["last_bad_reason"] == entry["problem"] == reason
+    row = next(line for line in status(config).output.splitlines() if line.startswith("kazinf"))
+    assert row.split()[3] == "bad", row
+
+
+def test_a_good_recheck_run_is_not_the_last_success(config: Path, engine: Engine) -> None:
+    recheck = {"listing_pages": 0, "stats": {"akimwatch/recheck_requests": 3,
+               "akimwatch/recheck_not_modified": 3}}  # fmt: skip
+    with Session(engine) as session, session.begin():
+        add_run(session, 25)
+        add_run(session, 2, **recheck)
+    entry = kazinform(status(config, "--json"))
+    assert entry["last_verdict"] == "good" and entry["failures_in_row"] == 0
+    assert entry["last_success"] == iso(NOW - timedelta(minutes=25))
+
+
+def test_a_running_crawl_is_running_not_overdue(config: Path, engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        add_run(session, 120)
+        add_run(session, 1, finished_at=None, finish_reason=None)
+    result = status(config, "--json")
     assert result.exit_code == 0, result.output
     entry = kazinform(result)
-    assert entry["last_result"] == "running" and entry["failures_in_row"] == 2
-    assert entry["state"] == "ok" and entry["problem"] is None
+    assert entry["last_result"] == "running" and entry["problem"] is None
 
 
 def test_a_source_overdue_by_several_intervals_is_unhealthy(config: Path, engine: Engine) -> None:
