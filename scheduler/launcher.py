@@ -1,9 +1,16 @@
 """The crawl launcher: each crawl is a child ``python -m scrapy crawl NAME`` in its own process
-group, with a hard timeout (SIGTERM, a grace period, then SIGKILL)."""
+group, with a hard timeout (SIGTERM, a grace period, then SIGKILL).
+
+A child dies with its launcher: on Linux it asks the kernel (``prctl(PR_SET_PDEATHSIG)``, set
+between fork and exec) for SIGTERM when the thread that started it ends, so a SIGKILLed daemon
+leaves no crawl running (its own process group would not reach them: each child has its own).
+The daemon starts children from its long-lived worker threads, which end only with the process.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -13,15 +20,26 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from scheduler.health import problem
 from storage.clock import utcnow
 from storage.models import CrawlRun
+from storage.runs import problem
 
 logger = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def die_with_parent(parent: int) -> None:
+    """In the child, before exec: SIGTERM when the parent dies (Linux), or at once if it has."""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 @dataclass
@@ -97,6 +115,7 @@ class CrawlLauncher:
                 stdout=output,
                 stderr=output,
                 start_new_session=True,
+                preexec_fn=partial(die_with_parent, os.getpid()),  # async-signal-safe: no import
             )
             self.running[child.pid] = child
         return child

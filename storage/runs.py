@@ -56,14 +56,16 @@ def problem(run: CrawlRun) -> str | None:
 
 
 def _listing_problem(run: CrawlRun) -> str | None:
-    if run.listing_pages == 0:
+    feeds = _stat(run, "akimwatch/feed_pages")  # fallback feeds (Kazinform's RSS)
+    if run.listing_pages == 0 and feeds == 0:
         refused = _stat(run, "akimwatch/govkz_not_allowed")
         if refused:
             return f"every listing request was refused ({refused} refusals, no listing page)"
         return f"no listing, feed or API page fetched ({run.errors} errors)"
-    entries = _stat(run, "akimwatch/listing_entries")
-    if entries == 0:
+    if run.listing_pages > 0 and _stat(run, "akimwatch/listing_entries") == 0:
         return f"0 articles from {run.listing_pages} listing pages"
+    if run.listing_pages == 0 and _stat(run, "akimwatch/feed_entries") == 0:
+        return f"0 articles from {feeds} feeds"
     if run.incomplete_items > 0:
         return f"{run.incomplete_items} of {run.items} articles missing a title or date"
     return None
