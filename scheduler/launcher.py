@@ -2,9 +2,12 @@
 group, with a hard timeout (SIGTERM, a grace period, then SIGKILL).
 
 A child dies with its launcher: on Linux it asks the kernel (``prctl(PR_SET_PDEATHSIG)``, set
-between fork and exec) for SIGTERM when the thread that started it ends, so a SIGKILLed daemon
+between fork and exec) for SIGKILL when the thread that started it ends, so a SIGKILLed daemon
 leaves no crawl running (its own process group would not reach them: each child has its own).
-The daemon starts children from its long-lived worker threads, which end only with the process.
+SIGKILL, not SIGTERM: Scrapy's graceful stop waits for requests in flight, up to the download
+timeout. Such a run keeps no end in ``crawl_runs``; ``status`` calls it "no end recorded" once
+the crawl timeout has passed. The daemon starts children from its long-lived worker threads,
+which end only with the process.
 """
 
 from __future__ import annotations
@@ -35,11 +38,11 @@ _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") el
 
 
 def die_with_parent(parent: int) -> None:
-    """In the child, before exec: SIGTERM when the parent dies (Linux), or at once if it has."""
+    """In the child, before exec: SIGKILL when the parent dies (Linux), or at once if it has."""
     if _LIBC is not None:
-        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request was in place
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass

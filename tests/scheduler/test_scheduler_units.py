@@ -16,6 +16,7 @@ from scheduler.health import check_source, verdict
 from scheduler.lock import AlreadyRunning, InstanceLock
 from scheduler.schedule import next_run
 from storage.clock import utcnow
+from storage.engine import make_engine
 from storage.models import CrawlRun, SourceHealth
 from storage.runs import FIRST_LOOK
 
@@ -112,3 +113,24 @@ def test_a_bad_streak_longer_than_the_first_look_is_counted_in_full(engine: Engi
         _run(session, 1, 9)
         session.flush()
         assert verdict(session, "kazinform").failures_in_row == 0
+
+
+def test_one_lock_per_database_whatever_the_data_dir(tmp_path: Path) -> None:
+    """Two configurations with their own data_dir and the same SQLite file exclude each other;
+    the lock file sits beside the database."""
+    url = f"sqlite:///{tmp_path / 'shared' / 'akimwatch.db'}"
+    configs = [Config.model_validate({"data_dir": tmp_path / d, "database": {"url": url}})
+               for d in ("daemon", "cron")]  # fmt: skip
+    engines = [make_engine(config.database_url) for config in configs]
+    try:
+        with InstanceLock(configs[0], engines[0]) as held:
+            assert held.where() == str(tmp_path / "shared" / "akimwatch.db.lock")
+            with pytest.raises(AlreadyRunning):
+                InstanceLock(configs[1], engines[1]).acquire()
+        other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+        with InstanceLock(configs[0], engines[0]), InstanceLock(configs[1], other):
+            pass  # another database: another lock
+        other.dispose()
+    finally:
+        for engine in engines:
+            engine.dispose()
