@@ -26,7 +26,7 @@ OFFLINE_BOUND = 60.0  # seconds: the README's first command on a machine without
 
 
 def run_once(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", MAIN, "run-once", *(args or ("kazinform",)), "--no-dispatch"]
+    command = [sys.executable, "-c", MAIN, "run-once", *args, "--no-dispatch"]
     return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=180, check=False)  # fmt: skip
 
@@ -41,7 +41,7 @@ def offline_env(config: Path) -> dict[str, str]:
 def test_a_healthy_source_is_ok_and_exits_zero(tmp_path: Path) -> None:
     config, _ = write_config(tmp_path, '[sources.kazinform]\nlanguages = ["ru"]\n')
     with ReplicaServer([KazinformSite(page_size=5)]) as server:
-        done = run_once(crawl_env(config, server))
+        done = run_once(crawl_env(config, server), "kazinform")
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert done.stdout.startswith("kazinform  ok ")
 
@@ -51,7 +51,7 @@ def test_a_source_whose_host_refuses_connections_fails_fast_and_exits_one(tmp_pa
     with ReplicaServer([KazinformSite(page_size=5)]) as server:
         env = crawl_env(config, server)  # the server is gone below: every connection is refused
     started = time.monotonic()
-    done = run_once(env)
+    done = run_once(env, "kazinform")
     assert time.monotonic() - started < 30, done.stdout
     assert done.returncode == 1, done.stdout + done.stderr[-2000:]
     assert done.stdout.startswith(
@@ -62,11 +62,12 @@ def test_a_source_whose_host_refuses_connections_fails_fast_and_exits_one(tmp_pa
 def test_without_network_every_source_fails_fast_naming_the_cause_and_the_demo(
     tmp_path: Path,
 ) -> None:
-    """A fresh clone: no database yet, default configuration, every host unresolvable."""
+    """The README's first command on a fresh clone: no database yet, the default configuration
+    (so every source is due), every host unresolvable."""
     config = tmp_path / "akimwatch.toml"
     config.write_text(f'data_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
     started = time.monotonic()
-    done = run_once(offline_env(config), "--all")
+    done = run_once(offline_env(config))
     seconds = time.monotonic() - started
     print(f"run-once, every source unreachable: {seconds:.1f}s")  # the measured figure
     assert seconds < OFFLINE_BOUND, done.stdout
