@@ -87,6 +87,7 @@ def run_sources(
     launcher = CrawlLauncher(
         engine, config.crawl.timeout_seconds, grace=config.daemon.kill_grace_seconds, env=env
     )
+    launcher.close_lost_runs()
     outcomes = launcher.run_all(sources, {"since": since} if since else None)
     for outcome in outcomes:
         click.echo(summary_line(outcome))

@@ -131,6 +131,7 @@ class Daemon:
     def run(self) -> None:
         """Block until stopped by a signal."""
         jobs.install(self.rt)
+        self.rt.launcher.close_lost_runs()
         self.add_jobs(utcnow())
         self.scheduler.add_listener(self._drop_unwanted, EVENT_SCHEDULER_STARTED)
         for sig in (signal.SIGTERM, signal.SIGINT):

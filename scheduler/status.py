@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from akimwatch.config import Config
 from scheduler.health import verdict
+from scheduler.launcher import LOST_MARGIN
 from scheduler.schedule import due_at, interval_seconds, last_successes
 from storage.clock import utcnow
 from storage.engine import read_only
@@ -21,7 +22,6 @@ from storage.models import Article, CrawlRun, Outbox, SourceHealth
 from storage.runs import last_bad, problem
 
 OVERDUE_FACTOR = 3  # a source more than 3 intervals past due means nothing is running it
-RUNNING_MARGIN = timedelta(minutes=2)  # past timeout + grace + this, an unfinished run is dead
 
 
 @dataclass
@@ -59,7 +59,7 @@ def judge(run: CrawlRun | None, config: Config, now: datetime) -> str | None:
         return None
     if run.finished_at is None:
         limit = config.crawl.timeout_seconds + config.daemon.kill_grace_seconds
-        alive = now - _aware(run.started_at) <= timedelta(seconds=limit) + RUNNING_MARGIN
+        alive = now - _aware(run.started_at) <= timedelta(seconds=limit) + LOST_MARGIN
         return "running" if alive else "no end recorded"
     return "good" if problem(run) is None else "bad"
 

@@ -3,8 +3,9 @@
 ``akimwatch status``, the health alerts, the schedule's catch-up ("last success"), ``run-once``,
 the crawl's resume decision and ``scrapy crawl``'s exit status all judge a run by
 :func:`problem`. A run is good when it fetched pages, got at least one listing, feed or API page
-(a re-check run: at least one answer), extracted articles where the listings had cards, and
-shows no health problem (an unreachable host, articles missing a title or a date).
+(a re-check run: at least one answer), extracted articles where the listings had cards (and got
+at least one article page that was the article when it asked for any), and shows no health
+problem (an unreachable host, articles missing a title or a date).
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ def _listing_problem(run: CrawlRun) -> str | None:
         return f"0 articles from {run.listing_pages} listing pages"
     if run.listing_pages == 0 and _stat(run, "akimwatch/feed_entries") == 0:
         return f"0 articles from {feeds} feeds"
+    given_up = _stat(run, "akimwatch/not_article_given_up")
+    if run.items == 0 and given_up:
+        return f"no article stored: {given_up} pages were not the article (blocked or cut short)"
     if run.incomplete_items > 0:
         return f"{run.incomplete_items} of {run.items} articles missing a title or date"
     return None

@@ -178,9 +178,11 @@ class ListingSpider(scrapy.Spider):
         request = response.request
         assert request is not None
         retry = get_retry_request(request, spider=self, reason=f"not_article/{why}")
-        if retry is not None:
-            retry.meta[BACKOFF_META] = True
-            yield retry
+        if retry is None:
+            self.crawler.stats.inc_value("akimwatch/not_article_given_up")
+            return
+        retry.meta[BACKOFF_META] = True
+        yield retry
 
     def make_item(
         self, response: Response, extracted: Extracted, entry: ListingEntry, language: str

@@ -8,11 +8,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from akimwatch.config import Config
 from scheduler.health import check_source, verdict
+from scheduler.launcher import CrawlLauncher
 from scheduler.lock import AlreadyRunning, InstanceLock
 from scheduler.schedule import next_run
 from storage.clock import utcnow
@@ -134,3 +135,20 @@ def test_one_lock_per_database_whatever_the_data_dir(tmp_path: Path) -> None:
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_runs_that_never_ended_are_closed_as_lost_once_no_crawl_could_still_run(
+    engine: Engine,
+) -> None:
+    launcher = CrawlLauncher(engine, timeout=600, grace=10)
+    now = utcnow()
+    with Session(engine) as session, session.begin():
+        session.add(CrawlRun(spider="akorda", started_at=now - timedelta(hours=2)))  # died
+        session.add(CrawlRun(spider="akorda", started_at=now - timedelta(minutes=5)))  # runs
+    assert launcher.close_lost_runs() == 1
+    assert launcher.close_lost_runs() == 0
+    with Session(engine) as session:
+        lost, running = session.scalars(select(CrawlRun).order_by(CrawlRun.started_at)).all()
+        assert lost.killed_by == "lost" and lost.finished_at is not None
+        assert running.finished_at is None
+        assert verdict(session, "akorda").failures_in_row == 1  # a lost run is a bad run

@@ -177,6 +177,10 @@ BAD_RUNS = {
                                 "page)"),
     "every request hung": ({"pages": 1, "listing_pages": 0, "errors": 6, "stats": {}},
                            "no listing, feed or API page fetched (6 errors)"),
+    "every article page blocked": ({"items": 0, "stats": {"akimwatch/listing_entries": 20,
+                                    "akimwatch/not_article_given_up": 4}},
+                                   "no article stored: 4 pages were not the article (blocked or "
+                                   "cut short)"),
     "every re-check failed": ({"listing_pages": 0, "stats": {"akimwatch/recheck_requests": 5,
                                "akimwatch/recheck_errors": 5}}, "every one of 5 re-checks failed"),
 }  # fmt: skip
@@ -238,3 +242,12 @@ def test_a_source_that_never_ran_is_due_now_and_healthy(config: Path, engine: En
     entry = kazinform(result)
     assert entry["last_run"] is None and entry["last_success"] is None
     assert entry["articles_total"] == 0 and entry["next_run"] >= iso(NOW)
+
+
+def test_a_run_without_an_end_past_any_timeout_is_not_running(config: Path, engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        add_run(session, 300)
+        add_run(session, 200, finished_at=None, finish_reason=None)  # its crawl died unseen
+    entry = kazinform(status(config, "--json"))
+    assert entry["last_verdict"] == entry["last_result"] == "no end recorded"
+    assert entry["problem"] == "overdue: is the daemon or cron running?"
