@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 from akimwatch.commands import options
 from akimwatch.config import SOURCES, Config
 from akimwatch.context import get_config, open_engine
-from scheduler.health import check_source, problem
+from scheduler.health import check_source
 from scheduler.launcher import CrawlLauncher, CrawlOutcome
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from scheduler.schedule import due_sources
 from storage.clock import utcnow
+from storage.migrate import upgrade
+from storage.runs import problem, unreachable
 
 
 @click.command("run-once")
@@ -38,9 +40,10 @@ def run_once(
     Safe from cron: exits 75 when a daemon or another run-once is running, 1 when a source failed.
     """
     config: Config = get_config(ctx)
-    engine = open_engine(config, migrate=True)
+    engine = open_engine(config, check=False)
     try:
         with InstanceLock(config, engine):
+            upgrade(engine)  # under the lock: never beside a running daemon's migration
             names = list(sources)
             if not names and not every and since is None:
                 names = due_sources(config, engine, utcnow())
@@ -86,13 +89,27 @@ def run_sources(
     launcher = CrawlLauncher(
         engine, config.crawl.timeout_seconds, grace=config.daemon.kill_grace_seconds, env=env
     )
+    launcher.close_lost_runs()
     outcomes = launcher.run_all(sources, {"since": since} if since else None)
     for outcome in outcomes:
         click.echo(summary_line(outcome))
     with Session(engine) as session, session.begin():
         for outcome in outcomes:
             check_source(session, config, outcome.source)
+    if outcomes and all(unreached(outcome) for outcome in outcomes):
+        click.echo(OFFLINE_HINT, err=True)
     return all(outcome.ok for outcome in outcomes)
+
+
+OFFLINE_HINT = (
+    "akimwatch run-once: no source could be reached (no network?); "
+    "`akimwatch demo` shows akimwatch working on local replicas of the sites"
+)
+
+
+def unreached(outcome: CrawlOutcome) -> bool:
+    """Whether a crawl failed because its hosts could not be reached."""
+    return outcome.run is not None and bool(unreachable(outcome.run))
 
 
 def summary_line(outcome: CrawlOutcome) -> str:

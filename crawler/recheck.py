@@ -3,9 +3,11 @@
 ``scrapy crawl NAME -a recheck=1`` runs this pass instead of the listing crawl. Each stored article
 of the source younger than ``crawl.recheck_max_age_hours`` is requested with its stored validators
 (the conditional-requests middleware turns them into ``If-None-Match`` / ``If-Modified-Since``).
-A ``304`` is "unchanged" (its ``last_checked_at`` is touched); a ``200`` goes through extraction
-and the store pipeline like any article, where a changed hash of the extracted title and text makes
-a new version; an error is counted and logged as an error, never taken as "unchanged".
+An article whose stored text ends mid-sentence (it may have been stored cut short) is requested
+without validators, so a whole page replaces it. A ``304`` is "unchanged" (its
+``last_checked_at`` is touched); a ``200`` goes through extraction and the store pipeline like
+any article, where a changed hash of the extracted title and text makes a new version; an error is
+counted and logged as an error, never taken as "unchanged".
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.completeness import looks_cut
 from crawler.extract.types import ListingEntry
 from crawler.store import CrawlStore
 from storage.clock import utcnow
@@ -45,6 +48,9 @@ def recheck_requests(spider: ListingSpider) -> Iterator[scrapy.Request]:
     _stats(spider, "akimwatch/recheck_requests", len(due))
     for article in due:
         validators = {"etag": article.etag, "last_modified": article.last_modified}
+        if looks_cut(article.body):  # maybe stored cut short: a 304 must not keep it so
+            _stats(spider, "akimwatch/recheck_unconditional")
+            validators = {}
         entry = ListingEntry(article.url, article.title, article.published_at)
         yield scrapy.Request(
             article.url,

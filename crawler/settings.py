@@ -13,6 +13,7 @@ CONFIG = load()
 _crawl = CONFIG.crawl
 
 BOT_NAME = "akimwatch"
+COMMANDS_MODULE = "crawler.commands"  # our ``crawl``: exit status from the run's verdict
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
@@ -45,6 +46,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry, doubled for each further one
 RETRY_BACKOFF_MAX = 30.0
 REDIRECT_MAX_TIMES = 5
+DNS_TIMEOUT = 8  # Scrapy's 60 s would hold a run on a machine without network
+UNREACHABLE_AFTER = 2  # resolve/connect failures before a never-answering host is given up
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 DEFAULT_REQUEST_HEADERS = {
@@ -66,6 +69,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.offsite.StrictOffsiteMiddleware": 40,  # redirects and dont_filter too
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.reach.ReachabilityMiddleware": 555,  # sees errors before the retries
     "crawler.middlewares.conditional.ConditionalRequestsMiddleware": 560,
     "crawler.middlewares.proxy.ProxyMiddleware": 740,
     "crawler.middlewares.host_overrides.HostOverridesMiddleware": 950,

@@ -9,11 +9,12 @@ from scrapy.crawler import Crawler
 from sqlalchemy import Engine, select
 
 from akimwatch.config import load
-from storage.engine import make_engine, session_factory
+from storage.engine import make_engine, read_only, session_factory
 from storage.migrate import check_schema
 from storage.models import CrawlRun
 from storage.records import ArticleRecord, SaveResult
 from storage.repository import ArticleStore, article_ids_for, known_urls, touch_checked
+from storage.runs import LOOKBACK, is_good, is_recheck
 
 ATTR = "_akimwatch_store"
 
@@ -25,6 +26,7 @@ class CrawlStore:
         check_schema(engine)
         self.engine = engine
         self.sessions = session_factory(engine)
+        self.read_sessions = session_factory(read_only(engine))  # look-ups: no write lock
         self.notify_max_age = notify_max_age
         self.router = load().route
 
@@ -42,7 +44,7 @@ class CrawlStore:
 
     def known(self, urls: Iterable[str]) -> set[str]:
         """The URLs among ``urls`` that are stored already (one query)."""
-        with self.sessions() as session:
+        with self.read_sessions() as session:
             return known_urls(session, urls)
 
     def save(self, records: list[ArticleRecord]) -> SaveResult:
@@ -53,13 +55,15 @@ class CrawlStore:
             )
 
     def previous_run_clean(self, spider: str, before_id: int | None) -> bool:
-        """Whether the run of ``spider`` before ``before_id`` finished by itself (else: resume)."""
-        query = select(CrawlRun.finish_reason).where(CrawlRun.spider == spider)
+        """Whether the listing crawl of ``spider`` before ``before_id`` was a good run (else:
+        resume), judged by :func:`storage.runs.problem` like everywhere else."""
+        query = select(CrawlRun).where(CrawlRun.spider == spider)
         if before_id is not None:
             query = query.where(CrawlRun.id < before_id)
-        with self.sessions() as session:
-            reasons = list(session.scalars(query.order_by(CrawlRun.id.desc()).limit(1)))
-        return not reasons or reasons[0] == "finished"
+        with self.read_sessions() as session:
+            runs = session.scalars(query.order_by(CrawlRun.id.desc()).limit(LOOKBACK))
+            previous = next((run for run in runs if not is_recheck(run)), None)
+            return previous is None or is_good(previous)
 
     def not_modified(self, urls: Iterable[str]) -> None:
         """Record that these stored URLs answered 304 Not Modified."""

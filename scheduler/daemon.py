@@ -74,7 +74,7 @@ class Daemon:
     def add_jobs(self, now: datetime) -> None:
         """Every job, with next run times derived from crawl_runs."""
         config, path = self.rt.config, self.rt.config_path
-        last = last_successes(self.rt.engine)
+        last = last_successes(self.rt.engine, config.enabled_sources())
         for name in config.enabled_sources():
             source = config.sources[name]
             first = next_run(source, last.get(name), now)
@@ -131,6 +131,7 @@ class Daemon:
     def run(self) -> None:
         """Block until stopped by a signal."""
         jobs.install(self.rt)
+        self.rt.launcher.close_lost_runs()
         self.add_jobs(utcnow())
         self.scheduler.add_listener(self._drop_unwanted, EVENT_SCHEDULER_STARTED)
         for sig in (signal.SIGTERM, signal.SIGINT):

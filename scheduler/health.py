@@ -1,9 +1,9 @@
 """Source health: N bad runs in a row raise one admin alert; the first good run after, one notice.
 
-A run is bad when it was killed or failed, fetched no page, fetched listing pages but parsed no
-entry from them (the layout may have changed), or produced articles missing a title or a date. A
-healthy incremental run that finds nothing new is fine. State lives in ``source_health``; alert
-keys are derived from run ids, so re-checking the same runs never raises twice.
+What makes a run bad is :func:`storage.runs.problem`, the one definition every part uses (killed,
+failed, unreachable, no listing page, no entry from the listings, articles missing a title or a
+date). A healthy incremental run that finds nothing new is fine. State lives in ``source_health``;
+alert keys are derived from run ids, so re-checking the same runs never raises twice.
 """
 
 from __future__ import annotations
@@ -11,17 +11,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from akimwatch.config import Config
 from notify.health import raise_admin_alert
 from storage.clock import utcnow
 from storage.models import CrawlRun, SourceHealth
+from storage.runs import problem, streak
 
+__all__ = ["Verdict", "check_all", "check_source", "describe", "problem", "verdict"]
 log = logging.getLogger(__name__)
-LOOKBACK = 200
-FIRST_LOOK = 10
 
 
 @dataclass
@@ -33,43 +32,10 @@ class Verdict:
     last_good: CrawlRun | None
 
 
-def problem(run: CrawlRun) -> str | None:
-    """Why a finished run counts as a failure, or None when it is good."""
-    if run.killed_by:
-        return f"killed ({run.killed_by})"
-    if run.finish_reason != "finished":
-        return f"ended with {run.finish_reason}"
-    if run.pages == 0:
-        return "fetched no page"
-    entries = int((run.stats or {}).get("akimwatch/listing_entries") or 0)
-    if run.listing_pages > 0 and entries == 0:
-        return f"0 articles from {run.listing_pages} listing pages"
-    if run.incomplete_items > 0:
-        return f"{run.incomplete_items} of {run.items} articles missing a title or date"
-    return None
-
-
 def verdict(session: Session, source: str) -> Verdict:
-    """Count the bad runs since the last good one (finished runs only).
-
-    The newest few runs are read first and the rest (up to LOOKBACK) only while no good run is
-    among them: the daemon checks after every run, and reading the whole history each time made
-    its memory (SQLite's page cache) and its work grow with the crawl-run table.
-    """
-    query = (
-        select(CrawlRun)
-        .where(CrawlRun.spider == source, CrawlRun.finished_at.is_not(None))
-        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())  # newest first, by the index
-    )
-    runs: list[CrawlRun] = []
-    for limit in (FIRST_LOOK, LOOKBACK):
-        runs = list(session.scalars(query.limit(limit)))
-        good = next((i for i, run in enumerate(runs) if problem(run) is None), None)
-        if good is not None:
-            return Verdict(good, runs[:good], runs[good])
-        if len(runs) < limit:
-            break
-    return Verdict(len(runs), runs, None)
+    """Count the bad runs since the last good one (finished runs only)."""
+    bad, good = streak(session, source)
+    return Verdict(len(bad), bad, good)
 
 
 def describe(source: str, streak: list[CrawlRun]) -> str:

@@ -1,9 +1,20 @@
 """The crawl launcher: each crawl is a child ``python -m scrapy crawl NAME`` in its own process
-group, with a hard timeout (SIGTERM, a grace period, then SIGKILL)."""
+group, with a hard timeout (SIGTERM, a grace period, then SIGKILL).
+
+A child dies with its launcher: on Linux it asks the kernel (``prctl(PR_SET_PDEATHSIG)``, set
+between fork and exec) for SIGKILL when the thread that started it ends, so a SIGKILLed daemon
+leaves no crawl running (its own process group would not reach them: each child has its own).
+SIGKILL, not SIGTERM: Scrapy's graceful stop waits for requests in flight, up to the download
+timeout. Such a run keeps no end in ``crawl_runs``; ``status`` calls it "no end recorded" once
+the crawl timeout has passed, and the next daemon or ``run-once`` closes it as killed ("lost"),
+a bad run. The daemon starts children from its long-lived worker threads, which end only with
+the process.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -13,15 +24,28 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from scheduler.health import problem
 from storage.clock import utcnow
 from storage.models import CrawlRun
+from storage.runs import problem
 
 logger = logging.getLogger(__name__)
+LOST_MARGIN = timedelta(minutes=2)  # past timeout + grace + this, an unfinished run is dead
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def die_with_parent(parent: int) -> None:
+    """In the child, before exec: SIGKILL when the parent dies (Linux), or at once if it has."""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -97,6 +121,7 @@ class CrawlLauncher:
                 stdout=output,
                 stderr=output,
                 start_new_session=True,
+                preexec_fn=partial(die_with_parent, os.getpid()),  # async-signal-safe: no import
             )
             self.running[child.pid] = child
         return child
@@ -164,6 +189,22 @@ class CrawlLauncher:
             except subprocess.TimeoutExpired:
                 _signal_group(child.pid, signal.SIGKILL)
                 child.wait()
+
+    def close_lost_runs(self) -> int:
+        """End the runs that never finished and started longer ago than any crawl may last
+        (their child died with its launcher or the machine went down): killed, "lost"."""
+        now = utcnow()
+        cutoff = now - timedelta(seconds=self.timeout + self.grace) - LOST_MARGIN
+        with Session(self.engine) as session, session.begin():
+            result = session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.finished_at.is_(None), CrawlRun.started_at < cutoff)
+                .values(finished_at=now, finish_reason="killed", killed_by="lost")
+            )
+        lost = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if lost:
+            logger.warning("closed %s crawl runs that never recorded an end", lost)
+        return lost
 
     def _record(self, source: str, pid: int, killed_by: str | None) -> CrawlRun | None:
         with Session(self.engine, expire_on_commit=False) as session:

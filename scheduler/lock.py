@@ -1,5 +1,7 @@
-"""One daemon (or cron run) at a time: a file lock in ``data_dir`` for SQLite, a PostgreSQL
-advisory lock on a dedicated connection when the database is PostgreSQL."""
+"""One daemon (or cron run) per database at a time: for SQLite a lock file beside the database
+file (``akimwatch.db.lock``), so two configurations with different ``data_dir`` but the same
+database still exclude each other; for PostgreSQL an advisory lock (advisory locks are per
+database) on a dedicated connection."""
 
 from __future__ import annotations
 
@@ -19,13 +21,22 @@ class AlreadyRunning(RuntimeError):
     """Another akimwatch daemon or ``run-once`` holds the lock."""
 
 
+def lock_path(engine: Engine, data_dir: Path) -> Path:
+    """The lock file of a SQLite database: beside its file (in ``data_dir`` for ``:memory:``)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return data_dir / "akimwatch.lock"
+    path = Path(database).resolve()
+    return path.with_name(path.name + ".lock")
+
+
 class InstanceLock:
     """The single-instance lock; use as a context manager or call acquire/release."""
 
     def __init__(self, config: Config, engine: Engine) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
-        self.path = Path(config.data_dir) / "akimwatch.lock"
+        self.path = lock_path(engine, Path(config.data_dir))
         self._file: FileLock | None = None
         self._connection: Connection | None = None
 

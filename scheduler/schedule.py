@@ -1,45 +1,46 @@
 """When each source runs: triggers from the configuration, and next runs from our crawl-run table.
 
 The daemon, ``run-once`` and ``status`` all derive "when is this source next due" from the start of
-its last successful run in ``crawl_runs`` (never from APScheduler's memory), so a restart or a
-reboot neither skips nor doubles a run. Cron expressions are read in Kazakhstan time (Asia/Almaty).
+its last good run in ``crawl_runs`` (judged by ``storage.runs``, never from APScheduler's memory),
+so a restart or a reboot neither skips nor doubles a run. Cron expressions are read in Kazakhstan
+time (Asia/Almaty).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import ColumnElement, Engine, and_, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from akimwatch.config import Config, SourceConfig
+from storage.engine import read_only
 from storage.models import CrawlRun
+from storage.runs import last_good_crawl
 
 LOCAL_TZ = ZoneInfo("Asia/Almaty")
 
 
-def successful() -> ColumnElement[bool]:
-    """SQL condition of a run that finished by itself."""
-    return and_(CrawlRun.finish_reason == "finished", CrawlRun.killed_by.is_(None))
+def last_successes(engine: Engine, sources: Iterable[str] | None = None) -> dict[str, datetime]:
+    """Per source (``sources``, else every source in ``crawl_runs``), the start of its last good
+    listing crawl, judged by :func:`storage.runs.problem`."""
+    with Session(read_only(engine)) as session:
+        names = list(sources) if sources is not None else _spiders(session)
+        found = {name: last_good_crawl(session, name) for name in names}
+    return {name: _aware(run.started_at) for name, run in found.items() if run is not None}
 
 
-def last_successes(engine: Engine) -> dict[str, datetime]:
-    """Per source, the start of its last successful run."""
-    with Session(engine) as session:
-        rows = session.execute(
-            select(CrawlRun.spider, func.max(CrawlRun.started_at))
-            .where(successful())
-            .group_by(CrawlRun.spider)
-        ).all()
-    return {spider: _aware(started) for spider, started in rows if started is not None}
+def _spiders(session: Session) -> list[str]:
+    return list(session.scalars(select(CrawlRun.spider).distinct()))
 
 
 def _aware(value: datetime) -> datetime:
-    """SQLite aggregates come back naive (UTC)."""
+    """Datetimes read back from SQLite may be naive (UTC)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
@@ -86,7 +87,7 @@ def next_run(source: SourceConfig, last_success: datetime | None, now: datetime)
 
 def due_sources(config: Config, engine: Engine, now: datetime) -> list[str]:
     """Enabled sources whose next run is now or past."""
-    last = last_successes(engine)
+    last = last_successes(engine, config.enabled_sources())
     return [
         name
         for name in config.enabled_sources()

@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY = "akimwatch_read_only"  # execution option: begin SQLite transactions deferred
+
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; for SQLite, make the data directory and set WAL pragmas per connection."""
@@ -46,8 +48,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking;
+    # read-only work (see read_only) begins deferred and never waits for a writer.
+    deferred = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine (same pool) for reads: on SQLite its transactions begin deferred, so a
+    look-up takes no write lock and does not queue behind a writer."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def is_sqlite(engine: Engine) -> bool:

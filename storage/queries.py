@@ -22,6 +22,7 @@ class Due:
     published_at: datetime | None
     etag: str | None
     last_modified: str | None
+    body: str | None = None  # to tell a text stored cut short (fetched again unconditionally)
 
 
 def due_for_recheck(
@@ -33,7 +34,7 @@ def due_for_recheck(
     if languages:
         query = query.where(Article.language.in_(languages))
     return [
-        Due(a.url, a.language, a.title, a.published_at, a.etag, a.last_modified)
+        Due(a.url, a.language, a.title, a.published_at, a.etag, a.last_modified, a.body)
         for a in session.scalars(query.order_by(when.desc()))
     ]
 

@@ -12,6 +12,7 @@ from akimwatch.logging import setup
 from scheduler.daemon import Daemon
 from scheduler.jobs import Runtime
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
+from storage.migrate import upgrade
 
 
 @click.command("daemon")
@@ -23,7 +24,7 @@ def daemon(ctx: click.Context) -> None:
     """
     config: Config = get_config(ctx)
     setup(config.daemon.log_level, config.daemon.log_json)
-    engine = open_engine(config, migrate=True)
+    engine = open_engine(config, check=False)
     lock = InstanceLock(config, engine)
     try:
         lock.acquire()
@@ -31,6 +32,7 @@ def daemon(ctx: click.Context) -> None:
         click.echo(f"akimwatch daemon: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
     try:
+        upgrade(engine)  # under the lock, never beside another instance's migration
         Daemon(Runtime.build(config, engine, ctx.find_root().obj.get("config_path"))).run()
     finally:
         lock.release()

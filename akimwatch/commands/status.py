@@ -36,9 +36,10 @@ def _text(data: dict[str, Any]) -> str:
         if not s["enabled"]:
             lines.append(f"{s['source']:10} disabled")
             continue
+        bad = s.get("last_verdict") == "bad" and s["last_result"] == "finished"
         lines.append(
             f"{s['source']:10} {s['state']:8} {s['last_run'] or '-':26} "
-            f"{s['last_result'] or '-':10} {s['last_success'] or '-':26} "
+            f"{'bad' if bad else s['last_result'] or '-':10} {s['last_success'] or '-':26} "
             f"{s['articles_last_run']:>4} {s['articles_total']:>6} {s['failures_in_row']:>5}  "
             f"{s['next_run'] or '-'}"
         )

@@ -201,6 +201,51 @@ def access_denied(match: Matcher | None = None) -> Fault:
     return fault
 
 
+CHALLENGE = (
+    b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    b"<h1>Checking your browser before accessing the site</h1>"
+    b"<p>This process is automatic. Your browser will redirect to the requested content shortly."
+    b"</p><noscript>Please enable JavaScript and cookies to continue.</noscript></body></html>"
+)
+
+
+def _limited(first: int | None, match: Matcher) -> Matcher:
+    """``match``, for the first ``first`` matching requests only (``None``: all of them)."""
+    counter = _Counter()
+    return lambda request: match(request) and counter.take(first)
+
+
+def block_page(match: Matcher | None = None, first: int | None = None) -> Fault:
+    """A bot-challenge page ("Just a moment...") served with status 200 instead of the page,
+    for the first ``first`` matching requests (every one when ``None``)."""
+    hit = _limited(first, match or matcher())
+
+    def fault(request: Request) -> Reply | None:
+        return Reply(200, CHALLENGE) if hit(request) else None
+
+    return fault
+
+
+def cut_page(
+    site_answer: Callable[[Request], Reply],
+    match: Matcher | None = None,
+    fraction: float = 0.6,
+    first: int | None = None,
+) -> Fault:
+    """The real page cut cleanly at ``fraction`` of its length: a 200 whose Content-Length is
+    the cut length, so no transfer error shows (first ``first`` matching requests, or all)."""
+    hit = _limited(first, match or matcher())
+
+    def fault(request: Request) -> Reply | None:
+        if not hit(request):
+            return None
+        reply = site_answer(request)
+        body = reply.body[: int(len(reply.body) * fraction)]
+        return Reply(reply.status, body, reply.content_type, reply.headers)
+
+    return fault
+
+
 def empty_listing(match: Matcher | None = None) -> Fault:
     """A listing whose layout changed: a page with no recognizable article links."""
     match = match or matcher(what=is_listing)

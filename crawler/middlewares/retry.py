@@ -2,7 +2,8 @@
 
 The n-th retry of a request waits ``RETRY_BACKOFF_BASE * 2**(n-1)`` seconds (capped by
 ``RETRY_BACKOFF_MAX``) before it is handed back to the scheduler, so that a struggling server gets
-time to recover instead of a burst of immediate repeats.
+time to recover instead of a burst of immediate repeats. A retry made elsewhere (a spider that got
+a page that is not the article) carries ``BACKOFF_META`` and waits the same pause before it goes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
+
+BACKOFF_META = "akimwatch_backoff"  # a retry request made outside this middleware: pause first
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -27,6 +30,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         """The pause before a retry request (its ``retry_times`` is already incremented)."""
         attempt = max(int(retry.meta.get("retry_times", 1)), 1)
         return float(min(self.base * 2 ** (attempt - 1), self.cap))
+
+    async def process_request(self, request: Request) -> None:
+        """Pause before a retry that a spider made (``BACKOFF_META``)."""
+        if request.meta.pop(BACKOFF_META, False):
+            await asyncio.sleep(self.delay(request))
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response

@@ -66,7 +66,8 @@ class AkordaSpider(ListingSpider):
         """Request the unknown articles of the RSS feed (an extra listing that never paginates;
         the events listing decides how deep to go), then the first events page."""
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("akimwatch/listing_pages")
+        if response.status == 200:  # an error page is no listing (a run judged by what it got)
+            self.crawler.stats.inc_value("akimwatch/listing_pages")
         feed = akorda.extract_rss(response.body, response.url) if response.status == 200 else []
         entries = [e for e in feed if self._allowed(e.url) and self._in_range(e)]
         known = CrawlStore.for_crawler(self.crawler).known(e.url for e in entries)

@@ -15,12 +15,15 @@ from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
+from crawler.completeness import not_the_article
 from crawler.extract.dates import ALMATY
 from crawler.extract.published import Reconciled, reconcile
 from crawler.extract.types import Extracted, ListingEntry
 from crawler.middlewares.offsite import within
+from crawler.middlewares.retry import BACKOFF_META
 from crawler.recheck import recheck_requests
 from crawler.store import CrawlStore
 from storage.records import ArticleRecord
@@ -161,9 +164,32 @@ class ListingSpider(scrapy.Spider):
     def parse_article(
         self, response: Response, language: str, entry: ListingEntry
     ) -> Iterator[Any]:
-        """Extract the article and yield it as an item."""
-        extracted = self.extract(response, language)
+        """Extract the article and yield it as an item; an answer that is not the article (a
+        block page, a page cut short, a page without the article) is a failed fetch instead."""
+        why = not_the_article(response)
+        extracted = None if why else self.extract(response, language)
+        if extracted is not None and not (extracted.title or extracted.body):
+            why = "empty"
+        if extracted is None or why:
+            yield from self.fetch_failed(response, why or "empty")
+            return
         yield self.make_item(response, extracted, entry, language)
+
+    def fetch_failed(self, response: Response, why: str) -> Iterator[scrapy.Request]:
+        """Count a response that is not the article and fetch it again after a pause, up to
+        ``RETRY_TIMES`` (then the request is given up, logged as an error, nothing stored)."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("akimwatch/not_article")
+        self.crawler.stats.inc_value(f"akimwatch/not_article/{why}")
+        self.logger.warning("%s: not the article (%s)", response.url, why)
+        request = response.request
+        assert request is not None
+        retry = get_retry_request(request, spider=self, reason=f"not_article/{why}")
+        if retry is None:
+            self.crawler.stats.inc_value("akimwatch/not_article_given_up")
+            return
+        retry.meta[BACKOFF_META] = True
+        yield retry
 
     def make_item(
         self, response: Response, extracted: Extracted, entry: ListingEntry, language: str
@@ -187,7 +213,6 @@ class ListingSpider(scrapy.Spider):
             last_modified=_header(response, "Last-Modified"),
             aliases=[a for a in dict.fromkeys(aliases) if a != response.url],
         )
-
 
     def reconcile_dates(
         self, response: Response, extracted: Extracted, entry: ListingEntry

@@ -16,6 +16,7 @@ from scrapy.http import Response
 
 from crawler.extract import govkz
 from crawler.extract.types import Extracted, ListingEntry
+from crawler.middlewares.reach import HostUnreachable
 from crawler.spiders.base import ListingSpider
 from crawler.store import CrawlStore
 from storage.records import ArticleRecord
@@ -87,7 +88,10 @@ class GovkzSpider(ListingSpider):
         yield self.news_request(project, language, page, attempt, auth)
 
     def handshake_failed(self, failure: Any) -> Iterator[scrapy.Request]:
-        """k6 unreachable: go on with the token/hash pair."""
+        """k6 failed: go on with the token/hash pair, unless the host is given up as unreachable
+        (then the whole chain stops here instead of retrying every project and language)."""
+        if failure.check(HostUnreachable):
+            return
         kwargs = failure.request.cb_kwargs
         self.logger.warning("gov.kz k6 handshake failed: %s", failure.value)
         yield self.news_request(**kwargs, auth=govkz.token_headers())

@@ -86,11 +86,14 @@ class KazinformSpider(ListingSpider):
 
     def parse_feed(self, response: Response, language: str, index: int) -> Iterator[Any]:
         """Request the feed's unknown articles; an empty feed falls through to the next one."""
+        assert self.crawler.stats is not None
         entries = [
             e
             for e in kazinform.extract_feed(response.body, response.url)
             if self._allowed(e.url) and self._in_range(e)
         ]
+        self.crawler.stats.inc_value("akimwatch/feed_pages")  # what the run got (storage.runs)
+        self.crawler.stats.inc_value("akimwatch/feed_entries", len(entries))
         if not entries:
             yield from self.feed_requests(language, index + 1)
             return

@@ -233,3 +233,33 @@ def test_restart_runs_overdue_sources_at_once_and_once(
         time.sleep(5)  # a double run (job store plus catch-up) would start at once too
         assert sorted(r.spider for r in runs(config)[before:]) == ["akorda", "kazinform"]
         stop_daemon(daemon, config)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting for its reaper is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_crawl_children_die_with_a_sigkilled_daemon(
+    tmp_path: Path, server: ReplicaServer, receivers: tuple[Receiver, Receiver]
+) -> None:
+    """SIGKILL reaches only the daemon (its children have their own process groups), yet the
+    crawl it started goes with it instead of running on unsupervised."""
+    config = write_daemon_config(tmp_path, webhook("crm", receivers[0].url), "kazinform")
+    release, entered = threading.Event(), threading.Event()
+    server.faults.append(hold_first(release, entered, matcher("inform.kz", is_listing)))
+    try:
+        with daemon_running(config, server) as daemon:
+            wait_until(entered.is_set, SLACK, "a crawl in progress")
+            child = runs(config, "kazinform")[-1].pid
+            assert child is not None and _running(child)
+            daemon.kill()
+            daemon.wait()
+            wait_until(lambda: not _running(child), 10, "the crawl child to die with the daemon")
+    finally:
+        release.set()

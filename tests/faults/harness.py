@@ -3,6 +3,7 @@ entry point, database snapshots, alert counting, and the printed table of outcom
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -60,6 +61,31 @@ def write_config(tmp_path: Path, hook_url: str, extra: str = "") -> tuple[Path, 
 
 run_crawl = partial(crawling.run_crawl, timeout=120)
 """One crawl child to its end (whatever its exit code), killed past two minutes."""
+
+ADMIN = '[[channels]]\nname = "ops"\nkind = "webhook"\nurl = "{url}"\nadmin = true\n'
+"""An admin channel (health alerts only) for ``write_config``'s ``extra``."""
+
+
+def run_once(
+    config: Path, server: crawling.ReplicaServer, *sources: str
+) -> subprocess.CompletedProcess[str]:
+    """``akimwatch run-once SOURCES --no-dispatch`` against the replicas (crawl, then health)."""
+    main = "import sys; from akimwatch.cli import main; sys.exit(main())"
+    command = [sys.executable, "-c", main, "run-once", *sources, "--no-dispatch"]
+    return subprocess.run(command, env=crawling.crawl_env(config, server), cwd=ROOT,
+                          capture_output=True, text=True, timeout=180, check=False)  # fmt: skip
+
+
+def admin_alerts(db_url: str) -> list[str]:
+    """The texts of the queued admin (health) alerts, oldest first."""
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        payloads = session.scalars(
+            select(Outbox.payload).where(Outbox.event_type == "health").order_by(Outbox.id)
+        )
+        texts = [str(payload["text"]) for payload in payloads]
+    engine.dispose()
+    return texts
 
 
 def runs(db_url: str) -> list[CrawlRun]:

@@ -20,11 +20,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from harness import (
+    ADMIN,
+    admin_alerts,
     assert_kept,
     dispatch,
     expected_keys,
     outbox_per_meeting,
     run_crawl,
+    run_once,
     runs,
     snapshot,
     tally,
@@ -35,6 +38,7 @@ from receivers import WebhookReceiver
 from akimwatch.cli import cli
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas import faults as F
+from akimwatch.replicas.akorda import AkordaSite
 from akimwatch.replicas.kazinform import KazinformSite
 from akimwatch.replicas.server import Fault, Reply, Request, Site
 from scheduler.health import problem
@@ -57,6 +61,7 @@ class Scenario:
     name: str
     make: Callable[[KazinformSite, threading.Event], Fault]
     shows: Check
+    kept_out: bool = False  # what the fault served is never stored as an article
 
 
 def _stat(run: CrawlRun, prefix: str) -> int:
@@ -105,7 +110,25 @@ SCENARIOS = [
     Scenario(
         "403 page with status 200",
         lambda s, e: F.access_denied(ARTICLES),
-        lambda r: r.incomplete_items > 0,
+        lambda r: _stat(r, "akimwatch/not_article/blocked") > 0,
+        kept_out=True,
+    ),
+    Scenario(
+        "bot challenge with status 200",
+        lambda s, e: F.block_page(ARTICLES),
+        lambda r: _stat(r, "akimwatch/not_article/blocked") > 0,
+        kept_out=True,
+    ),
+    Scenario(
+        "page cut cleanly",
+        lambda s, e: F.cut_page(s.handle, ARTICLES),
+        lambda r: _stat(r, "akimwatch/not_article/cut") > 0,
+        kept_out=True,
+    ),
+    Scenario(
+        "page cut cleanly, whole on the retry",
+        lambda s, e: F.cut_page(s.handle, ARTICLES, first=2),
+        lambda r: _stat(r, "akimwatch/not_article/cut") == 2 and _stat(r, "retry/count") >= 2,
     ),
     Scenario(
         "empty listing (layout changed)",
@@ -191,10 +214,14 @@ def test_fault_is_recorded_and_recovery_alerts_each_meeting_once(
         server.faults.append(scenario.make(site, release))
         result = run_crawl("kazinform", config, server, "languages=ru,kk")
         release.set()
-        assert result.returncode == 0, result.stderr[-2000:]
+        bad = problem(runs(db_url)[-1]) is not None
+        assert result.returncode == (1 if bad else 0), result.stderr[-2000:]
         _check_fault_run(scenario, db_url, config)
         during = snapshot(db_url)
         assert_kept(before, during)
+        if scenario.kept_out:
+            ru = {canonical_url(site.url_of(a)) for a in site.articles if a.language == "ru"}
+            assert not ru & set(during["articles"]), "a page that is not the article was stored"
         kk = {canonical_url(site.url_of(a)) for a in site.articles if a.language == "kk"}
         assert kk <= set(during["articles"]), "the healthy feed was affected by the fault"
 
@@ -229,10 +256,59 @@ def test_govkz_refusing_the_handshake_is_recorded(
     with ReplicaServer([_RefusingGovkz(), KazinformSite(page_size=4)]) as server:
         server.faults.append(F.handshake_refused())
         result = run_crawl("govkz", config, server, "languages=ru", "projects=akorda")
-        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.returncode == 1, result.stderr[-2000:]  # a bad run, whatever its pages
         refused = runs(db_url)[-1]
         assert run_crawl("kazinform", config, server, "languages=kk").returncode == 0
     assert refused.finish_reason == "finished" and refused.spider == "govkz"
     assert refused.stats.get("akimwatch/govkz_not_allowed", 0) > 0
-    assert refused.errors > 0
+    assert refused.errors > 0 and refused.pages > 0
+    assert (problem(refused) or "").startswith("every listing request was refused")
     assert runs(db_url)[-1].new_articles > 0, "the other source was affected"
+
+
+OUTAGE_THRESHOLD = 2
+
+
+def _alert_after_threshold(
+    tmp_path: Path, receiver: WebhookReceiver, source: str, sites: list[Site], fault: Fault,
+    settings: str,
+) -> tuple[list[str], list[CrawlRun]]:  # fmt: skip
+    """Run ``run-once SOURCE`` through ``fault`` until one past the threshold; the admin alerts
+    must be none before the threshold and exactly one from it on."""
+    extra = f"[daemon]\nfailures_before_alert = {OUTAGE_THRESHOLD}\n{settings}"
+    config, db_url = write_config(tmp_path, receiver.url, extra + ADMIN.format(url=receiver.url))
+    with ReplicaServer(sites) as server:
+        server.faults.append(fault)
+        for count in range(1, OUTAGE_THRESHOLD + 2):
+            done = run_once(config, server, source)
+            assert done.returncode == 1 and "FAILED" in done.stdout, done.stdout + done.stderr
+            alerts = admin_alerts(db_url)
+            assert len(alerts) == (0 if count < OUTAGE_THRESHOLD else 1), (count, alerts)
+    return alerts, runs(db_url)
+
+
+def test_a_govkz_outage_refusing_every_handshake_raises_the_admin_alert(
+    tmp_path: Path, receiver: WebhookReceiver
+) -> None:
+    settings = '[sources.govkz]\nprojects = ["akorda", "astana"]\nlanguages = ["ru"]\n'
+    alerts, rows = _alert_after_threshold(
+        tmp_path, receiver, "govkz", [_RefusingGovkz()], F.handshake_refused(), settings
+    )
+    assert alerts[0].startswith(f"govkz: {OUTAGE_THRESHOLD} bad runs in a row"), alerts
+    assert "every listing request was refused" in alerts[0]
+    assert all(run.pages > 0 and problem(run) for run in rows)
+
+
+def test_an_akorda_run_whose_every_request_hangs_raises_the_admin_alert(
+    tmp_path: Path, receiver: WebhookReceiver
+) -> None:
+    release = threading.Event()
+    settings = '[sources.akorda]\nlanguages = ["ru"]\n'
+    try:
+        alerts, rows = _alert_after_threshold(
+            tmp_path, receiver, "akorda", [AkordaSite()], F.hang(release), settings
+        )
+    finally:
+        release.set()
+    assert "no listing, feed or API page fetched" in alerts[0], alerts
+    assert all(problem(run) for run in rows)

@@ -8,15 +8,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from akimwatch.config import Config
-from scheduler.health import FIRST_LOOK, check_source, verdict
+from scheduler.health import check_source, verdict
+from scheduler.launcher import CrawlLauncher
 from scheduler.lock import AlreadyRunning, InstanceLock
 from scheduler.schedule import next_run
 from storage.clock import utcnow
+from storage.engine import make_engine
 from storage.models import CrawlRun, SourceHealth
+from storage.runs import FIRST_LOOK
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
@@ -111,3 +114,41 @@ def test_a_bad_streak_longer_than_the_first_look_is_counted_in_full(engine: Engi
         _run(session, 1, 9)
         session.flush()
         assert verdict(session, "kazinform").failures_in_row == 0
+
+
+def test_one_lock_per_database_whatever_the_data_dir(tmp_path: Path) -> None:
+    """Two configurations with their own data_dir and the same SQLite file exclude each other;
+    the lock file sits beside the database."""
+    url = f"sqlite:///{tmp_path / 'shared' / 'akimwatch.db'}"
+    configs = [Config.model_validate({"data_dir": tmp_path / d, "database": {"url": url}})
+               for d in ("daemon", "cron")]  # fmt: skip
+    engines = [make_engine(config.database_url) for config in configs]
+    try:
+        with InstanceLock(configs[0], engines[0]) as held:
+            assert held.where() == str(tmp_path / "shared" / "akimwatch.db.lock")
+            with pytest.raises(AlreadyRunning):
+                InstanceLock(configs[1], engines[1]).acquire()
+        other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+        with InstanceLock(configs[0], engines[0]), InstanceLock(configs[1], other):
+            pass  # another database: another lock
+        other.dispose()
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_runs_that_never_ended_are_closed_as_lost_once_no_crawl_could_still_run(
+    engine: Engine,
+) -> None:
+    launcher = CrawlLauncher(engine, timeout=600, grace=10)
+    now = utcnow()
+    with Session(engine) as session, session.begin():
+        session.add(CrawlRun(spider="akorda", started_at=now - timedelta(hours=2)))  # died
+        session.add(CrawlRun(spider="akorda", started_at=now - timedelta(minutes=5)))  # runs
+    assert launcher.close_lost_runs() == 1
+    assert launcher.close_lost_runs() == 0
+    with Session(engine) as session:
+        lost, running = session.scalars(select(CrawlRun).order_by(CrawlRun.started_at)).all()
+        assert lost.killed_by == "lost" and lost.finished_at is not None
+        assert running.finished_at is None
+        assert verdict(session, "akorda").failures_in_row == 1  # a lost run is a bad run

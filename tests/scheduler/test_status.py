@@ -118,6 +118,7 @@ def test_a_healthy_source_shows_every_field_and_exits_zero(
         "last_result": "finished", "last_success": iso(last), "articles_last_run": 3,
         "date_conflicts_last_run": 0, "articles_total": 4, "failures_in_row": 0,
         "next_run": iso(last + timedelta(minutes=10)), "problem": None, "healthy": True,
+        "last_verdict": "good", "last_bad_run": None, "last_bad_reason": None,
     }  # fmt: skip
     akorda = next(s for s in data["sources"] if s["source"] == "akorda")
     assert akorda["enabled"] is False and akorda["next_run"] is None and akorda["healthy"]
@@ -159,7 +160,7 @@ def test_a_failing_source_is_unhealthy_with_its_problem(
     assert table.output.splitlines()[-1] == "UNHEALTHY"
 
 
-def test_failures_below_the_threshold_and_a_running_crawl_stay_healthy(
+def test_bad_runs_below_the_threshold_show_as_bad_and_a_running_crawl_as_running(
     config: Path, engine: Engine, now: datetime
 ) -> None:
     with Session(engine) as session, session.begin():
@@ -168,10 +169,75 @@ def test_failures_below_the_threshold_and_a_running_crawl_stay_healthy(
         add_run(session, now, 4, listing_pages=3, stats={})  # layout changed: a failure
         add_run(session, now, 0.5, finished_at=None, finish_reason=None)
     result = status(config, "--json")
+    assert result.exit_code == 1, result.output
+    entry = kazinform(result)
+    assert entry["last_result"] == "running" and entry["last_verdict"] == "running"
+    assert entry["failures_in_row"] == 2 and entry["state"] == "bad"
+    assert entry["last_success"] == iso(now - timedelta(minutes=9))
+    assert entry["problem"] == entry["last_bad_reason"] == "0 articles from 3 listing pages"
+
+
+# Runs that look busy but got nothing a listing gives: each is bad, whatever its page count.
+BAD_RUNS = {
+    "no network": ({"pages": 0, "stats": {"akimwatch/unreachable/www.inform.kz": "name does "
+                   "not resolve (no network?)"}}, "cannot reach www.inform.kz: name does not "
+                   "resolve (no network?)"),
+    "every handshake refused": ({"pages": 361, "listing_pages": 0, "errors": 60,
+                                 "stats": {"akimwatch/govkz_not_allowed": 180}},
+                                "every listing request was refused (180 refusals, no listing "
+                                "page)"),
+    "every request hung": ({"pages": 1, "listing_pages": 0, "errors": 6, "stats": {}},
+                           "no listing, feed or API page fetched (6 errors)"),
+    "every article page blocked": ({"items": 0, "stats": {"akimwatch/listing_entries": 20,
+                                    "akimwatch/not_article_given_up": 4}},
+                                   "no article stored: 4 pages were not the article (blocked or "
+                                   "cut short)"),
+    "every re-check failed": ({"listing_pages": 0, "stats": {"akimwatch/recheck_requests": 5,
+                               "akimwatch/recheck_errors": 5}}, "every one of 5 re-checks failed"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fields, reason", BAD_RUNS.values(), ids=BAD_RUNS.keys())
+def test_right_after_a_bad_run_status_names_it_bad_and_the_good_one_as_last_success(
+    config: Path, engine: Engine, fields: dict[str, Any], reason: str, now: datetime
+) -> None:
+    with Session(engine) as session, session.begin():
+        add_run(session, now, 8)
+        add_run(session, now, 1, **fields)
+    result = status(config, "--json")
+    assert result.exit_code == 1, result.output
+    entry = kazinform(result)
+    assert entry["last_verdict"] == "bad" and entry["state"] == "bad"
+    assert entry["last_success"] == iso(now - timedelta(minutes=8)), entry
+    assert entry["last_bad_run"] == iso(now - timedelta(minutes=1))
+    assert entry["last_bad_reason"] == entry["problem"] == reason
+    row = next(line for line in status(config).output.splitlines() if line.startswith("kazinf"))
+    assert row.split()[3] == "bad", row
+
+
+def test_a_good_recheck_run_is_not_the_last_success(
+    config: Path, engine: Engine, now: datetime
+) -> None:
+    recheck = {"listing_pages": 0, "stats": {"akimwatch/recheck_requests": 3,
+               "akimwatch/recheck_not_modified": 3}}  # fmt: skip
+    with Session(engine) as session, session.begin():
+        add_run(session, now, 25)
+        add_run(session, now, 2, **recheck)
+    entry = kazinform(status(config, "--json"))
+    assert entry["last_verdict"] == "good" and entry["failures_in_row"] == 0
+    assert entry["last_success"] == iso(now - timedelta(minutes=25))
+
+
+def test_a_running_crawl_is_running_not_overdue(
+    config: Path, engine: Engine, now: datetime
+) -> None:
+    with Session(engine) as session, session.begin():
+        add_run(session, now, 120)
+        add_run(session, now, 1, finished_at=None, finish_reason=None)
+    result = status(config, "--json")
     assert result.exit_code == 0, result.output
     entry = kazinform(result)
-    assert entry["last_result"] == "running" and entry["failures_in_row"] == 2
-    assert entry["state"] == "ok" and entry["problem"] is None
+    assert entry["last_result"] == "running" and entry["problem"] is None
 
 
 def test_a_source_overdue_by_several_intervals_is_unhealthy(
@@ -208,3 +274,14 @@ def test_date_conflicts_of_the_last_run_are_shown(
         session.commit()
     assert kazinform(status(config, "--json"))["date_conflicts_last_run"] == 2
     assert "date conflicts (page vs listing, listing kept): 2" in status(config).output
+
+
+def test_a_run_without_an_end_past_any_timeout_is_not_running(
+    config: Path, engine: Engine, now: datetime
+) -> None:
+    with Session(engine) as session, session.begin():
+        add_run(session, now, 300)
+        add_run(session, now, 200, finished_at=None, finish_reason=None)  # its crawl died unseen
+    entry = kazinform(status(config, "--json"))
+    assert entry["last_verdict"] == entry["last_result"] == "no end recorded"
+    assert entry["problem"] == "overdue: is the daemon or cron running?"
