@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from crawler.detect.normalize import fold
+from crawler.detect.normalize import KAZAKH_LATIN_VARIANTS, fold
 
 CANONICAL_REGIONS = (
     "Abai", "Akmola", "Aktobe", "Almaty Region", "Atyrau", "East Kazakhstan", "Zhambyl",
@@ -183,13 +183,17 @@ class Gazetteer:
         return self.people[person].forms.get(language, person)
 
     def resolve(self, name: str | None) -> str | None:
-        """The person a written name stands for: a display form, else one named pattern."""
+        """The person a written name stands for: a display form, else the one person whose pattern
+        the name matches (read as Kazakh Latin too)."""
         if not name:
             return None
         if (key := self._forms.get(_plain(name))) is not None:
             return key
-        found = {person for _, _, person in self.names_in(fold(name))}
-        return found.pop() if len(found) == 1 else None
+        for variant in (None, *KAZAKH_LATIN_VARIANTS):
+            found = {person for _, _, person in self.names_in(fold(name, variant))}
+            if found:
+                return found.pop() if len(found) == 1 else None
+        return None
 
     def holders(self, region: str, on: dt.date | None) -> list[str]:
         """People who were akim of ``region`` on ``on`` (every one who ever was, when undated)."""
