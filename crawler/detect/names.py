@@ -90,7 +90,7 @@ _NAME_AFTER = re.compile(
     r"әкімі\w*|akim|governor|mayor)[\s,]+)*"
     rf"({_CAP}(?:\s+{_CAP}){{1,2}})"
 )
-_NAME_BEFORE = re.compile(rf"({_CAP}\s+{_CAP}),\s+(?:аким|әкім|akim|governor|mayor|глава)")
+_NAME_BEFORE = re.compile(rf"({_CAP}\s+{_CAP}),\s")
 _REGION_AKIM = re.compile(
     r"(?:аким\w*|глав\w*|руководител\w*) (?:области|региона)|(?:облыс|өңір)\w* (?:әкімі|басшысы)|"
     r"(?:region's|regional) (?:akim|governor)|(?:akim|governor) of the region"
@@ -141,7 +141,8 @@ def akim_in(
 
 def _written_name(original: str, low: str, region: str, on: dt.date | None) -> str | None:
     """Capitalised words after "akim of <region>" ("<region> әкімі", "аким области") or before
-    ", akim of <region>" in a sentence (None when the folded text does not align)."""
+    ", akim of <region>" (", <region> әкімі") in a sentence (None when the folded text does not
+    align)."""
     if len(original) != len(low):
         return None
     mentions = [m for m in gazetteer().regions_in(low, on) if m.region == region and m.is_form]
@@ -152,8 +153,9 @@ def _written_name(original: str, low: str, region: str, on: dt.date | None) -> s
         if match and not _NOT_NAME.search(match.group(1)):
             return match.group(1)
     for match in _NAME_BEFORE.finditer(original):
+        titled = _AKIM_NEAR.search(low[match.end() : match.end() + 60])
         near = any(0 <= m.start - match.end() <= 40 for m in mentions)
-        if near and not _NOT_NAME.search(match.group(1)):
+        if titled and near and not _NOT_NAME.search(match.group(1)):
             return match.group(1)
     return None
 

@@ -180,6 +180,23 @@ ARTICLES = [
         "Тимур Жумабеков",
     ),
     (
+        "kk-unknown-name-before-title",
+        "Мемлекет басшысы Павлодар облысының әкімін қабылдады",
+        "Тимур Жұмабеков, Павлодар облысының әкімі, Президентке жылу маусымы туралы баяндады.",
+        PAVLODAR_2031,
+        "kk",
+        "Тимур Жұмабеков",
+    ),
+    (
+        "en-unknown-name-before-title",
+        "Tokayev receives Pavlodar region governor",
+        "Timur Zhumabekov, Governor of Pavlodar region, reported to the President on the "
+        "heating season.",
+        PAVLODAR_2031,
+        "en",
+        "Timur Zhumabekov",
+    ),
+    (
         "kk-unknown-region-head",
         "Мемлекет басшысы Павлодар облысының әкімін қабылдады",
         "Облыс әкімі Тимур Жұмабековке бірқатар тапсырма берілді.",
