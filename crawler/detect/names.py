@@ -15,7 +15,7 @@ from functools import cache
 
 import pymorphy3
 
-from crawler.detect.gazetteer import gazetteer
+from crawler.detect.gazetteer import REPUBLICAN_CITIES, gazetteer
 
 CASES = ("nomn", "gent", "accs", "datv", "ablt", "loct")
 """Russian cases in order of preference when a name reads as several."""
@@ -86,7 +86,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 _CAP = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІÄÁÖÓÜÚŞ][\w'’-]+"
 _NAME_AFTER = re.compile(
-    r"^[\s,]*(?i:(?:облысы\w*|области|обл\.|region|oblast|province|city|города|қаласы\w*|"
+    r"^[\s,]*(?i:(?:облысы\w*|области|обл\.|region|oblast|province|city|қаласы\w*|"
     r"әкімі\w*|akim|governor|mayor)[\s,]+)*"
     rf"({_CAP}(?:\s+{_CAP}){{1,2}})"
 )
@@ -96,6 +96,17 @@ _REGION_AKIM = re.compile(
     r"(?:region's|regional) (?:akim|governor)|(?:akim|governor) of the region"
 )
 """The akim of the region the article is about, unnamed ("аким области", "өңір басшысы")."""
+_AKIM_TITLE = re.compile(
+    r"(?<![\w-])(?:аким|акима|акиму|акимом|акиме|әкімі|akim|governor|mayor)"
+    r"(?: \((?:governor|mayor|аким)\))?(?= )"
+)
+"""The akim's title right before a name ("доклад акима Name", "қала әкімі Name")."""
+_CITY_BEFORE = re.compile(r"(?:қала\w*|city|city's|город\w*)\s*$")
+_CITY_AFTER = re.compile(r"\s*(?:города|г\.|of the city|city)")
+_NOT_THE_AKIM = re.compile(
+    r"(?:заместител\w*|зам\.?|орынбасар\w*|deputy|vice|бывш\w*|former|экс-|ex-|район\w*|"
+    r"аудан\w*|ауыл\w*|сельск\w*|district|village|rural)\s*$"
+)
 _AKIM_NEAR = re.compile(r"(?:аким|әкім|akim|governor|mayor|глав\w+ (?:региона|области))")
 _NOT_NAME = re.compile(
     r"(?:токаев|тоқаев|tokayev|kassym|касым|қасым|президент|president|мемлекет|глава|head|"
@@ -145,10 +156,13 @@ def _written_name(original: str, low: str, region: str, on: dt.date | None) -> s
     align)."""
     if len(original) != len(low):
         return None
-    mentions = [m for m in gazetteer().regions_in(low, on) if m.region == region and m.is_form]
+    regions = gazetteer().regions_in(low, on)
+    mentions = [m for m in regions if m.region == region and m.is_form]
     ends = [m.end for m in mentions if _AKIM_NEAR.search(low[max(0, m.start - 40) : m.end + 25])]
     ends += [m.end() for m in _REGION_AKIM.finditer(low)]
+    ends += [m.end() for m in _AKIM_TITLE.finditer(low) if _regional_title(low, m, region)]
     for end in sorted(ends):
+        end = max([end, *(m.end for m in regions if m.start <= end + 2 and m.end > end)])
         match = _NAME_AFTER.match(original[end:])
         if match and not _NOT_NAME.search(match.group(1)):
             return match.group(1)
@@ -158,6 +172,16 @@ def _written_name(original: str, low: str, region: str, on: dt.date | None) -> s
         if titled and near and not _NOT_NAME.search(match.group(1)):
             return match.group(1)
     return None
+
+
+def _regional_title(low: str, title: re.Match[str], region: str) -> bool:
+    """Whether an akim's title is the regional akim's: not a deputy's, a former or a district
+    akim's, nor a city's (unless the region is a city)."""
+    before = low[max(0, title.start() - 30) : title.start()]
+    if _NOT_THE_AKIM.search(before):
+        return False
+    city = _CITY_BEFORE.search(before) or _CITY_AFTER.match(low[title.end() :])
+    return not city or region in REPUBLICAN_CITIES
 
 
 def nominative(name: str, language: str) -> str:

@@ -197,6 +197,33 @@ ARTICLES = [
         "Timur Zhumabekov",
     ),
     (
+        "ru-unknown-after-title",
+        "Токаев посетил Павлодарскую область",
+        "Президент прибыл в Павлодарскую область с рабочей поездкой. Судя по докладу акима "
+        "Тимура Жумабекова, регион готов к зиме.",
+        PAVLODAR_2031,
+        "ru",
+        "Тимур Жумабеков",
+    ),
+    (
+        "ru-unknown-city-akim-is-not-the-regional-one",
+        "Токаев посетил Павлодарскую область",
+        "Президент прибыл в Павлодарскую область с рабочей поездкой. В аэропорту его встретили "
+        "аким города Асхат Ерланов и аким области Тимур Жумабеков.",
+        PAVLODAR_2031,
+        "ru",
+        "Тимур Жумабеков",
+    ),
+    (
+        "en-unknown-title-in-brackets",
+        "Tokayev visits Pavlodar region",
+        "President Tokayev arrived in Pavlodar region on a working trip. Based on the report by "
+        "the region's Akim (Governor) Timur Zhumabekov, the region is ready for winter.",
+        PAVLODAR_2031,
+        "en",
+        "Timur Zhumabekov",
+    ),
+    (
         "kk-unknown-region-head",
         "Мемлекет басшысы Павлодар облысының әкімін қабылдады",
         "Облыс әкімі Тимур Жұмабековке бірқатар тапсырма берілді.",
