@@ -8,7 +8,8 @@ import pytest
 
 from crawler.detect import detect
 from crawler.detect.gazetteer import gazetteer
-from crawler.detect.names import display_name, kazakh_nominative, nominative
+from crawler.detect.names import display_name
+from crawler.detect.nominative import kazakh_nominative, nominative
 
 NOMINATIVES = [
     # Russian: genitive/accusative, dative, instrumental, prepositional; men and women
