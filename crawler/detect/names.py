@@ -38,6 +38,7 @@ _NOT_THE_AKIM = re.compile(
     r"аудан\w*|ауыл\w*|сельск\w*|district|village|rural)\s*$"
 )
 _AKIM_NEAR = re.compile(r"(?:аким|әкім|akim|governor|mayor|глав\w+ (?:региона|области))")
+_LATIN = re.compile("[A-Za-z]")
 _NOT_NAME = re.compile(
     r"(?:токаев|тоқаев|tokayev|kassym|касым|қасым|президент|president|мемлекет|глава|head|"
     r"аким|әкім|akim|governor|kazinform|акорда|ақорда|akorda)",
@@ -77,9 +78,9 @@ def akim_in(
 
 def _written_name(original: str, low: str, region: str, on: dt.date | None) -> str | None:
     """Capitalised words after "akim of <region>" ("<region> әкімі", "аким области") or before
-    ", akim of <region>" (", <region> әкімі") in a sentence (None when the folded text does not
-    align)."""
-    if len(original) != len(low):
+    ", akim of <region>" (", <region> әкімі") in a sentence."""
+    original = _aligned(original, low)
+    if original is None:
         return None
     regions = gazetteer().regions_in(low, on)
     mentions = [m for m in regions if m.region == region and m.is_form]
@@ -97,6 +98,19 @@ def _written_name(original: str, low: str, region: str, on: dt.date | None) -> s
         if titled and near and not _NOT_NAME.search(match.group(1)):
             return match.group(1)
     return None
+
+
+def _aligned(original: str, low: str) -> str | None:
+    """The original sentence as long as its folded form: itself, or (Kazakh Latin folded to
+    Cyrillic) the folded words capitalised as in the original; None when words do not pair."""
+    transliterated = bool(_LATIN.search(original)) and not _LATIN.search(low)
+    if len(original) == len(low) and not transliterated:
+        return original
+    words, folded = original.split(" "), low.split(" ")
+    if len(words) != len(folded):
+        return None
+    pairs = zip(words, folded, strict=True)
+    return " ".join(f[:1].upper() + f[1:] if w[:1].isupper() else f for w, f in pairs)
 
 
 def _regional_title(low: str, title: re.Match[str], region: str) -> bool:

@@ -225,6 +225,15 @@ ARTICLES = [
         "Timur Zhumabekov",
     ),
     (
+        "kk-latin-unknown-person",
+        "Memleket basshysy Shyǵys Qazaqstan oblysynyń ákimin qabyldady",
+        "Qasym-Jomart Toqaev Shyǵys Qazaqstan oblysynyń ákimi Serik Jumabekovty qabyldady. "
+        "Ákim óńirdiń damýy týraly baıandady.",
+        PAVLODAR_2031,
+        "kk",
+        "Серік Жұмабеков",
+    ),
+    (
         "kk-unknown-region-head",
         "Мемлекет басшысы Павлодар облысының әкімін қабылдады",
         "Облыс әкімі Тимур Жұмабековке бірқатар тапсырма берілді.",
