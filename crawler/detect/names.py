@@ -76,10 +76,10 @@ def akim_in(
     return None
 
 
-def _written_name(original: str, low: str, region: str, on: dt.date | None) -> str | None:
+def _written_name(written: str, low: str, region: str, on: dt.date | None) -> str | None:
     """Capitalised words after "akim of <region>" ("<region> әкімі", "аким области") or before
     ", akim of <region>" (", <region> әкімі") in a sentence."""
-    original = _aligned(original, low)
+    original = _aligned(written, low)
     if original is None:
         return None
     regions = gazetteer().regions_in(low, on)
