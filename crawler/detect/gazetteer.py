@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from crawler.detect.normalize import fold
+from crawler.detect.normalize import KAZAKH_LATIN_VARIANTS, fold
 
 CANONICAL_REGIONS = (
     "Abai", "Akmola", "Aktobe", "Almaty Region", "Atyrau", "East Kazakhstan", "Zhambyl",
@@ -127,9 +127,6 @@ class Gazetteer:
                 groups += self._group(hint["p"], alt)
         self.region_re = branch_regex(groups)
         self.people = {entry["key"]: _person(entry) for entry in people}
-        self.terms: dict[str, list[AkimTerm]] = {
-            key: list(person.terms) for key, person in self.people.items()
-        }
         patterns = [(key, fold(p)) for key, person in self.people.items() for p in person.patterns]
         self._people = [key for key, _ in patterns]
         self.name_re = branch_regex([(f"n{i}", p) for i, (_, p) in enumerate(patterns)])
@@ -165,9 +162,9 @@ class Gazetteer:
     def region_of(self, person: str, on: dt.date | None, prefer: frozenset[str]) -> str | None:
         """The region a person was akim of on ``on`` (None when of none: a former or future akim
         in another post), else one of ``prefer``, else the latest."""
-        terms = self.terms[person]
+        terms = self.people[person].terms
         if on is not None:
-            current = [t for t in terms if t.covers(on)]
+            current = tuple(t for t in terms if t.covers(on))
             if len(current) == 1:
                 return current[0].region
             if not current:
@@ -183,13 +180,17 @@ class Gazetteer:
         return self.people[person].forms.get(language, person)
 
     def resolve(self, name: str | None) -> str | None:
-        """The person a written name stands for: a display form, else one named pattern."""
+        """The person a written name stands for: a display form, else the one person whose pattern
+        the name matches (read as Kazakh Latin too)."""
         if not name:
             return None
         if (key := self._forms.get(_plain(name))) is not None:
             return key
-        found = {person for _, _, person in self.names_in(fold(name))}
-        return found.pop() if len(found) == 1 else None
+        for variant in (None, *KAZAKH_LATIN_VARIANTS):
+            found = {person for _, _, person in self.names_in(fold(name, variant))}
+            if found:
+                return found.pop() if len(found) == 1 else None
+        return None
 
     def holders(self, region: str, on: dt.date | None) -> list[str]:
         """People who were akim of ``region`` on ``on`` (every one who ever was, when undated)."""
@@ -203,7 +204,7 @@ class Gazetteer:
         """A note if ``person`` was not akim of ``region`` on ``on`` by the gazetteer, else None."""
         if on is None:
             return None
-        if any(t.region == region and t.covers(on) for t in self.terms[person]):
+        if any(t.region == region and t.covers(on) for t in self.people[person].terms):
             return None
         return f"note: by the gazetteer {person} was not akim of {region} on {on.isoformat()}"
 

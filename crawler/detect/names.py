@@ -1,9 +1,8 @@
-"""Akim names in the nominative.
+"""Akim names: who the akim of a meeting is, and how to show a stored akim to a reader.
 
-A known person is shown by the gazetteer's form for the reader's language; any other name is
-lemmatised: Russian with pymorphy3 (every word of the name put in one case and gender), Kazakh by
-removing the case ending of its last word (with vowel harmony, in the Cyrillic and Latin
-alphabets), English by dropping a possessive ``'s``.
+A known person is the gazetteer's key and is shown in the gazetteer's form for the reader's
+language; any other name is taken from the text next to the akim's title and put in the
+nominative (``crawler.detect.nominative``).
 """
 
 from __future__ import annotations
@@ -11,102 +10,40 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from functools import cache
 
-import pymorphy3
-
-from crawler.detect.gazetteer import gazetteer
-
-CASES = ("nomn", "gent", "accs", "datv", "ablt", "loct")
-"""Russian cases in order of preference when a name reads as several."""
-GENDERS = ("masc", "femn")
-"""Genders in order of preference (most akims are men)."""
-
-_SURNAME_STEMS = ("ов", "ев", "ин", "ын")
-_SURNAME_MASC = {"gent": "а", "accs": "а", "datv": "у", "ablt": "ым", "loct": "е"}
-_SURNAME_FEMN = {"gent": "ой", "accs": "у", "datv": "ой", "ablt": "ой", "loct": "ой"}
-_NAME_MASC = {
-    "gent": (("я", "й"), ("а", "")),
-    "accs": (("я", "й"), ("а", "")),
-    "datv": (("ю", "й"), ("у", "")),
-    "ablt": (("ем", "й"), ("ом", "")),
-    "loct": (("е", ""),),
-}
-_NAME_FEMN = {
-    "gent": (("ы", "а"), ("и", "а")),
-    "accs": (("у", "а"), ("ю", "я")),
-    "datv": (("е", "а"),),
-    "ablt": (("ой", "а"), ("ей", "я")),
-    "loct": (("е", "а"),),
-}
-
-
-def _ending_table() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
-    """(case, gender) -> (ending written, ending of the nominative), longest first."""
-    table = {}
-    for case in CASES[1:]:
-        masc = [(stem + _SURNAME_MASC[case], stem) for stem in _SURNAME_STEMS]
-        femn = [(stem + _SURNAME_FEMN[case], stem + "а") for stem in _SURNAME_STEMS]
-        table[(case, "masc")] = (*masc, *_NAME_MASC[case])
-        table[(case, "femn")] = (*femn, *_NAME_FEMN[case])
-    return table
-
-
-_RU_ENDINGS = _ending_table()
-_RU_VOWEL_END = re.compile("[аеёиоуыэюя]$")
-_RU_SURNAME = re.compile("(?:ов|ев|ёв|ин|ын)$")
-_RU_ABLATIVE = re.compile("(?:ом|ем|ым|им|ой)$")
-
-_KK_BACK = frozenset("аоұыуя")
-_KK_FRONT = frozenset("әөүіеиэ")
-_KK_SUFFIXES_BACK = (
-    "ның", "дың", "тың", "дан", "тан", "нан", "мен", "бен", "пен",
-    "ты", "ды", "ны", "ға", "қа", "на", "да", "та",
-)  # fmt: skip
-_KK_SUFFIXES_FRONT = (
-    "нің", "дің", "тің", "ден", "тен", "нен", "мен", "бен", "пен",
-    "ті", "ді", "ні", "ге", "ке", "не", "де", "те",
-)  # fmt: skip
-_KK_RUSSIAN_STYLE = re.compile("(?:ов|ев|ова|ева|ин|ина|ұлы|улы|қызы)$")
-_KK_PATRONYMIC = re.compile("(ұлы|улы|қызы|кызы)(?:н|на|не|нда|нде|нан|нен|ның|нің|мен)$")
-"""Case endings after a patronymic surname's possessive (Серікқызын, Әбдіғалиұлына)."""
-_KK_NAME_ENDINGS = re.compile("(?:балды|берді|болды|тұрды|алды|келді)$")
-"""Kazakh names whose nominative ends like a case ending (Сатыбалды, Жанберді)."""
-
-# Kazakh Latin (2017, 2018 and 2021 alphabets): the same endings, spelled in Latin.
-_KK_LATIN_SUFFIX = re.compile(
-    r"(?:n[iy][ńñ]g?|[dt][iy][ńñ]g?|n[iy]\b|[dt][iy]|[gǵğqk]'?[ae]|n[ae]|[mbp]en|"
-    r"[dtn][ae]n|[dt][ae])$"
-)
-_KK_LATIN_RUSSIAN_STYLE = re.compile(r"(?:ov|ev|ova|eva|in|ina|uly|ūly|qyzy|qızı)$")
-_LATIN_VOWELS = frozenset("aeiouyäáöóüúūı")
-_POSSESSIVE = re.compile(r"['’]s$")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-
+from crawler.detect.gazetteer import REPUBLICAN_CITIES, gazetteer
+from crawler.detect.nominative import nominative
 
 _CAP = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІÄÁÖÓÜÚŞ][\w'’-]+"
 _NAME_AFTER = re.compile(
-    r"^[\s,]*(?i:(?:облысы\w*|области|обл\.|region|oblast|province|city|города|қаласы\w*|"
+    r"^[\s,]*(?i:(?:облысы\w*|области|обл\.|region|oblast|province|city|қаласы\w*|"
     r"әкімі\w*|akim|governor|mayor)[\s,]+)*"
     rf"({_CAP}(?:\s+{_CAP}){{1,2}})"
 )
-_NAME_BEFORE = re.compile(rf"({_CAP}\s+{_CAP}),\s+(?:аким|әкім|akim|governor|mayor|глава)")
+_NAME_BEFORE = re.compile(rf"({_CAP}\s+{_CAP}),\s")
 _REGION_AKIM = re.compile(
     r"(?:аким\w*|глав\w*|руководител\w*) (?:области|региона)|(?:облыс|өңір)\w* (?:әкімі|басшысы)|"
     r"(?:region's|regional) (?:akim|governor)|(?:akim|governor) of the region"
 )
 """The akim of the region the article is about, unnamed ("аким области", "өңір басшысы")."""
+_AKIM_TITLE = re.compile(
+    r"(?<![\w-])(?:аким|акима|акиму|акимом|акиме|әкімі|akim|governor|mayor)"
+    r"(?: \((?:governor|mayor|аким)\))?(?= )"
+)
+"""The akim's title right before a name ("доклад акима Name", "қала әкімі Name")."""
+_CITY_BEFORE = re.compile(r"(?:қала\w*|city|city's|город\w*)\s*$")
+_CITY_AFTER = re.compile(r"\s*(?:города|г\.|of the city|city)")
+_NOT_THE_AKIM = re.compile(
+    r"(?:заместител\w*|зам\.?|орынбасар\w*|deputy|vice|бывш\w*|former|экс-|ex-|район\w*|"
+    r"аудан\w*|ауыл\w*|сельск\w*|district|village|rural)\s*$"
+)
 _AKIM_NEAR = re.compile(r"(?:аким|әкім|akim|governor|mayor|глав\w+ (?:региона|области))")
+_LATIN = re.compile("[A-Za-z]")
 _NOT_NAME = re.compile(
     r"(?:токаев|тоқаев|tokayev|kassym|касым|қасым|президент|president|мемлекет|глава|head|"
     r"аким|әкім|akim|governor|kazinform|акорда|ақорда|akorda)",
     re.I,
 )
-
-
-@cache
-def _morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer(lang="ru")
 
 
 def display_name(akim: str | None, language: str) -> str | None:
@@ -139,148 +76,48 @@ def akim_in(
     return None
 
 
-def _written_name(original: str, low: str, region: str, on: dt.date | None) -> str | None:
+def _written_name(written: str, low: str, region: str, on: dt.date | None) -> str | None:
     """Capitalised words after "akim of <region>" ("<region> әкімі", "аким области") or before
-    ", akim of <region>" in a sentence (None when the folded text does not align)."""
-    if len(original) != len(low):
+    ", akim of <region>" (", <region> әкімі") in a sentence."""
+    original = _aligned(written, low)
+    if original is None:
         return None
-    mentions = [m for m in gazetteer().regions_in(low, on) if m.region == region and m.is_form]
+    regions = gazetteer().regions_in(low, on)
+    mentions = [m for m in regions if m.region == region and m.is_form]
     ends = [m.end for m in mentions if _AKIM_NEAR.search(low[max(0, m.start - 40) : m.end + 25])]
     ends += [m.end() for m in _REGION_AKIM.finditer(low)]
+    ends += [m.end() for m in _AKIM_TITLE.finditer(low) if _regional_title(low, m, region)]
     for end in sorted(ends):
+        end = max([end, *(m.end for m in regions if m.start <= end + 2 and m.end > end)])
         match = _NAME_AFTER.match(original[end:])
         if match and not _NOT_NAME.search(match.group(1)):
             return match.group(1)
     for match in _NAME_BEFORE.finditer(original):
+        titled = _AKIM_NEAR.search(low[match.end() : match.end() + 60])
         near = any(0 <= m.start - match.end() <= 40 for m in mentions)
-        if near and not _NOT_NAME.search(match.group(1)):
+        if titled and near and not _NOT_NAME.search(match.group(1)):
             return match.group(1)
     return None
 
 
-def nominative(name: str, language: str) -> str:
-    """A name written in any case, put in the nominative (``language`` of the text)."""
-    words = _WORD.findall(name)
-    if not words:
-        return name.strip()
-    if language == "en":
-        return " ".join(_POSSESSIVE.sub("", w) for w in words)
-    if language == "kk":
-        return " ".join([*words[:-1], kazakh_nominative(words[-1])])
-    return " ".join(russian_nominative(words))
+def _aligned(original: str, low: str) -> str | None:
+    """The original sentence as long as its folded form: itself, or (Kazakh Latin folded to
+    Cyrillic) the folded words capitalised as in the original; None when words do not pair."""
+    transliterated = bool(_LATIN.search(original)) and not _LATIN.search(low)
+    if len(original) == len(low) and not transliterated:
+        return original
+    words, folded = original.split(" "), low.split(" ")
+    if len(words) != len(folded):
+        return None
+    pairs = zip(words, folded, strict=True)
+    return " ".join(f[:1].upper() + f[1:] if w[:1].isupper() else f for w, f in pairs)
 
 
-def kazakh_nominative(word: str) -> str:
-    """A Kazakh word (Cyrillic or Latin) with its case ending removed, if it has one."""
-    low = word.lower()
-    if re.search("[a-zäáğǵñńöóüúūış]", low):
-        return _kazakh_latin(word, low)
-    if _KK_NAME_ENDINGS.search(low):
-        return word
-    if match := _KK_PATRONYMIC.search(low):
-        return word[: match.end(1)]
-    for suffix in _KK_SUFFIXES_BACK + _KK_SUFFIXES_FRONT:
-        stem = low[: -len(suffix)]
-        if low.endswith(suffix) and _kazakh_stem_ok(stem, suffix):
-            return word[: len(stem)]
-    return word
-
-
-def _kazakh_stem_ok(stem: str, suffix: str) -> bool:
-    if len(stem) < 3:
+def _regional_title(low: str, title: re.Match[str], region: str) -> bool:
+    """Whether an akim's title is the regional akim's: not a deputy's, a former or a district
+    akim's, nor a city's (unless the region is a city)."""
+    before = low[max(0, title.start() - 30) : title.start()]
+    if _NOT_THE_AKIM.search(before):
         return False
-    if _KK_RUSSIAN_STYLE.search(stem):
-        return True
-    if len(suffix) == 2 and (len(stem) < 4 or stem[-1] in _KK_BACK | _KK_FRONT):
-        return False
-    vowels = [ch for ch in stem if ch in _KK_BACK or ch in _KK_FRONT]
-    if not vowels:
-        return False
-    back = vowels[-1] in _KK_BACK
-    return suffix in (_KK_SUFFIXES_BACK if back else _KK_SUFFIXES_FRONT)
-
-
-def _kazakh_latin(word: str, low: str) -> str:
-    match = _KK_LATIN_SUFFIX.search(low)
-    if match is None:
-        return word
-    stem = low[: match.start()]
-    if _KK_LATIN_RUSSIAN_STYLE.search(stem) or (len(stem) >= 4 and stem[-1] not in _LATIN_VOWELS):
-        return word[: len(stem)]
-    return word
-
-
-def russian_nominative(words: list[str]) -> list[str]:
-    """The words of a Russian-inflected name in the nominative, read in one case and gender."""
-    readings = [_russian_readings(w) for w in words]
-    genders = GENDERS[::-1] if len(words) > 1 and _female_name(words[0]) else GENDERS
-    for gender in genders:
-        for case in CASES:
-            if all((case, gender) in r for r in readings):
-                return [_like(w, r[(case, gender)]) for w, r in zip(words, readings, strict=True)]
-    return [_like(w, _best_single(r, w, genders)) for w, r in zip(words, readings, strict=True)]
-
-
-def _female_name(word: str) -> bool:
-    """Whether pymorphy3 knows the word only as a woman's first name (Гульнару, Динары)."""
-    genders = {p.tag.gender for p in _morph().parse(word.lower()) if "Name" in p.tag}
-    return genders == {"femn"}
-
-
-def _best_single(readings: dict[tuple[str, str], str], word: str, genders: tuple[str, ...]) -> str:
-    for gender in genders:
-        for case in CASES:
-            if (case, gender) in readings:
-                return readings[(case, gender)]
-    return word.lower()
-
-
-def _russian_readings(word: str) -> dict[tuple[str, str], str]:
-    """(case, gender) -> the nominative: from Russian endings first, then an indeclinable reading
-    of a word ending in a vowel (Сатыбалды, Абдыгали), then pymorphy3's analyses."""
-    low = word.lower().replace("ё", "е")
-    out: dict[tuple[str, str], str] = {}
-    if _RU_SURNAME.search(low) or not (_RU_VOWEL_END.search(low) or _RU_ABLATIVE.search(low)):
-        out[("nomn", "masc")] = low
-    if low.endswith(("а", "я")):
-        out[("nomn", "femn")] = low
-    for key, endings in _RU_ENDINGS.items():
-        for ending, nominative_ending in endings:
-            stem = low[: -len(ending)]
-            if low.endswith(ending) and len(stem) >= 2 and _fits(stem, ending):
-                out.setdefault(key, stem + nominative_ending)
-                break
-    if low.endswith(("ы", "и", "о")):
-        for key in ((case, gender) for case in CASES for gender in GENDERS):
-            out.setdefault(key, low)
-    for key, nominal in _pymorphy_readings(low):
-        out.setdefault(key, nominal)
-    return out
-
-
-def _fits(stem: str, ending: str) -> bool:
-    """A soft ending (-я, -ю, -ем) follows a vowel stem (Серге-я); others follow a consonant."""
-    after_vowel = bool(_RU_VOWEL_END.search(stem))
-    return after_vowel if ending in ("я", "ю", "ем") else not after_vowel
-
-
-def _pymorphy_readings(low: str) -> list[tuple[tuple[str, str], str]]:
-    out = []
-    for parse in _morph().parse(low):
-        tag = parse.tag
-        if tag.POS != "NOUN" or tag.number == "plur" or tag.case not in CASES:
-            continue
-        grammemes = set(str(tag).replace(" ", ",").split(","))
-        if not {"Name", "Surn"} & grammemes:
-            continue
-        nominal = parse.inflect({"nomn", "sing"})
-        genders = GENDERS if "ms-f" in grammemes else (tag.gender,)
-        out += [((tag.case, g), nominal.word) for g in genders if nominal and g in GENDERS]
-    return out
-
-
-def _like(original: str, word: str) -> str:
-    """``word`` with the capitalisation of ``original`` (Title case for a name)."""
-    if original.isupper() and len(original) > 1:
-        return word.upper()
-    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+    city = _CITY_BEFORE.search(before) or _CITY_AFTER.match(low[title.end() :])
+    return not city or region in REPUBLICAN_CITIES

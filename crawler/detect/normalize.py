@@ -67,6 +67,8 @@ def _latin_translator(table: dict[str, str]) -> re.Pattern[str]:
 _LATIN_TABLES = [
     (t, _latin_translator(t)) for t in (_KK_LATIN_2018, _KK_LATIN_2021, _KK_LATIN_2017)
 ]
+KAZAKH_LATIN_VARIANTS = tuple(range(len(_LATIN_TABLES)))
+"""The Kazakh Latin alphabets ``transliterate`` reads (2018, 2021, 2017)."""
 
 # Kazakh in the Arabic (tote) alphabet: hamza or the letters k/g mark a front-vowel word.
 _TOTE_BACK = {
