@@ -52,6 +52,7 @@ _RU_ABLATIVE = re.compile("(?:ом|ем|ым|им|ой)$")
 
 _KK_BACK = frozenset("аоұыуя")
 _KK_FRONT = frozenset("әөүіеиэ")
+_KK_SEMIVOWELS = frozenset("иу")
 _KK_SUFFIXES_BACK = (
     "ның", "дың", "тың", "дан", "тан", "нан", "мен", "бен", "пен",
     "ты", "ды", "ны", "ға", "қа", "на", "да", "та",
@@ -115,13 +116,21 @@ def _kazakh_stem_ok(stem: str, suffix: str) -> bool:
         return False
     if _KK_RUSSIAN_STYLE.search(stem):
         return True
-    if len(suffix) == 2 and (len(stem) < 4 or stem[-1] in _KK_BACK | _KK_FRONT):
+    if len(suffix) == 2 and (len(stem) < 4 or _blocks_short_suffix(stem[-1], suffix)):
         return False
     vowels = [ch for ch in stem if ch in _KK_BACK or ch in _KK_FRONT]
     if not vowels:
         return False
     back = vowels[-1] in _KK_BACK
     return suffix in (_KK_SUFFIXES_BACK if back else _KK_SUFFIXES_FRONT)
+
+
+def _blocks_short_suffix(last: str, suffix: str) -> bool:
+    """Whether a stem ending in ``last`` cannot take a two-letter ending: after a vowel it is
+    н-, except after и and у (written for ий, ұу), which take the д-/ғ-/г- forms (Уәлиді)."""
+    if last in _KK_SEMIVOWELS:
+        return suffix[0] not in "дғг"
+    return last in _KK_BACK | _KK_FRONT
 
 
 def _kazakh_latin(word: str, low: str) -> str:
