@@ -4,6 +4,8 @@ alerts make it unhealthy (exit 1) with the reason; it is healthy again after rec
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from sqlalchemy import Engine, update
 
 from akimwatch.cli import cli
 from akimwatch.config import Config
+from notify import workers
 from notify.dispatcher import LEASE, Dispatcher
 from scheduler.status import report
 from storage.engine import session_factory
@@ -88,9 +91,29 @@ def test_claims_stuck_past_the_lease_are_unhealthy_until_taken_back(
     data = json.loads(result.output)
     assert data["outbox"]["sending"] == 3
     assert data["delivery"]["problems"] == [
-        "channel crm: 3 alert(s) stuck in sending past the lease (a dispatcher died?)"
+        "channel crm: 3 alert(s) stuck in sending: their dispatcher died "
+        "(the next dispatcher run takes them back)"
     ]
+    assert "outbox: 0 pending, 3 sending, 0 dead, 0 sent" in _status(path).output
     assert Dispatcher(config, engine).run_once().reclaimed == 3
+    assert _status(path).exit_code == 0
+
+
+def test_claims_of_a_gone_local_process_are_stuck_at_once(
+    tmp_path: Path, db_url: str, engine: Engine, receiver: Receiver
+) -> None:
+    path, config = _setup(tmp_path, db_url, receiver)
+    add_meetings(engine, config, 2)
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    token = f"{workers.worker_id(child.pid)}/1"
+    child.wait()
+    now = datetime.now(UTC)
+    with session_factory(engine)() as session, session.begin():
+        session.execute(update(Outbox).values(status="sending", claimed_by=token, claimed_at=now))
+    delivery = _delivery(config, engine, now + timedelta(seconds=1))
+    assert [c["stuck"] for c in delivery["channels"]] == [2]
+    assert _status(path).exit_code == 1
+    assert Dispatcher(config, engine).run_once().sent == 2
     assert _status(path).exit_code == 0
 
 
