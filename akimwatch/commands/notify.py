@@ -25,6 +25,7 @@ def _config(ctx: click.Context) -> Config:
 
 def _engine(config: Config) -> Engine:
     engine = make_engine(config.database_url)
+    click.get_current_context().call_on_close(engine.dispose)  # no connection left open
     try:
         check_schema(engine)
     except SchemaOutdated as exc:

@@ -22,7 +22,11 @@ HEADER = (
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show how each source and the outbox are doing; exit 1 when something is unhealthy."""
-    data = report(get_config(ctx), open_engine(get_config(ctx)))
+    engine = open_engine(get_config(ctx))
+    try:
+        data = report(get_config(ctx), engine)
+    finally:
+        engine.dispose()
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
