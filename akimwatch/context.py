@@ -21,6 +21,9 @@ def open_engine(config: Config, *, check: bool = True, migrate: bool = False) ->
     """An engine for the configured database: migrated when asked, else checked to be current
     (a locked database is retried with backoff; other failures are explained by the CLI)."""
     engine = make_engine(config.database_url, echo=config.database.echo)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(engine.dispose)  # no connection left open after the command
     if migrate:
         retry_locked(lambda: upgrade(engine))
     elif check:

@@ -1,9 +1,10 @@
 """Delivery health for ``akimwatch status``: per channel what waits, fails, is stuck or dead.
 
 Unhealthy when a channel cannot deliver (entries pending after a failed attempt), when entries
-sit in ``sending`` past the claim lease (their dispatcher died and nothing took them back), or
-when any alert is dead. Healthy again once the failing entries went out and the dead ones were
-re-queued (``akimwatch outbox retry ID``) and sent.
+sit in ``sending`` past the claim lease or claimed by a process of this host that is gone (their
+dispatcher died and nothing took them back yet), or when any alert is dead. Healthy again once
+the failing entries went out and the dead ones were re-queued (``akimwatch outbox retry ID``)
+and sent.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from akimwatch.config import Config
+from notify import claims, workers
 from storage.models import Outbox
 
 
@@ -38,8 +40,11 @@ class ChannelDelivery:
 
 
 def _counts(session: Session, lease_start: datetime) -> dict[str, dict[str, int]]:
+    orphans = [token for token in claims.claimers(session) if workers.gone(token)]
     failing = (Outbox.status == "pending") & (Outbox.attempts > 0)
-    stuck = (Outbox.status == "sending") & (Outbox.claimed_at < lease_start)
+    stuck = (Outbox.status == "sending") & (
+        (Outbox.claimed_at < lease_start) | Outbox.claimed_by.in_(orphans)
+    )
     rows = session.execute(
         select(
             Outbox.channel,
@@ -69,8 +74,8 @@ def _problems(name: str, counts: dict[str, int], error: str | None) -> list[str]
         found.append(f"channel {name}: {counts['failing']} alert(s) failing: {error or '?'}")
     if counts["stuck"]:
         found.append(
-            f"channel {name}: {counts['stuck']} alert(s) stuck in sending past the lease "
-            "(a dispatcher died?)"
+            f"channel {name}: {counts['stuck']} alert(s) stuck in sending: their dispatcher "
+            "died (the next dispatcher run takes them back)"
         )
     if counts["dead"]:
         found.append(

@@ -49,7 +49,10 @@ def _text(data: dict[str, Any]) -> str:
             conflicts = s["date_conflicts_last_run"]
             lines.append(f"{'':10} date conflicts (page vs listing, listing kept): {conflicts}")
     box = data["outbox"]
-    lines.append(f"outbox: {box['pending']} pending, {box['dead']} dead, {box['sent']} sent")
+    lines.append(
+        f"outbox: {box['pending']} pending, {box['sending']} sending, {box['dead']} dead, "
+        f"{box['sent']} sent"
+    )
     lines.extend(f"delivery problem: {problem}" for problem in data["delivery"]["problems"])
     lines.append("healthy" if data["healthy"] else "UNHEALTHY")
     return "\n".join(lines)

@@ -6,7 +6,9 @@ import hashlib
 import logging
 import smtplib
 import ssl
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate
 from typing import Any
 
@@ -21,6 +23,26 @@ def message_id(delivery_key: str) -> str:
     return f"<{hashlib.sha1(delivery_key.encode()).hexdigest()}@akimwatch>"
 
 
+class _SubjectPolicy(EmailPolicy):
+    """The default policy, but a non-ASCII Subject is folded by ``email.header``: the default
+    folder can put the space between two words outside the encoded words it splits them into,
+    and readers drop whitespace between encoded words ("область,приём")."""
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() != "subject" or str(value).isascii():
+            return super().fold(name, value)
+        encoded = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
+        return f"{name}: {encoded}{self.linesep}"
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() != "subject" or str(value).isascii():
+            return super().fold_binary(name, value)
+        return self.fold(name, value).encode("ascii")
+
+
+POLICY = _SubjectPolicy()
+
+
 @register
 class EmailChannel(Channel):
     """Sends one message per delivery to every recipient in ``to``."""
@@ -30,7 +52,7 @@ class EmailChannel(Channel):
     def build(self, document: dict[str, Any], delivery_key: str) -> EmailMessage:
         """The MIME message for a document."""
         subject, plain, html = render(document, language_for(self.config))
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)
         message["Subject"] = subject
         message["From"] = self.config.sender
         message["To"] = ", ".join(self.config.to)

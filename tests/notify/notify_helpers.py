@@ -61,6 +61,21 @@ def pg_url() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_url(request: pytest.FixtureRequest) -> str:
+    """A migrated database on SQLite, and on PostgreSQL when AKIMWATCH_TEST_PG_URL is set."""
+    name = "db_url" if request.param == "sqlite" else "pg_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def any_engine(any_url: str) -> Iterator[Engine]:
+    """An engine on ``any_url``."""
+    engine = make_engine(any_url)
+    yield engine
+    engine.dispose()
+
+
 def make_config(url: str, *channels: dict[str, Any], **notify: Any) -> Config:
     """A Config with these channels and database."""
     return Config.model_validate(

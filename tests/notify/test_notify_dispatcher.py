@@ -7,7 +7,6 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from notify_helpers import add_meetings, admin_webhook, make_config, outbox_rows, webhook
 from notify_servers import Answer, Receiver
 from sqlalchemy import Engine, update
@@ -18,12 +17,6 @@ from notify.health import raise_admin_alert
 from notify.plan import next_digest
 from storage.engine import make_engine, session_factory
 from storage.models import Outbox
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_url(request: pytest.FixtureRequest) -> str:
-    name = "db_url" if request.param == "sqlite" else "pg_url"
-    return str(request.getfixturevalue(name))
 
 
 def test_parallel_dispatchers_claim_each_entry_once(any_url: str, receiver: Receiver) -> None:

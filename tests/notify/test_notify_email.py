@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
@@ -18,8 +20,11 @@ from notify_helpers import (
 from notify_servers import Mailbox, Receiver, smtp_server
 from sqlalchemy import Engine
 
-from notify.channels.email import message_id
+from akimwatch.config import ChannelConfig
+from notify.channels.email import EmailChannel, message_id
 from notify.dispatcher import Dispatcher
+from notify.document import sample
+from notify.render import render
 from notify.text import short_date
 
 HOSTILE = 'Токаев <script>alert("x")</script> & <b onmouseover=evil()>акимом</b>'
@@ -131,3 +136,45 @@ def test_smtp_server_down_is_retried(db_url: str, engine: Engine) -> None:
     add_meetings(engine, config, 1)
     report = Dispatcher(config, engine).run_once()
     assert report.retrying == 1 and "127.0.0.1:1" in report.errors[0]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Президент принял акима области и заслушал его доклад",  # a fold lands on a space
+        "Мемлекет басшысы облыс әкімін қабылдап, өңірдің әлеуметтік-экономикалық дамуын талқылады",
+        "A very long English headline about the President receiving the akim of a region today",
+    ],
+)
+def test_a_long_subject_arrives_word_for_word(
+    db_url: str, engine: Engine, mailbox: tuple[Mailbox, int], title: str
+) -> None:
+    box, port = mailbox
+    config = make_config(db_url, _email(port))
+    add_meetings(engine, config, 1, title=title)
+    Dispatcher(config, engine).run_once()
+    assert box.messages[0]["Subject"] == f"Карагандинская область, приём: «{title}»"
+
+
+def test_subjects_of_every_length_survive_folding() -> None:
+    channel = EmailChannel(ChannelConfig.model_validate(_email(25)))
+    words = [
+        "Глава",
+        "государства",
+        "принял",
+        "акима",
+        "области,",
+        "әкімі",
+        "«қабылдады»",
+        "и",
+        "заслушал",
+        "доклад",
+    ]
+    rng = random.Random(12)
+    for length in range(1, 60):
+        title = " ".join(rng.choice(words) for _ in range(length))
+        document = {**sample("k"), "meeting": {**sample("k")["meeting"], "title": title}}
+        document["meeting"]["articles"] = []
+        message = channel.build(document, "key")
+        parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+        assert parsed["Subject"] == render(document, "ru")[0], length

@@ -54,7 +54,7 @@ OWN_HEADLINE = "Облыс әкімі аудандағы ахуалды текс
             _meeting(_article("Совещание  по\nитогам года"), region=None,
                      regions=["Abai", "Ulytau"], kind="collective"),
             "ru",
-            "область Абай, область Ұлытау, совещание: «Совещание по итогам года»",
+            "область Абай, область Улытау, совещание: «Совещание по итогам года»",
         ),
         (_meeting(region="Kostanay", title=""), "en", "Kostanay, reception, 21 Mar 2026"),
     ],
@@ -127,3 +127,15 @@ def test_every_document_type_renders(language: str) -> None:
         assert subject and "\n" not in subject
         assert document["delivery_id"] in plain and document["delivery_id"] in html
     assert "&lt;b&gt;x&lt;/b&gt;" in render(documents[3], language)[2]
+
+
+CANONICAL = (
+    "Abai", "Akmola", "Aktobe", "Almaty Region", "Atyrau", "East Kazakhstan", "Zhambyl",
+    "Zhetysu", "West Kazakhstan", "Karaganda", "Kostanay", "Kyzylorda", "Mangystau", "Pavlodar",
+    "North Kazakhstan", "Turkistan", "Ulytau", "Astana", "Almaty", "Shymkent",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("region", CANONICAL)
+def test_every_region_has_a_russian_name(region: str) -> None:
+    assert region_name(region, "ru") not in (region, *CANONICAL)

@@ -49,7 +49,7 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
     controller.stop()
 
 
-def _config(db_url: str, port: int, **notify: Any) -> Config:
+def _config(any_url: str, port: int, **notify: Any) -> Config:
     channel = {
         "name": "desk",
         "kind": "email",
@@ -59,7 +59,7 @@ def _config(db_url: str, port: int, **notify: Any) -> Config:
         "to": ["desk@example.org"],
         "events": ["meeting.new", "meeting.updated"],
     }
-    return make_config(db_url, channel, **notify)
+    return make_config(any_url, channel, **notify)
 
 
 def _record(
@@ -94,18 +94,18 @@ def _store(engine: Engine, config: Config, records: list[ArticleRecord]) -> None
 
 
 def test_one_run_over_many_reports_sends_each_meeting_once(
-    db_url: str, engine: Engine, mailbox: tuple[Mailbox, int]
+    any_url: str, any_engine: Engine, mailbox: tuple[Mailbox, int]
 ) -> None:
     box, port = mailbox
-    config = _config(db_url, port)
+    config = _config(any_url, port)
     now = datetime.now(UTC)
     records = [
         _record(region, report, first_day(), now - timedelta(hours=1), n)
         for n, report in enumerate(REPORTS)
         for region in REGIONS
     ]
-    _store(engine, config, records + records[:4])  # and a re-crawl of the first reports
-    report = Dispatcher(config, engine).run_until_idle(now=datetime.now(UTC))
+    _store(any_engine, config, records + records[:4])  # and a re-crawl of the first reports
+    report = Dispatcher(config, any_engine).run_until_idle(now=datetime.now(UTC))
     subjects = [str(m["Subject"]) for m in box.messages]
     print(f"{len(records)} reports of {len(REGIONS)} meetings -> {len(subjects)} emails")
     assert len(subjects) == len(REGIONS)
@@ -117,19 +117,19 @@ def test_one_run_over_many_reports_sends_each_meeting_once(
 
 
 def test_later_reports_make_one_update_per_window_with_all_of_them(
-    db_url: str, engine: Engine, mailbox: tuple[Mailbox, int]
+    any_url: str, any_engine: Engine, mailbox: tuple[Mailbox, int]
 ) -> None:
     box, port = mailbox
-    config = _config(db_url, port, update_window_minutes=30)
-    dispatcher = Dispatcher(config, engine)
+    config = _config(any_url, port, update_window_minutes=30)
+    dispatcher = Dispatcher(config, any_engine)
     published = datetime.now(UTC) - timedelta(hours=1)
-    _store(engine, config, [_record(r, REPORTS[0], first_day(), published) for r in REGIONS])
+    _store(any_engine, config, [_record(r, REPORTS[0], first_day(), published) for r in REGIONS])
     start = datetime.now(UTC)
     dispatcher.run_until_idle(now=start)
     assert len(box.messages) == len(REGIONS)
     later = [("kazinform", "kk", "kz/later"), ("akorda", "ru", "ru/later"), REPORTS[3]]
     for minutes, extra in zip((5, 10, 12), later, strict=True):
-        _store(engine, config, [_record(r, extra, first_day(), published, 9) for r in REGIONS])
+        _store(any_engine, config, [_record(r, extra, first_day(), published, 9) for r in REGIONS])
         held = dispatcher.run_until_idle(now=start + timedelta(minutes=minutes))
         assert len(box.messages) == len(REGIONS), "an update inside the window was sent"
         assert held.sent == 0
@@ -143,7 +143,7 @@ def test_later_reports_make_one_update_per_window_with_all_of_them(
         assert plain is not None
         added = plain.get_content().split("Новые сообщения:")[1].split("Источники:")[0]
         assert added.count("https://") == 2 and "Основание 9." in added
-    _store(engine, config, [_record(r, later[0], first_day(), published, 9) for r in REGIONS])
+    _store(any_engine, config, [_record(r, later[0], first_day(), published, 9) for r in REGIONS])
     assert dispatcher.run_until_idle(now=start + timedelta(hours=2)).claimed == 0  # a re-crawl
     assert len(box.messages) == 2 * len(REGIONS)
 
@@ -156,25 +156,25 @@ def _gone_claimer() -> str:
 
 
 def test_a_coalesced_update_resent_after_a_crash_keeps_its_message_id(
-    db_url: str, engine: Engine, mailbox: tuple[Mailbox, int]
+    any_url: str, any_engine: Engine, mailbox: tuple[Mailbox, int]
 ) -> None:
     box, port = mailbox
-    config = _config(db_url, port, update_window_minutes=0)
+    config = _config(any_url, port, update_window_minutes=0)
     published = datetime.now(UTC) - timedelta(hours=1)
-    dispatcher = Dispatcher(config, engine)
-    _store(engine, config, [_record("Pavlodar", REPORTS[0], first_day(), published)])
+    dispatcher = Dispatcher(config, any_engine)
+    _store(any_engine, config, [_record("Pavlodar", REPORTS[0], first_day(), published)])
     start = datetime.now(UTC)
     dispatcher.run_until_idle(now=start)
     reports = [_record("Pavlodar", r, first_day(), published, 1) for r in REPORTS[1:3]]
-    _store(engine, config, reports)
+    _store(any_engine, config, reports)
     dispatcher.run_until_idle(now=start + timedelta(minutes=1))
-    with session_factory(engine)() as session, session.begin():  # as if it died before the mark
+    with session_factory(any_engine)() as session, session.begin():  # as if it died before the mark
         session.execute(
             update(Outbox)
             .where(Outbox.event_type == "meeting.updated")
             .values(status="sending", claimed_by=_gone_claimer(), claimed_at=start, payload={})
         )
-    report = Dispatcher(config, engine).run_until_idle(now=start + timedelta(minutes=2))
+    report = Dispatcher(config, any_engine).run_until_idle(now=start + timedelta(minutes=2))
     assert report.reclaimed == 2  # at once: the lease (5 minutes) has not run out
     [new, update_, again] = box.messages
     assert str(update_["Subject"]).startswith("Обновление (+2): ")
@@ -193,30 +193,30 @@ def test_a_coalesced_update_resent_after_a_crash_keeps_its_message_id(
     ],
 )
 def test_old_meetings_send_nothing_new_or_updated(
-    db_url: str,
-    engine: Engine,
+    any_url: str,
+    any_engine: Engine,
     mailbox: tuple[Mailbox, int],
     day: date,
     published: datetime | None,
 ) -> None:
     box, port = mailbox
-    config = _config(db_url, port, update_window_minutes=0)
+    config = _config(any_url, port, update_window_minutes=0)
     records = [_record(r, rep, day, published, n) for n, rep in enumerate(REPORTS) for r in REGIONS]
-    _store(engine, config, records)
-    Dispatcher(config, engine).run_until_idle(now=datetime.now(UTC))
-    assert outbox_rows(engine) == [] and box.messages == []
+    _store(any_engine, config, records)
+    Dispatcher(config, any_engine).run_until_idle(now=datetime.now(UTC))
+    assert outbox_rows(any_engine) == [] and box.messages == []
 
 
 def test_webhook_update_lists_added_reports_and_matches_the_schema(
-    db_url: str, engine: Engine, receiver: Receiver
+    any_url: str, any_engine: Engine, receiver: Receiver
 ) -> None:
-    config = make_config(db_url, webhook(receiver, events=["meeting.new", "meeting.updated"]))
+    config = make_config(any_url, webhook(receiver, events=["meeting.new", "meeting.updated"]))
     published = datetime.now(UTC) - timedelta(hours=1)
-    dispatcher = Dispatcher(config, engine)
-    _store(engine, config, [_record("Pavlodar", REPORTS[0], first_day(), published)])
+    dispatcher = Dispatcher(config, any_engine)
+    _store(any_engine, config, [_record("Pavlodar", REPORTS[0], first_day(), published)])
     start = datetime.now(UTC)
     dispatcher.run_until_idle(now=start)
-    _store(engine, config, [_record("Pavlodar", REPORTS[2], first_day(), published, 1)])
+    _store(any_engine, config, [_record("Pavlodar", REPORTS[2], first_day(), published, 1)])
     dispatcher.run_until_idle(now=start + timedelta(minutes=31))
     new, update_ = (request.json for request in receiver.ok())
     for document in (new, update_):

@@ -133,7 +133,7 @@ def test_a_healthy_source_shows_every_field_and_exits_zero(
         iso(last + timedelta(minutes=10)),
     ]  # fmt: skip
     assert "akorda     disabled" in lines
-    assert lines[-2:] == ["outbox: 2 pending, 0 dead, 1 sent", "healthy"]
+    assert lines[-2:] == ["outbox: 2 pending, 0 sending, 0 dead, 1 sent", "healthy"]
 
 
 def test_a_failing_source_is_unhealthy_with_its_problem(
