@@ -144,7 +144,7 @@ def channel_secrets(channels: Iterable[ChannelConfig], environ: dict[str, str]) 
             try:
                 secret_source(env_name, file_name, environ)
             except ValueError as exc:
-                named = f"{key}_env" if env_name else f"{key}_file"
+                named, fix = (f"{key}_env", "set it") if env_name else (f"{key}_file", "create it")
                 raise ValueError(
-                    f"channels.{channel.name}.{named}: {exc}; set it or remove {named}"
+                    f"channels.{channel.name}.{named}: {exc}; {fix} or remove {named}"
                 ) from None
