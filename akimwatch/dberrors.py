@@ -3,6 +3,7 @@
 Every command goes through :func:`explain` (the CLI group catches what a command raises), so a
 wrong URL, a directory or foreign file where the SQLite database should be, an unreachable
 PostgreSQL or a database that stays locked never ends in a driver traceback (``-v`` shows it).
+Each SQLite attempt itself waits up to the engine's busy timeout (30 s) for the lock.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from akimwatch.exitcodes import EXIT_CONFIG, EXIT_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-LOCK_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)  # seconds slept after each "database is locked"
+LOCK_RETRY_DELAYS = (1.0, 2.0, 4.0)  # seconds slept after each "database is locked"
 DRIVERS = frozenset({"psycopg", "psycopg2", "pg8000", "asyncpg"})  # PostgreSQL drivers
 
 
