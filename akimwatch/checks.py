@@ -7,7 +7,9 @@ URL, region or data directory is refused when the file is loaded, not when it is
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
+from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
 
 DATABASE_BACKENDS = ("sqlite", "postgresql")
 DATABASE_FORMS = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+_HOST = re.compile(r"(?i)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def http_url(value: str) -> str:
@@ -32,6 +36,36 @@ def http_url(value: str) -> str:
     if any(char.isspace() for char in value.strip()):
         raise ValueError(f"not an http(s) URL (it contains a space); {allowed}")
     return value.strip()
+
+
+def hostname(value: str) -> str:
+    """``value`` if it is a bare host name such as ``www.akorda.kz`` (no scheme, port or path)."""
+    if not _HOST.fullmatch(value.strip()):
+        raise ValueError(f"{value!r} is not a host name; allowed: a name like www.akorda.kz")
+    return value.strip()
+
+
+def email_address(value: str) -> str:
+    """``value`` if it is an address such as ``desk@example.org`` or ``Desk <desk@example.org>``."""
+    _name, address = parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain or any(c.isspace() for c in address):
+        raise ValueError(f"{value!r} is not an e-mail address; allowed: name@example.org")
+    return value
+
+
+def slug(value: str) -> str:
+    """``value`` if it is a site slug such as ``karaganda`` (lowercase letters, digits, -, _)."""
+    if not _SLUG.fullmatch(value):
+        raise ValueError(f"{value!r} is not a slug; allowed: lowercase letters, digits, - and _")
+    return value
+
+
+def readable_file(value: str) -> str:
+    """``value`` if it names a readable file."""
+    if not Path(value).is_file() or not os.access(value, os.R_OK):
+        raise ValueError("no readable file there; allowed: the path of an existing file")
+    return value
 
 
 def scheme_url(value: str) -> str:
@@ -110,7 +144,7 @@ def channel_secrets(channels: Iterable[ChannelConfig], environ: dict[str, str]) 
             try:
                 secret_source(env_name, file_name, environ)
             except ValueError as exc:
-                named = f"{key}_env" if env_name else f"{key}_file"
+                named, fix = (f"{key}_env", "set it") if env_name else (f"{key}_file", "create it")
                 raise ValueError(
-                    f"channels.{channel.name}.{named}: {exc}; set it or remove {named}"
+                    f"channels.{channel.name}.{named}: {exc}; {fix} or remove {named}"
                 ) from None

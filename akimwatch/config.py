@@ -83,6 +83,7 @@ class CrawlConfig(_Model):
     @classmethod
     def _check_overrides(cls, value: dict[str, str]) -> dict[str, str]:
         for host, target in value.items():
+            checks.hostname(host)
             try:
                 checks.http_url(target)
             except ValueError as exc:
@@ -93,6 +94,16 @@ class CrawlConfig(_Model):
     @classmethod
     def _check_proxy(cls, value: str | None) -> str | None:
         return checks.http_url(value) if value else value
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _check_ca_bundle(cls, value: str | None) -> str | None:
+        return checks.readable_file(value) if value else value
+
+    @field_validator("insecure_hosts")
+    @classmethod
+    def _check_hosts(cls, value: list[str]) -> list[str]:
+        return [checks.hostname(host) for host in value]
 
 
 class SourceConfig(_Model):
@@ -109,6 +120,11 @@ class SourceConfig(_Model):
     @classmethod
     def _check_cron(cls, value: str | None) -> str | None:
         return checks.cron(value) if value else value
+
+    @field_validator("projects")
+    @classmethod
+    def _check_projects(cls, value: list[str] | None) -> list[str] | None:
+        return [checks.slug(project) for project in value] if value else value
 
 
 def _default_sources() -> dict[str, SourceConfig]:
@@ -187,6 +203,16 @@ class ChannelConfig(_Model):
             return value
         return checks.http_url(value)
 
+    @field_validator("to")
+    @classmethod
+    def _check_to(cls, value: list[str]) -> list[str]:
+        return [checks.email_address(address) for address in value]
+
+    @field_validator("sender")
+    @classmethod
+    def _check_sender(cls, value: str) -> str:
+        return checks.email_address(value)
+
     @field_validator("urls")
     @classmethod
     def _check_urls(cls, value: list[str]) -> list[str]:
@@ -250,6 +276,13 @@ class DaemonConfig(_Model):
     feed_path: str | None = None
     log_json: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("feed_path")
+    @classmethod
+    def _check_feed_path(cls, value: str | None) -> str | None:
+        if value:
+            checks.writable_dir(Path(value).absolute().parent)
+        return value
 
 
 class Config(_Model):

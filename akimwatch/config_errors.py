@@ -48,8 +48,8 @@ def _problem(
     if error["type"] == "extra_forbidden":
         return f"{key}{source}: unknown key; {_suggest(root, loc)}"
     message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "value_error" and len(loc) <= 2 and loc[:1] == ("channels",):
-        return f"{key}{source}: {message}"  # a whole channel: its value would be the whole table
+    if isinstance(error.get("input"), dict):
+        return f"{key}{source}: {message}"  # a whole table: its value says nothing more
     return f"{key} = {_shown(key, error.get('input'))}{source}: {message}"
 
 
@@ -107,6 +107,8 @@ def _suggest(root: type[BaseModel], loc: Loc) -> str:
         return "remove it"
     allowed = sorted(field.alias or name for name, field in model.model_fields.items())
     section = ".".join(str(part) for part in loc[:-1]) or "the top level"
+    if loc[:1] == ("channels",):
+        section = "a channel"
     return f"{nearest(str(loc[-1]), allowed)}allowed in {section}: {', '.join(allowed)}"
 
 

@@ -3,6 +3,7 @@
 Every command goes through :func:`explain` (the CLI group catches what a command raises), so a
 wrong URL, a directory or foreign file where the SQLite database should be, an unreachable
 PostgreSQL or a database that stays locked never ends in a driver traceback (``-v`` shows it).
+Each SQLite attempt itself waits up to the engine's busy timeout (30 s) for the lock.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from akimwatch.exitcodes import EXIT_CONFIG, EXIT_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-LOCK_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)  # seconds slept after each "database is locked"
+LOCK_RETRY_DELAYS = (1.0, 2.0, 4.0)  # seconds slept after each "database is locked"
+DRIVERS = frozenset({"psycopg", "psycopg2", "pg8000", "asyncpg"})  # PostgreSQL drivers
 
 
 class DatabaseProblem(Exception):
@@ -57,7 +59,9 @@ def retry_locked(
 def explain(exc: BaseException, url: str) -> DatabaseProblem | None:
     """The one-line explanation of a database failure at ``url``, or None if it is none."""
     shown = mask_url(url)
-    if isinstance(exc, ArgumentError | NoSuchModuleError):
+    unusable = isinstance(exc, ArgumentError) and not _parses(url)
+    missing_driver = isinstance(exc, ImportError) and (exc.name or "").split(".")[0] in DRIVERS
+    if unusable or missing_driver or isinstance(exc, NoSuchModuleError):
         return DatabaseProblem(
             f"database.url {shown!r} cannot be used ({_first_line(exc)}); "
             "allowed: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
@@ -116,6 +120,14 @@ def _on_database_path(exc: OSError, url: str) -> bool:
     database = Path(make_url(url).database or "").absolute()
     failed = Path(str(exc.filename)).absolute()
     return failed == database or failed in database.parents
+
+
+def _parses(url: str) -> bool:
+    try:
+        make_url(url)
+    except ArgumentError:
+        return False
+    return True
 
 
 def _is_sqlite(url: str) -> bool:

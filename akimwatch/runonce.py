@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from akimwatch.commands import options
 from akimwatch.config import SOURCES, Config
+from akimwatch.config_errors import nearest
 from akimwatch.context import get_config, open_engine
 from scheduler.health import check_source
 from scheduler.launcher import CrawlLauncher, CrawlOutcome
@@ -27,7 +28,7 @@ from storage.runs import problem, unreachable
 
 
 @click.command("run-once")
-@click.argument("sources", nargs=-1)
+@click.argument("sources", nargs=-1, callback=lambda _ctx, _param, names: known_sources(names))
 @click.option("--since", callback=options.iso_day, help="Backfill down to this date (YYYY-MM-DD).")
 @click.option("--all", "every", is_flag=True, help="Crawl every enabled source, due or not.")
 @click.option("--no-dispatch", is_flag=True, help="Do not send notifications afterwards.")
@@ -72,6 +73,17 @@ def _dispatch(config: Config, engine: Engine) -> None:
     click.echo(f"notifications: {Dispatcher(config, engine).run_until_idle().summary()}")
 
 
+def known_sources(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` if each is a known source, else a usage error naming the nearest one."""
+    unknown = [name for name in names if name not in SOURCES]
+    if unknown:
+        hint = nearest(unknown[0], SOURCES)
+        raise click.BadParameter(
+            f"unknown source {unknown[0]!r}; {hint}known: {', '.join(SOURCES)}"
+        )
+    return names
+
+
 def run_sources(
     config: Config,
     engine: Engine,
@@ -81,9 +93,6 @@ def run_sources(
     config_path: str | None = None,
 ) -> bool:
     """Crawl the named (else every enabled) source; True when every one succeeded."""
-    unknown = [name for name in names if name not in SOURCES]
-    if unknown:
-        raise click.BadParameter(f"unknown source {unknown[0]!r}; known: {', '.join(SOURCES)}")
     sources = names or config.enabled_sources()
     env = {"AKIMWATCH_CONFIG": config_path} if config_path else {}
     launcher = CrawlLauncher(

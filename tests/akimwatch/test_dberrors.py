@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from akimwatch.dberrors import LOCK_RETRY_DELAYS, explain, retry_locked
 from akimwatch.exitcodes import EXIT_CONFIG, EXIT_UNAVAILABLE
@@ -119,3 +119,13 @@ def test_verbose_shows_the_traceback_before_the_one_line(tmp_path: Path) -> None
     assert "Traceback" not in quiet.stderr and len(quiet.stderr.strip().splitlines()) == 1
     assert "Traceback" in verbose.stderr
     assert verbose.stderr.strip().splitlines()[-1] == quiet.stderr.strip()
+
+
+def test_a_missing_driver_and_an_unusable_url_are_configuration_errors() -> None:
+    missing = explain(ModuleNotFoundError("No module named 'psycopg'", name="psycopg"), "")
+    assert missing is not None and missing.exit_code == EXIT_CONFIG
+    assert "pip install 'akimwatch[postgres]'" in str(missing)
+    assert explain(ModuleNotFoundError("x", name="lxml"), "postgresql://h/db") is None
+    unusable = explain(ArgumentError("Could not parse URL"), "garbage")
+    assert unusable is not None and unusable.exit_code == EXIT_CONFIG
+    assert "database.url 'garbage' cannot be used" in str(unusable)
