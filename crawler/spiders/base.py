@@ -188,7 +188,6 @@ class ListingSpider(scrapy.Spider):
             aliases=[a for a in dict.fromkeys(aliases) if a != response.url],
         )
 
-
     def reconcile_dates(
         self, response: Response, extracted: Extracted, entry: ListingEntry
     ) -> Reconciled:

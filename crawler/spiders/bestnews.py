@@ -80,6 +80,4 @@ class BestnewsSpider(ListingSpider):
 
     def extract(self, response: Response, language: str) -> Extracted:
         """The article page (either template generation)."""
-        return bestnews.extract_article(
-            response.body, response.url, now=response_time(response)
-        )
+        return bestnews.extract_article(response.body, response.url, now=response_time(response))
