@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 
 from lxml.etree import _Element
 
-from crawler.extract.blocks import Blocks, date_of, own_text
+from crawler.extract.blocks import Blocks, date_of
 from crawler.extract.dates import is_local_midnight, local_to_utc, parse_iso
-from crawler.extract.html import article_ld, meta, select
+from crawler.extract.html import article_ld, meta, select, text_of
 
 STRUCTURED_META = ("article:published_time", "og:article:published_time", "datePublished")
 _UPDATED = re.compile(
@@ -134,7 +134,7 @@ def _excluded(node: _Element, blocks: Blocks, headline: _Element | None) -> bool
 def _updated(node: _Element) -> bool:
     """An "updated"/"modified" date: by its label, its own or its parent's text before it, or
     its itemprop/class."""
-    labels = [node.get("itemprop", ""), node.get("class", ""), own_text(node)]
+    labels = [node.get("itemprop", ""), node.get("class", ""), text_of(node)[:80]]
     previous, parent = node.getprevious(), node.getparent()
     if previous is not None:
         label = (previous.text or "").strip()
