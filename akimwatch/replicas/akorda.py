@@ -2,7 +2,8 @@
 RSS feeds with site-relative links (one absolute), article pages in three markups (a guessed
 current page with OpenGraph/JSON-LD, a bare ``h1`` + paragraphs page without a date, and the old
 site's ``.media-title``/``.date``/``.text``), and ``mirror.akorda.kz``, which also lists the old
-site's id-less ``/events/<group>/<subsection>/<slug>`` articles."""
+site's id-less ``/events/<group>/<subsection>/<slug>`` articles. ``layout=1..4`` serves every
+listing and article page in a redesign instead (:mod:`akimwatch.replicas.layouts`)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 list past the end, as Joomla does), the home page modules, and article pages in the 2023-25
 template (JSON-LD, ``article:published_time``) and the 2026 one (``uk-dropcap``, ``21.03.2026``),
 with and without the numeric id in the URL. Boilerplate (menus, the tag cloud, related and popular
-modules) surrounds every article.
+modules) surrounds every article. ``layout=1..4`` serves cards and articles in a redesign
+(:mod:`akimwatch.replicas.layouts`).
 """
 
 from __future__ import annotations

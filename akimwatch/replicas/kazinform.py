@@ -2,7 +2,9 @@
 qazinform.com (en), 2026 ``news-card`` and 2024-25 ``allNewsCard`` cards, new (``-hex``) and old
 (``_a<digits>`` with its ``/amp`` page) articles, the RSS feeds, ETag and Last-Modified validators.
 
-Past the last feed page the site keeps showing the last page, as the real one does.
+Past the last feed page the site keeps showing the last page, as the real one does. ``layout=1..4``
+serves feed cards and article pages in a redesign (:mod:`akimwatch.replicas.layouts`): other
+classes, printed times in every known form including "Сегодня, HH:MM".
 """
 
 from __future__ import annotations
