@@ -41,11 +41,13 @@ def iso(value: datetime) -> str:
 
 
 def clock(now: datetime | None, text: str) -> str:
-    """The site header's clock: a ``<time>`` holding the current date."""
+    """The site header: the logo in an ``h1`` and the clock, a ``<time>`` holding the current
+    date."""
     stamp = (now or datetime.now(UTC)).astimezone(ALMATY)
     return (
-        f'<header class="site-top"><div class="site-top__row"><time datetime="{stamp.isoformat()}">'
-        f"{E(text)}</time><span>Астана +3°</span></div></header>"
+        f'<header class="site-top"><h1 class="site-top__logo"><a href="/">Newsroom</a></h1>'
+        f'<div class="site-top__row"><time datetime="{stamp.isoformat()}">{E(text)}</time>'
+        "<span>Астана +3°</span></div></header>"
     )
 
 

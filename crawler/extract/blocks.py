@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import _Element
 
 from crawler.extract.dates import find_text_date, parse_iso
-from crawler.extract.html import text_of
+from crawler.extract.html import text_of, title_element
 
 _SKIP = frozenset(("script", "style", "noscript", "template", "head"))
 CARD_TEXT = 400  # a card is a title and a date, not an article's text
@@ -43,7 +43,7 @@ class Blocks:
         self._dated: dict[int, tuple[_Element, bool]] = {}
         self._listing: dict[int, tuple[_Element, bool]] = {}
         if headline is None:
-            headline = next(tree.iter("h1"), None)
+            headline = title_element(tree, ("h1",))
         self._headed = [headline, *headline.iterancestors()] if headline is not None else []
         self.headed = {id(a) for a in self._headed}
 

@@ -171,6 +171,24 @@ def first(tree: _Element, selectors: Iterable[str]) -> _Element | None:
     return None
 
 
+def title_element(tree: _Element, selectors: Iterable[str]) -> _Element | None:
+    """The article's title element: the first match of the selectors outside the site's header,
+    menu and footer (a logo in an ``h1``), else the first match at all."""
+    fallback: _Element | None = None
+    for selector in selectors:
+        for found in select(tree, selector):
+            if not in_site_chrome(found):
+                return found
+            fallback = found if fallback is None else fallback
+    return fallback
+
+
+def in_site_chrome(element: _Element) -> bool:
+    """Inside the page's header, menu or footer (an article's own ``<header>`` is not)."""
+    tags = {ancestor.tag for ancestor in element.iterancestors()}
+    return not tags & {"article", "main"} and bool(tags & {"header", "nav", "footer"})
+
+
 def first_text(tree: _Element, selectors: Iterable[str]) -> str:
     """The cleaned text of the first element matched by any selector."""
     element = first(tree, selectors)

@@ -30,6 +30,7 @@ from crawler.extract.html import (
     select,
     split_site_name,
     text_of,
+    title_element,
 )
 from crawler.extract.published import page_published
 from crawler.extract.rss import rss_entries
@@ -87,7 +88,7 @@ def extract_article(
     redesigns: generic title, lead and body fallbacks); ``now`` dates relative stamps."""
     tree = parse(document)
     language = language_of(url, language or "ru")
-    headline = first(tree, TITLE)
+    headline = title_element(tree, TITLE)
     title = (clean_text(text_of(headline)) if headline is not None else "") or split_site_name(
         meta(tree, "og:title")
     )

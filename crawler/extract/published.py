@@ -23,7 +23,7 @@ from lxml.etree import _Element
 
 from crawler.extract.blocks import Blocks, date_of
 from crawler.extract.dates import is_local_midnight, local_to_utc, parse_iso
-from crawler.extract.html import article_ld, meta, select, text_of
+from crawler.extract.html import article_ld, meta, select, text_of, title_element
 
 STRUCTURED_META = ("article:published_time", "og:article:published_time", "datePublished")
 _UPDATED = re.compile(
@@ -150,7 +150,7 @@ def _contains(ancestor: _Element, node: _Element) -> bool:
 
 
 def _headline(tree: _Element) -> _Element | None:
-    return next(iter(tree.iter("h1")), None)
+    return title_element(tree, ("h1",))
 
 
 def url_date(url: str) -> datetime | None:
