@@ -105,6 +105,7 @@ def _article_row(plan: Plan, now: datetime) -> dict[str, Any]:
         "author": record.author,
         "tags": list(record.tags),
         "published_at": record.published_at,
+        "page_published_at": record.page_published_at,
         "first_seen_at": now,
         "last_checked_at": now,
         "content_hash": record.content_hash,

@@ -170,6 +170,7 @@ class ArticleStore:
         article.content_hash = record.content_hash
         article.relevant = bool(record.meetings)
         article.published_at = article.published_at or record.published_at
+        article.page_published_at = article.page_published_at or record.page_published_at
         return "changed"
 
     def _keep_superseded(self, article: Article) -> None:

@@ -2,7 +2,8 @@
 RSS feeds with site-relative links (one absolute), article pages in three markups (a guessed
 current page with OpenGraph/JSON-LD, a bare ``h1`` + paragraphs page without a date, and the old
 site's ``.media-title``/``.date``/``.text``), and ``mirror.akorda.kz``, which also lists the old
-site's id-less ``/events/<group>/<subsection>/<slug>`` articles."""
+site's id-less ``/events/<group>/<subsection>/<slug>`` articles. ``layout=1..4`` serves every
+listing and article page in a redesign instead (:mod:`akimwatch.replicas.layouts`)."""
 
 from __future__ import annotations
 
@@ -239,82 +240,47 @@ class AkordaSite(Site):
     def redesigned_page(self, article: ReplicaArticle) -> str:
         """Layouts 1-4 of an article page (see :mod:`akimwatch.replicas.layouts`)."""
         links = self.related_links(article)
-        before, after = links[:2], links[2:]
-        heading = {"ru": "Другие события", "kk": "Басқа оқиғалар", "en": "Other events"}
-        head = heading[article.language]
-        title, lead = E(article.title), E(article.lead)
-        paragraphs = "".join(f"<p>{E(p)}</p>" for p in article.paragraphs)
-        dated = article.markup != "bare"
-        date = E(self.printed_date(article)) if dated else ""
-        stamp = layouts.iso(article.published) if article.markup == "og" else ""
         now = datetime.now(ALMATY)
-        clock = layouts.clock(now, card_date(now, article.language))
-        if self.layout == 1:  # sidebar first, the clock in the header, a <time> with the ISO
-            when = f'<time class="pub" datetime="{stamp}">{date}</time>' if stamp else date
-            main = (
-                f'<div class="content-col"><h1 class="page-heading">{title}</h1>'
-                f'<div class="meta-line">{when}</div>'
-                + (f'<div class="intro-text">{lead}</div>' if lead else "")
-                + f'<div class="rich-text">{paragraphs}</div>'
-                + layouts.block(head, after, 1, "more-col")
-                + "</div>"
-            )
-            body = clock + _MENU_NEUTRAL + layouts.block(head, before, 0) + main
-        elif self.layout == 2:  # an "updated" time first in the article header
-            updated = (
-                f'<span>Обновлено:</span> <time datetime="{now.isoformat()}">'
-                f"{card_date(now, article.language)}</time> "
-            )
-            when = f'<time datetime="{stamp}">{date}</time>' if stamp else f"<span>{date}</span>"
-            main = (
-                f'<article class="post"><header class="post__head"><h1>{title}</h1>'
-                f'<div class="post__meta">{updated}{when if dated else ""}</div></header>'
-                + (f"<p><strong>{lead}</strong></p>" if lead else "")
-                + layouts.block(head, before, 2, "inline-box")
-                + f'<section class="post__body">{paragraphs}</section></article>'
-            )
-            body = clock + main + layouts.block(head, after, 3)
-        elif self.layout == 3:  # meta back, dates as plain divs, news blocks around the text
-            main = (
-                layouts.block(head, before, 3, "top-strip")
-                + f'<div class="story"><h1 class="story__t">{title}</h1>'
-                + (f'<div class="story__d">{date}</div>' if dated else "")
-                + (f'<div class="story__sum">{lead}</div>' if lead else "")
-                + f'<div class="story__txt">{paragraphs}</div></div>'
-                + layouts.block(head, after, 0, "bottom-strip")
-            )
-            body = clock + _MENU_NEUTRAL + main
-            return self._meta_head(article) + f"<body>{body}{_FOOTER}</body></html>"
-        else:  # flat divs, hashed classes, a dd.mm.yyyy, HH:MM date, news runs on both sides
-            main = (
-                f'<div class="q1">{layouts.cards(before, 2)}</div>'
-                f'<div class="q2"><h1 class="q3">{title}</h1>'
-                + (f'<div class="q4">{date}</div>' if dated else "")
-                + (f'<div class="q5">{lead}</div>' if lead else "")
-                + f'<div class="q6">{paragraphs}</div></div>'
-                + f'<div class="q7">{layouts.cards(after, 0)}</div>'
-            )
-            body = main
-        return f"{_head(article.title)}<body>{body}{_FOOTER}</body></html>"
+        page = layouts.Page(
+            title=article.title,
+            lead=article.lead,
+            paragraphs=article.paragraphs,
+            date=self.date_html(article),
+            updated=f'<span>Обновлено:</span> <time datetime="{now.isoformat()}">'
+            f"{card_date(now, article.language)}</time>",
+            head=self._meta(article, now) if self.layout == 3 else "",
+            heading={"ru": "Другие события", "kk": "Басқа оқиғалар", "en": "Other events"}[
+                article.language
+            ],
+            before=links[:2],
+            after=links[2:],
+            clock=layouts.clock(now, card_date(now, article.language)),
+            css="ak",
+        )
+        return layouts.render(self.layout, page)
 
-    def _meta_head(self, article: ReplicaArticle) -> str:
+    def date_html(self, article: ReplicaArticle) -> str:
+        """The date as the layout shows it: a ``<time>`` with the exact ISO time in layouts 1
+        and 2 where the site knows one, else the printed date (none for a bare page)."""
+        if article.markup == "bare":
+            return ""
+        date = E(self.printed_date(article))
+        if article.markup == "og" and self.layout in (1, 2):
+            return f'<time datetime="{layouts.iso(article.published)}">{date}</time>'
+        return f"<span>{date}</span>" if self.layout == 2 else date
+
+    def _meta(self, article: ReplicaArticle, now: datetime) -> str:
         ld: dict[str, object] = {"@context": "https://schema.org", "@type": "NewsArticle"}
         ld["headline"] = article.title
         if article.markup == "og":
             ld["datePublished"] = layouts.iso(article.published)
-            ld["dateModified"] = datetime.now(ALMATY).isoformat()
+            ld["dateModified"] = now.isoformat()
         return (
-            f"<html><head><meta charset=utf-8><title>{E(article.title)} | Акорда</title>"
             f'<meta property="og:title" content="{E(article.title)} | Akorda">'
             f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
-            "</head>"
         )
 
 
-_MENU_NEUTRAL = (
-    '<div class="topnav"><a href="/ru/president">Президент</a><a href="/ru/events">События</a>'
-    "</div>"
-)
 _MENU = (
     '<header class="header"><nav class="menu"><a href="/ru/president">Президент</a>'
     '<a href="/ru/events">События</a></nav></header>'

@@ -3,7 +3,8 @@
 list past the end, as Joomla does), the home page modules, and article pages in the 2023-25
 template (JSON-LD, ``article:published_time``) and the 2026 one (``uk-dropcap``, ``21.03.2026``),
 with and without the numeric id in the URL. Boilerplate (menus, the tag cloud, related and popular
-modules) surrounds every article.
+modules) surrounds every article. ``layout=1..4`` serves cards and articles in a redesign
+(:mod:`akimwatch.replicas.layouts`).
 """
 
 from __future__ import annotations
@@ -224,65 +225,45 @@ class BestnewsSite(Site):
         lead as the body's first paragraph."""
         now = datetime.now(ALMATY)
         links = self.related_links(article)
-        before, after = links[:3], links[3:]
-        title, local = E(article.title), article.published.astimezone(ALMATY)
-        lead = "" if article.markup == "2026" else E(article.lead)
-        texts = [article.lead, *article.paragraphs] if not lead else article.paragraphs
-        paragraphs = "".join(f"<p>{E(p)}</p>" for p in texts)
-        clock = layouts.clock(now, f"{now:%d.%m.%Y}")
-        if self.layout == 1:
-            main = (
-                f'<div class="wm-main"><h1 class="wm-title">{title}</h1>'
-                f'<div class="wm-info"><time datetime="{iso_of(article)}">{local:%d.%m.%Y}</time>'
-                "</div>"
-                + (f'<div class="wm-intro">{lead}</div>' if lead else "")
-                + f'<div class="wm-text">{paragraphs}</div></div>'
-            )
-            body = clock + layouts.block("Новости", before, 0) + main
-            body += layouts.block("Ещё новости", after, 1)
-            return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
-        if self.layout == 2:
-            main = (
-                f'<article class="wm-article"><header><h1>{title}</h1><div class="wm-dates">'
-                f'<span>Обновлено</span> <time datetime="{now.isoformat()}">{now:%d.%m.%Y %H:%M}'
-                f'</time> <time datetime="{iso_of(article)}">{local:%d.%m.%Y %H:%M}</time>'
-                "</div></header>"
-                + (f"<h2>{lead}</h2>" if lead else "")
-                + layouts.block("Читайте", before, 2, "wm-inline")
-                + f'<div class="wm-body">{paragraphs}</div></article>'
-            )
-            body = clock + main + layouts.block("Ещё", after, 3)
-            return (
-                f"<html><head><title>{title}</title>"
-                f'<meta property="og:title" content="{title}"></head><body>{body}</body></html>'
-            )
-        if self.layout == 3:
-            ld = {
-                "@type": "NewsArticle",
-                "headline": article.title,
-                "datePublished": iso_of(article),
-                "dateModified": now.isoformat(),
-            }
-            main = (
-                f"<h1>{title}</h1><div>{local:%d.%m.%Y %H:%M}</div>"
-                + (f'<div class="ann">{lead}</div>' if lead else "")
-                + f'<div class="full">{paragraphs}</div>'
-            )
-            body = clock + layouts.block("Главное", before, 3, "top-strip") + main
-            body += layouts.block("Ещё", after, 0, "bottom-strip")
-            script = json.dumps(ld, ensure_ascii=False)
-            return (
-                f'<html><head><title>{title}</title><script type="application/ld+json">{script}'
-                f"</script></head><body>{body}</body></html>"
-            )
-        main = (
-            f'<div class="z1">{layouts.cards(before, 2)}</div><div class="z2">'
-            f'<h1 class="z3">{title}</h1><div class="z4">{local:%d.%m.%Y, %H:%M}</div>'
-            + (f'<div class="z5">{lead}</div>' if lead else "")
-            + f'<div class="z6">{paragraphs}</div></div>'
-            + f'<div class="z7">{layouts.cards(after, 1)}</div>'
+        new = article.markup == "2026"
+        page = layouts.Page(
+            title=article.title,
+            lead="" if new else article.lead,
+            paragraphs=[article.lead, *article.paragraphs] if new else article.paragraphs,
+            date=self.date_html(article),
+            updated=f'<span>Обновлено</span> <time datetime="{now.isoformat()}">'
+            f"{now:%d.%m.%Y %H:%M}</time>",
+            head=self._meta(article, now),
+            heading="Новости",
+            before=links[:3],
+            after=links[3:],
+            clock=layouts.clock(now, f"{now:%d.%m.%Y}"),
+            css="wm",
         )
-        return f"<html><head><title>{title}</title></head><body>{clock}{main}</body></html>"
+        return layouts.render(self.layout, page)
+
+    def date_html(self, article: ReplicaArticle) -> str:
+        """``time[datetime]`` with ``d.m.Y`` (1) or ``d.m.Y H:i`` (2), the printed ``d.m.Y
+        H:i`` (3) or ``d.m.Y, H:i`` (4)."""
+        local = article.published.astimezone(ALMATY)
+        if self.layout in (1, 2):
+            shown = f"{local:%d.%m.%Y}" if self.layout == 1 else f"{local:%d.%m.%Y %H:%M}"
+            return f'<time datetime="{iso_of(article)}">{shown}</time>'
+        return f"{local:%d.%m.%Y %H:%M}" if self.layout == 3 else f"{local:%d.%m.%Y, %H:%M}"
+
+    def _meta(self, article: ReplicaArticle, now: datetime) -> str:
+        """OpenGraph without dates (layout 2), JSON-LD with both dates (3), nothing else."""
+        if self.layout == 2:
+            return f'<meta property="og:title" content="{E(article.title)}">'
+        if self.layout != 3:
+            return ""
+        ld = {
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "datePublished": iso_of(article),
+            "dateModified": now.isoformat(),
+        }
+        return f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
 
 
 def iso_of(article: ReplicaArticle) -> str:

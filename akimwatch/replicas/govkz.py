@@ -5,6 +5,9 @@ a header; without it ``/news`` answers 400 ``{"error":"notAllowed"}``. ``expire_
 every ticket once after N news pages (a ticket expiring mid-crawl); ``mode="hash"`` removes k6 and
 demands the older ``token``/``hash`` headers instead. Some projects answer a JSON array, others
 ``{"content": [...]}``; past the last page the answer is empty. Language is ``Accept-Language``.
+``layout=1..4`` varies what sources.md allows: the page shape, string or number ids, the
+``created_date`` forms (fractions, ``Z``, ``+0000``, ``+05:00``, ``+0500``), the lead only in an
+HTML ``short_description``, extra fields.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 qazinform.com (en), 2026 ``news-card`` and 2024-25 ``allNewsCard`` cards, new (``-hex``) and old
 (``_a<digits>`` with its ``/amp`` page) articles, the RSS feeds, ETag and Last-Modified validators.
 
-Past the last feed page the site keeps showing the last page, as the real one does.
+Past the last feed page the site keeps showing the last page, as the real one does. ``layout=1..4``
+serves feed cards and article pages in a redesign (:mod:`akimwatch.replicas.layouts`): other
+classes, printed times in every known form including "Сегодня, HH:MM".
 """
 
 from __future__ import annotations
@@ -248,63 +250,32 @@ class KazinformSite(Site):
         """Layouts 1-4: an old article keeps its lead as the first paragraph with the dateline."""
         now = datetime.now(ALMATY)
         links = self.related_links(article)
-        before, after = links[:3], links[3:]
-        head = HEADINGS[article.language]
-        title = E(article.title)
-        when = E(printed(article, self.layout, now))
-        if article.markup == "old":
-            lead, paragraphs = "", self._old_body(article)
-        else:
-            lead = E(article.lead)
-            paragraphs = "".join(f"<p>{E(p)}</p>" for p in article.paragraphs)
-        clock = layouts.clock(now, stamp(now, article.language))
-        if self.layout == 1:
-            main = (
-                f'<div class="news-main"><h1 class="news-title">{title}</h1>'
-                f'<div class="news-meta"><span class="d">{when}</span></div>'
-                + (f'<div class="news-lead"><p>{lead}</p></div>' if lead else "")
-                + f'<div class="news-text">{paragraphs}</div></div>'
-            )
-            body = clock + layouts.block(head, before, 0) + main + layouts.block(head, after, 1)
-            return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
-        if self.layout == 2:
-            iso = layouts.iso(article.published)
-            main = (
-                f'<article class="story"><header><h1>{title}</h1><p class="story-dates">'
-                f'<span>{UPDATED[article.language]}:</span> <time datetime="{now.isoformat()}">'
-                f"{stamp(now, article.language)}</time> · "
-                f'<time datetime="{iso}">{when}</time></p></header>'
-                + (f'<p class="story-lead">{lead}</p>' if lead else "")
-                + layouts.block(head, before, 2, "inline-news")
-                + f'<div class="story-body">{paragraphs}</div></article>'
-            )
-            body = clock + main + layouts.block(head, after, 3)
-            return (
-                f"<html><head><title>{title}</title>"
-                f'<meta property="og:title" content="{title} | Kazinform"></head>'
-                f"<body>{body}</body></html>"
-            )
-        if self.layout == 3:
-            main = (
-                f"<h1>{title}</h1><div>{when}</div>"
-                + (f'<div class="sub"><p>{lead}</p></div>' if lead else "")
-                + f'<div class="txt">{paragraphs}</div>'
-            )
-            body = (
-                clock
-                + layouts.block(head, before, 3, "top-strip")
-                + f'<div class="page">{main}</div>'
-                + layouts.block(head, after, 0, "bottom-strip")
-            )
-            return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
-        main = (
-            f'<div class="k1">{layouts.cards(before, 2)}</div><div class="k2">'
-            f'<h1 class="k3">{title}</h1><div class="k4">{when}</div>'
-            + (f'<div class="k5">{lead}</div>' if lead else "")
-            + f'<div class="k6">{paragraphs}</div></div>'
-            + f'<div class="k7">{layouts.cards(after, 1)}</div>'
+        old = article.markup == "old"
+        first = f"{DATELINE[article.language]}{article.lead}"
+        page = layouts.Page(
+            title=article.title,
+            lead="" if old else article.lead,
+            paragraphs=[first, *article.paragraphs] if old else article.paragraphs,
+            date=self.date_html(article, now),
+            updated=f"<span>{UPDATED[article.language]}:</span> "
+            f'<time datetime="{now.isoformat()}">{stamp(now, article.language)}</time>',
+            head=f'<meta property="og:title" content="{E(article.title)} | Kazinform">'
+            if self.layout == 2
+            else "",
+            heading=HEADINGS[article.language],
+            before=links[:3],
+            after=links[3:],
+            clock=layouts.clock(now, stamp(now, article.language)),
+            css="kz",
         )
-        return f"<html><head><title>{title}</title></head><body>{clock}{main}</body></html>"
+        return layouts.render(self.layout, page)
+
+    def date_html(self, article: ReplicaArticle, now: datetime) -> str:
+        """The printed time; layout 2 puts it in a ``<time>`` with the ISO value."""
+        when = E(printed(article, self.layout, now))
+        if self.layout == 2:
+            return f'<time datetime="{layouts.iso(article.published)}">{when}</time>'
+        return f'<span class="d">{when}</span>' if self.layout == 1 else when
 
     def amp_page(self, article: ReplicaArticle) -> str:
         """The old AMP variant (``…_a<id>/amp``), opening with "Go to the main site"."""

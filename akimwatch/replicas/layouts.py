@@ -41,11 +41,13 @@ def iso(value: datetime) -> str:
 
 
 def clock(now: datetime | None, text: str) -> str:
-    """The site header's clock: a ``<time>`` holding the current date."""
+    """The site header: the logo in an ``h1`` and the clock, a ``<time>`` holding the current
+    date."""
     stamp = (now or datetime.now(UTC)).astimezone(ALMATY)
     return (
-        f'<header class="site-top"><div class="site-top__row"><time datetime="{stamp.isoformat()}">'
-        f"{E(text)}</time><span>Астана +3°</span></div></header>"
+        f'<header class="site-top"><h1 class="site-top__logo"><a href="/">Newsroom</a></h1>'
+        f'<div class="site-top__row"><time datetime="{stamp.isoformat()}">{E(text)}</time>'
+        "<span>Астана +3°</span></div></header>"
     )
 
 
@@ -81,3 +83,89 @@ def cards(links: list[Link], style: int) -> str:
 def block(heading: str, links: list[Link], style: int, css: str = "col-side") -> str:
     """A titled block of dated news (``css`` is a neutral class: no "related" or "popular")."""
     return f'<div class="{css}"><div class="{css}__h">{E(heading)}</div>{cards(links, style)}</div>'
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a redesigned article page shows, already formatted by the site's replica."""
+
+    title: str
+    lead: str
+    paragraphs: list[str]
+    date: str
+    """The date element's HTML as this layout prints it ("" for a page without a date)."""
+    updated: str
+    """The "updated" stamp's HTML (shown by the article-header layout)."""
+    head: str
+    """Extra ``<head>`` HTML (meta tags, JSON-LD; "" for none)."""
+    heading: str
+    before: list[Link]
+    after: list[Link]
+    clock: str
+    css: str
+    """The redesign's class prefix."""
+
+
+def render(layout: int, page: Page) -> str:
+    """The page in redesign ``layout`` (1-4)."""
+    body = {1: _sidebar_first, 2: _article_header, 3: _strips, 4: _flat}[layout](page)
+    head = f"<meta charset=utf-8><title>{E(page.title)}</title>{page.head}"
+    return f"<html><head>{head}</head><body>{body}<footer><p>© 2026</p></footer></body></html>"
+
+
+def _texts(page: Page) -> str:
+    return "".join(f"<p>{E(p)}</p>" for p in page.paragraphs)
+
+
+def _sidebar_first(page: Page) -> str:
+    """The clock, a menu, dated news, then the content column (other news at its end)."""
+    c = page.css
+    return (
+        f'{page.clock}<div class="{c}-nav"><a href="/">Главная</a></div>'
+        + block(page.heading, page.before, 0)
+        + f'<div class="{c}-content"><h1 class="{c}-heading">{E(page.title)}</h1>'
+        + f'<div class="{c}-meta">{page.date}</div>'
+        + (f'<div class="{c}-intro"><p>{E(page.lead)}</p></div>' if page.lead else "")
+        + f'<div class="{c}-rich">{_texts(page)}</div>'
+        + block(page.heading, page.after, 1, "more-col")
+        + "</div>"
+    )
+
+
+def _article_header(page: Page) -> str:
+    """An ``<article>`` whose header shows an "updated" stamp before the date; a flat run of
+    news inside the article between the lead and the text, cards after it."""
+    c = page.css
+    return (
+        f'{page.clock}<article class="{c}-post"><header class="{c}-post__head">'
+        f"<h1>{E(page.title)}</h1><div>{page.updated} {page.date}</div></header>"
+        + (f"<p><strong>{E(page.lead)}</strong></p>" if page.lead else "")
+        + block(page.heading, page.before, 2, "inline-box")
+        + f'<section class="{c}-post__body">{_texts(page)}</section></article>'
+        + block(page.heading, page.after, 3)
+    )
+
+
+def _strips(page: Page) -> str:
+    """Strips of news above and below a story whose date is a plain ``div``."""
+    c = page.css
+    return (
+        f"{page.clock}{block(page.heading, page.before, 3, 'top-strip')}"
+        f'<div class="{c}-story"><h1>{E(page.title)}</h1>'
+        + (f"<div>{page.date}</div>" if page.date else "")
+        + (f'<div class="{c}-story__sum">{E(page.lead)}</div>' if page.lead else "")
+        + f'<div class="{c}-story__txt">{_texts(page)}</div></div>'
+        + block(page.heading, page.after, 0, "bottom-strip")
+    )
+
+
+def _flat(page: Page) -> str:
+    """Hashed class names, no semantic elements, runs of news on both sides."""
+    return (
+        f'{page.clock}<div class="q1">{cards(page.before, 2)}</div>'
+        f'<div class="q2"><h1 class="q3">{E(page.title)}</h1>'
+        + (f'<div class="q4">{page.date}</div>' if page.date else "")
+        + (f'<div class="q5">{E(page.lead)}</div>' if page.lead else "")
+        + f'<div class="q6">{_texts(page)}</div></div>'
+        + f'<div class="q7">{cards(page.after, 1)}</div>'
+    )

@@ -27,6 +27,7 @@ from crawler.extract.html import (
     parse,
     split_site_name,
     text_of,
+    title_element,
 )
 from crawler.extract.published import page_published
 from crawler.extract.rss import rss_entries
@@ -100,7 +101,7 @@ def extract_article(
     response time) dates relative stamps such as "Сегодня, 14:30"."""
     tree = parse(document, "utf-8")
     ld = article_ld(tree)
-    headline = first(tree, TITLE)
+    headline = title_element(tree, TITLE)
     title = (
         (clean_text(text_of(headline)) if headline is not None else "")
         or split_site_name(meta(tree, "og:title"))

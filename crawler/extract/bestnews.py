@@ -31,6 +31,7 @@ from crawler.extract.html import (
     select,
     split_site_name,
     text_of,
+    title_element,
 )
 from crawler.extract.published import page_published
 from crawler.extract.types import Extracted, ListingEntry
@@ -62,7 +63,7 @@ def extract_article(
     title, lead and body fallbacks); ``now`` dates relative stamps."""
     tree = parse(document)
     ld = article_ld(tree)
-    headline = first(tree, TITLE)
+    headline = title_element(tree, TITLE)
     title = (
         (clean_text(text_of(headline)) if headline is not None else "")
         or str(ld.get("headline") or "").strip()

@@ -4,12 +4,14 @@ A listing block is a container of several items, each a link to another article 
 site with its own date (a card: ``<div><a href=…>title</a><span>date</span></div>``), or a flat
 run of such links and dates side by side; a lone card (a short block around one other article's
 link) counts too. A date inside one is never the page's own. The block holding the headline (the
-article itself, the first ``h1`` unless the site extractor names it) is never a card.
+article itself, the first ``h1`` unless the site extractor names it) is never a card or a list.
+
+Everything is computed on demand for the elements asked about (and remembered), so a page whose
+own date sits beside its headline costs a few small subtree scans, not a walk of the whole page.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -17,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import _Element
 
 from crawler.extract.dates import find_text_date, parse_iso
-from crawler.extract.html import text_of
+from crawler.extract.html import text_of, title_element
 
 _SKIP = frozenset(("script", "style", "noscript", "template", "head"))
 CARD_TEXT = 400  # a card is a title and a date, not an article's text
@@ -34,77 +36,92 @@ class Blocks:
         now: datetime | None = None,
         headline: _Element | None = None,
     ) -> None:
-        self.dates: list[tuple[_Element, datetime]] = []
-        """Every date on the page in document order, with its element."""
-        self.links: dict[int, set[str]] = defaultdict(set)
-        self.dated: dict[int, int] = defaultdict(int)
-        self.headed: set[int] = set()
-        self._memo: dict[int, bool] = {}
-        # Element proxies are kept alive so that their ids stay theirs while the maps are used.
-        self.nodes = list(tree.iter())
-        self.order = {id(node): i for i, node in enumerate(self.nodes)}
+        self.url, self.is_article, self.now = url, is_article, now
+        self._own, self._origin = _key(url), _origin(url)
+        # Memo values hold their element, so that its id stays its own while the memo lives.
+        self._links: dict[int, tuple[_Element, frozenset[str]]] = {}
+        self._dated: dict[int, tuple[_Element, bool]] = {}
+        self._listing: dict[int, tuple[_Element, bool]] = {}
         if headline is None:
-            headline = next((n for n in self.nodes if n.tag == "h1"), None)
-        if headline is not None:
-            self.headed.update(id(a) for a in [headline, *headline.iterancestors()])
-        own = _key(url)
-        for node in self.nodes:
-            if not isinstance(node.tag, str) or node.tag in _SKIP:
-                continue
-            if node.tag == "a":
-                target = urljoin(url, (node.get("href") or "").strip())
-                if _key(target) != own and is_article(target):
-                    self._mark(node, self.links, _key(target))
-            value = date_of(node, now)
-            if value is not None:
-                self.dates.append((node, value))
-                for ancestor in [node, *node.iterancestors()]:
-                    self.dated[id(ancestor)] += 1
+            headline = title_element(tree, ("h1",))
+        self._headed = [headline, *headline.iterancestors()] if headline is not None else []
+        self.headed = {id(a) for a in self._headed}
 
-    @staticmethod
-    def _mark(node: _Element, marks: dict[int, set[str]], value: str) -> None:
-        for ancestor in [node, *node.iterancestors()]:
-            marks[id(ancestor)].add(value)
+    def links(self, node: _Element) -> frozenset[str]:
+        """The other articles of the site that ``node`` (or its subtree) links to."""
+        key = id(node)
+        if key not in self._links:
+            found = set()
+            for link in node.iter("a"):
+                href = (link.get("href") or "").strip()
+                target = _absolute(self.url, self._origin, href) if href else ""
+                if target and _key(target) != self._own and self.is_article(target):
+                    found.add(_key(target))
+            self._links[key] = (node, frozenset(found))
+        return self._links[key][1]
+
+    def dated(self, node: _Element) -> bool:
+        """Whether ``node`` or its subtree shows a date."""
+        key = id(node)
+        if key not in self._dated:
+            shown = any(date_of(n, self.now) is not None for n in _elements(node))
+            self._dated[key] = (node, shown)
+        return self._dated[key][1]
 
     def in_listing(self, node: _Element) -> bool:
-        """Whether ``node`` lies inside a card of another article (a short block with that
-        article's link and a date) or a block that lists other dated articles."""
-        return self.in_card(node) or any(self.is_listing(a) for a in node.iterancestors())
-
-    def in_card(self, node: _Element) -> bool:
-        """Whether ``node`` lies inside a short block holding another article's link."""
+        """Whether ``node`` lies in a card of another article or a block listing others (up to
+        the block that holds the headline)."""
         for ancestor in [node, *node.iterancestors()]:
-            key = id(ancestor)
-            if key in self.headed or len(self.links[key]) > 1:
+            if id(ancestor) in self.headed:
                 return False
-            if self.links[key] and len(text_of(ancestor)) < CARD_TEXT:
+            links = self.links(ancestor)
+            if len(links) == 1 and len(text_of(ancestor)) < CARD_TEXT:
+                return True
+            if len(links) > 1 and self.is_listing(ancestor):
                 return True
         return False
 
     def is_listing(self, container: _Element) -> bool:
         """Several dated items linking to other articles (cards, or flat link/date runs)."""
         key = id(container)
-        if key not in self._memo:
-            children = [c for c in container if isinstance(c.tag, str)]
-            items = sum(1 for c in children if self._item(c))
-            links = sum(1 for c in children if self._link(c))
-            dates = sum(1 for c in children if self.dated[id(c)] and not self.links[id(c)])
-            self._memo[key] = items >= 2 or (links >= 2 and dates >= 2)
-        return self._memo[key]
+        if key not in self._listing:
+            items = links = dates = 0
+            for child in container:
+                if not isinstance(child.tag, str) or id(child) in self.headed:
+                    continue
+                linked, dated = len(self.links(child)), self.dated(child)
+                items += linked == 1 and dated
+                links += linked == 1 and not dated
+                dates += dated and not linked
+            self._listing[key] = (container, items >= 2 or (links >= 2 and dates >= 2))
+        return self._listing[key][1]
 
-    def _item(self, node: _Element) -> bool:
-        """A card: one other article's link and a date, not the article itself."""
-        key = id(node)
-        return len(self.links[key]) == 1 and self.dated[key] > 0 and key not in self.headed
 
-    def _link(self, node: _Element) -> bool:
-        key = id(node)
-        return len(self.links[key]) == 1 and not self.dated[key] and key not in self.headed
+def _elements(node: _Element) -> list[_Element]:
+    return [n for n in node.iter() if isinstance(n.tag, str) and n.tag not in _SKIP]
 
 
 def _key(url: str) -> str:
+    """Host (without ``www.``) and path: one key per article whatever the query or fragment."""
+    _, sep, rest = url.partition("://")
+    if not sep or any(c in rest for c in "@[\\"):
+        parts = urlsplit(url)
+        return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
+    host, _, path = rest.partition("/")
+    path = path.split("#", 1)[0].split("?", 1)[0]
+    return f"{host.split(':', 1)[0].lower().removeprefix('www.')}/{path}".rstrip("/")
+
+
+def _origin(url: str) -> str:
     parts = urlsplit(url)
-    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _absolute(base: str, origin: str, href: str) -> str:
+    """``href`` made absolute (a site-relative path without ``urljoin``'s cost)."""
+    if href.startswith("/") and not href.startswith("//"):
+        return origin + href
+    return urljoin(base, href)
 
 
 def own_text(node: _Element) -> str:
@@ -117,6 +134,8 @@ def own_text(node: _Element) -> str:
 def date_of(node: _Element, now: datetime | None = None) -> datetime | None:
     """The date an element shows: a ``time``'s ``datetime`` or text, or a short own text in one
     of the known printed forms."""
+    if node.tag != "time" and not node.text and not len(node):
+        return None
     text = own_text(node)
     if node.tag == "time":
         return parse_iso(node.get("datetime")) or find_text_date(text, now)

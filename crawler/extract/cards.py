@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from lxml.etree import _Element
 
-from crawler.extract.blocks import Blocks
+from crawler.extract.blocks import Blocks, date_of
 from crawler.extract.html import clean_text, in_boilerplate, text_of
 from crawler.extract.types import ListingEntry
 
@@ -24,7 +24,6 @@ def card_entries(
     """One entry per article linked from the page (outside menus and boilerplate), with the
     title of its longest link and the date of its card."""
     blocks = Blocks(tree, base_url, is_article, now)
-    dates = {id(node): value for node, value in blocks.dates}
     found: dict[str, ListingEntry] = {}
     for link in tree.iter("a"):
         url = normalise(urljoin(base_url, (link.get("href") or "").strip()))
@@ -35,7 +34,9 @@ def card_entries(
         if known is not None and len(known.title) >= len(title):
             continue
         card = _card(link, blocks)
-        when = next((dates[id(n)] for n in card.iter() if id(n) in dates), None)
+        when = next(
+            filter(None, (date_of(n, now) for n in card.iter() if isinstance(n.tag, str))), None
+        )
         if known is not None:
             when = known.published_at or when
         found[url] = ListingEntry(url=url, title=title, published_at=when)
@@ -46,7 +47,7 @@ def _card(link: _Element, blocks: Blocks) -> _Element:
     """The largest ancestor of a link that links to no other article."""
     card = link
     for ancestor in link.iterancestors():
-        if len(blocks.links[id(ancestor)]) > 1:
+        if len(blocks.links(ancestor)) > 1:
             break
         card = ancestor
     return card

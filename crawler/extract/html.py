@@ -44,6 +44,7 @@ _BLOCKS = frozenset(("p", "blockquote", "li", "h2", "h3"))
 _CONTAINERS = frozenset(("ul", "ol", "div", "section", "table", "dl"))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 _META = XPath("//meta[@content]")
+MIN_BODY = 20  # characters: less is a caption or a date, not an article's text
 _SPACE = re.compile(r"[ \t\u00a0\u200b]+")
 
 
@@ -170,6 +171,24 @@ def first(tree: _Element, selectors: Iterable[str]) -> _Element | None:
     return None
 
 
+def title_element(tree: _Element, selectors: Iterable[str]) -> _Element | None:
+    """The article's title element: the first match of the selectors outside the site's header,
+    menu and footer (a logo in an ``h1``), else the first match at all."""
+    fallback: _Element | None = None
+    for selector in selectors:
+        for found in select(tree, selector):
+            if not in_site_chrome(found):
+                return found
+            fallback = found if fallback is None else fallback
+    return fallback
+
+
+def in_site_chrome(element: _Element) -> bool:
+    """Inside the page's header, menu or footer (an article's own ``<header>`` is not)."""
+    tags = {ancestor.tag for ancestor in element.iterancestors()}
+    return not tags & {"article", "main"} and bool(tags & {"header", "nav", "footer"})
+
+
 def first_text(tree: _Element, selectors: Iterable[str]) -> str:
     """The cleaned text of the first element matched by any selector."""
     element = first(tree, selectors)
@@ -220,16 +239,23 @@ def split_site_name(title: str) -> str:
 
 def main_block(tree: _Element) -> _Element | None:
     """The element holding the most paragraph text in its direct ``<p>`` children, outside
-    boilerplate blocks (related news, menus, footers)."""
-    best: _Element | None = None
-    best_score = 0
-    for parent in {p.getparent() for p in tree.iter("p")}:
-        if parent is None or in_boilerplate(parent):
+    boilerplate blocks (related news, menus, footers). A one-paragraph winner followed by
+    another block of text is a lead: the block after it is the body."""
+    blocks: dict[int, tuple[_Element, int, int]] = {}
+    for paragraph in tree.iter("p"):
+        parent = paragraph.getparent()
+        if parent is None or id(parent) in blocks or in_boilerplate(parent):
             continue
-        score = sum(len(text_of(p).strip()) for p in parent if p.tag == "p")
-        if score > best_score:
-            best, best_score = parent, score
-    return best
+        texts = [len(text_of(p).strip()) for p in parent if p.tag == "p"]
+        blocks[id(parent)] = (parent, sum(texts), len(texts))
+    ordered = [b for b in blocks.values() if b[1] > 0]
+    if not ordered:
+        return None
+    best = max(ordered, key=lambda b: b[1])
+    later = [b for b in ordered[ordered.index(best) + 1 :] if b[1] >= MIN_BODY]
+    if best[2] == 1 and later:
+        best = max(later, key=lambda b: b[1])
+    return best[0]
 
 
 def lead_before(

@@ -9,11 +9,13 @@ by one class name, because the card markup changed with every redesign.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
 
+from crawler.extract.cards import card_entries
 from crawler.extract.dates import is_date_text, parse_text_date
 from crawler.extract.html import (
     clean_text,
@@ -28,6 +30,7 @@ from crawler.extract.html import (
     select,
     split_site_name,
     text_of,
+    title_element,
 )
 from crawler.extract.published import page_published
 from crawler.extract.rss import rss_entries
@@ -85,7 +88,7 @@ def extract_article(
     redesigns: generic title, lead and body fallbacks); ``now`` dates relative stamps."""
     tree = parse(document)
     language = language_of(url, language or "ru")
-    headline = first(tree, TITLE)
+    headline = title_element(tree, TITLE)
     title = (clean_text(text_of(headline)) if headline is not None else "") or split_site_name(
         meta(tree, "og:title")
     )
@@ -126,7 +129,11 @@ def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
         card = _card(link)
         title = first_text(card, CARD_TITLE) or clean_text(text_of(link))
         entries[url] = ListingEntry(url=url, title=title, published_at=_card_time(card))
-    return list(entries.values())
+    if all(e.published_at for e in entries.values()):
+        return list(entries.values())
+    cards = card_entries(tree, base_url, is_article_url, normalise=lambda u: u.removesuffix("/amp"))
+    dated = {e.url: e.published_at for e in cards}
+    return [replace(e, published_at=e.published_at or dated.get(e.url)) for e in entries.values()]
 
 
 def _card(link: _Element) -> _Element:

@@ -15,15 +15,15 @@ spider reached the page from is weighed against this one by :func:`reconcile`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lxml.etree import _Element
 
-from crawler.extract.blocks import Blocks, own_text
+from crawler.extract.blocks import Blocks, date_of
 from crawler.extract.dates import is_local_midnight, local_to_utc, parse_iso
-from crawler.extract.html import article_ld, meta, select
+from crawler.extract.html import article_ld, meta, select, text_of, title_element
 
 STRUCTURED_META = ("article:published_time", "og:article:published_time", "datePublished")
 _UPDATED = re.compile(
@@ -57,18 +57,18 @@ def page_published(
     now: datetime | None = None,
 ) -> datetime | None:
     """The page's publication time by the ranking above (None when the page shows none)."""
-    anchor = headline if headline is not None else _headline(tree)
-    blocks = Blocks(tree, url, is_article, now, anchor)
-    return structured(tree, blocks) or nearest_date(blocks, anchor) or url_date(url)
-
-
-def structured(tree: _Element, blocks: Blocks) -> datetime | None:
-    """JSON-LD, ``<meta>`` and microdata publication times."""
     found = parse_iso(str(article_ld(tree).get("datePublished") or "")) or parse_iso(
         meta(tree, *STRUCTURED_META)
     )
     if found:
         return found
+    anchor = headline if headline is not None else _headline(tree)
+    blocks = Blocks(tree, url, is_article, now, anchor)
+    return microdata(tree, blocks) or nearest_date(tree, blocks, anchor) or url_date(url)
+
+
+def microdata(tree: _Element, blocks: Blocks) -> datetime | None:
+    """An ``itemprop=datePublished`` time outside blocks that list other articles."""
     for node in select(tree, "[itemprop=datePublished]"):
         if node.tag == "meta" or not blocks.in_listing(node):
             value = parse_iso(node.get("datetime") or node.get("content"))
@@ -77,18 +77,48 @@ def structured(tree: _Element, blocks: Blocks) -> datetime | None:
     return None
 
 
-def nearest_date(blocks: Blocks, headline: _Element | None) -> datetime | None:
-    """The article's date nearest the headline (the first one when there is no headline)."""
-    order = blocks.order
-    anchor = order.get(id(headline), 0) if headline is not None else 0
-    best: tuple[int, datetime] | None = None
-    for node, value in blocks.dates:
-        if _excluded(node, blocks, headline):
+def nearest_date(tree: _Element, blocks: Blocks, headline: _Element | None) -> datetime | None:
+    """The article's date nearest the headline in document order, looking outwards from it
+    (earlier first at equal distance; from the top when there is no headline)."""
+    for node in outwards(headline) if headline is not None else tree.iter():
+        if not isinstance(node.tag, str) or node.tag in _SKIP:
             continue
-        distance = abs(order[id(node)] - anchor)
-        if best is None or distance < best[0]:
-            best = (distance, value)
-    return best[1] if best else None
+        value = date_of(node, blocks.now)
+        if value is not None and not _excluded(node, blocks, headline):
+            return value
+    return None
+
+
+def outwards(node: _Element) -> Iterator[_Element]:
+    """``node``, then the elements before and after it in document order, alternately, the
+    nearest first (elements are visited lazily: a near date ends the walk early)."""
+    yield node
+    before, after = _before(node), _after(node)
+    while True:
+        earlier, later = next(before, None), next(after, None)
+        if earlier is None and later is None:
+            return
+        yield from (n for n in (earlier, later) if n is not None)
+
+
+def _before(node: _Element) -> Iterator[_Element]:
+    """The elements before ``node`` in reverse document order (ancestors included)."""
+    for level in [node, *node.iterancestors()]:
+        for sibling in level.itersiblings(preceding=True):
+            yield from reversed(list(sibling.iter()))
+        parent = level.getparent()
+        if parent is not None:
+            yield parent
+
+
+def _after(node: _Element) -> Iterator[_Element]:
+    """The elements after ``node`` in document order (its descendants first)."""
+    inside = node.iter()
+    next(inside)
+    yield from inside
+    for level in [node, *node.iterancestors()]:
+        for sibling in level.itersiblings():
+            yield from sibling.iter()
 
 
 def _excluded(node: _Element, blocks: Blocks, headline: _Element | None) -> bool:
@@ -104,7 +134,7 @@ def _excluded(node: _Element, blocks: Blocks, headline: _Element | None) -> bool
 def _updated(node: _Element) -> bool:
     """An "updated"/"modified" date: by its label, its own or its parent's text before it, or
     its itemprop/class."""
-    labels = [node.get("itemprop", ""), node.get("class", ""), own_text(node)]
+    labels = [node.get("itemprop", ""), node.get("class", ""), text_of(node)[:80]]
     previous, parent = node.getprevious(), node.getparent()
     if previous is not None:
         label = (previous.text or "").strip()
@@ -120,7 +150,7 @@ def _contains(ancestor: _Element, node: _Element) -> bool:
 
 
 def _headline(tree: _Element) -> _Element | None:
-    return next(iter(tree.iter("h1")), None)
+    return title_element(tree, ("h1",))
 
 
 def url_date(url: str) -> datetime | None:

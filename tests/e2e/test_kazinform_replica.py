@@ -198,8 +198,9 @@ def test_a_page_date_days_from_the_listing_keeps_the_listing_date_and_is_counted
     )
     config, db_url = write_config(tmp_path)
     crawl("kazinform", config, server, "languages=ru")
-    assert stored_rows(db_url, ("published_at",))[site.url_of(article)] == {
-        "published_at": article.published
+    assert stored_rows(db_url, ("published_at", "page_published_at"))[site.url_of(article)] == {
+        "published_at": article.published,
+        "page_published_at": misdated.published,
     }
     engine = make_engine(db_url)
     with Session(engine) as session:

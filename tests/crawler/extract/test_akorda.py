@@ -49,6 +49,8 @@ def test_every_variant_has_a_case() -> None:
         "article_old_mirror",
         "article_h5_kz",
         "article_meta_en",
+        "article_news_first_ru",
+        "article_undated_between_news_kz",
     } <= names
 
 

@@ -111,3 +111,38 @@ def test_records_equal_across_layouts(site: str) -> None:
     first = {a.id + a.language: _fields(got) for a, got, _ in SITES[site](0)}
     for layout in range(1, LAYOUTS):
         assert {a.id + a.language: _fields(g) for a, g, _ in SITES[site](layout)} == first
+
+
+def _listing_cases(layout: int) -> dict[str, tuple[dict[str, datetime | None], dict[str, Any]]]:
+    """Per site: the dates its first listing page gives, and the dates its cards show."""
+    ak, kz, bn = (
+        AkordaSite(layout=layout),
+        KazinformSite(layout=layout),
+        BestnewsSite(layout=layout),
+    )
+    ak_page = ak.listing("ru", "www.akorda.kz", 1).body
+    kz_page = kz.listing("ru", 1).body
+    bn_page = bn.listing(sorted(bn.articles, key=lambda a: a.published, reverse=True), 0).body
+    got = {
+        "akorda": akorda.extract_listing(ak_page, "https://www.akorda.kz/ru/events"),
+        "kazinform": kazinform.extract_listing(kz_page, "https://www.inform.kz/ru/lenta"),
+        "bestnews": bestnews.extract_listing(bn_page, "https://bestnews.kz/vlast"),
+    }
+    shown = {
+        "akorda": {ak.url_of(a): _midnight(a.published) for a in ak.listed("ru")[: ak.page_size]},
+        "kazinform": {kz.url_of(a): a.published for a in kz.in_language("ru")},
+        "bestnews": {bn.url_of(a): a.published for a in bn.articles},
+    }
+    return {
+        site: ({e.url: e.published_at for e in found}, shown[site]) for site, found in got.items()
+    }
+
+
+@pytest.mark.parametrize("layout", range(LAYOUTS))
+def test_listing_cards_give_their_dates_in_every_layout(layout: int) -> None:
+    cases = _listing_cases(layout)
+    for site, (found, shown) in cases.items():
+        assert found == {url: shown[url] for url in found}, site
+    assert set(cases["akorda"][0]) == set(cases["akorda"][1])
+    assert set(cases["kazinform"][0]) == set(cases["kazinform"][1])
+    assert len(cases["bestnews"][0]) >= BestnewsSite().page_size

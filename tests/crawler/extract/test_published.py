@@ -46,6 +46,11 @@ CASES = {
         '<header><time datetime="2026-03-25T14:00:00+05:00">25 марта 2026</time></header>'
         "<h1>Глава государства принял акима</h1><p>14:30, 21 Март 2026</p><p>Текст.</p>"
     ),
+    "a logo in an h1 beside the site clock": page(
+        '<header><h1>Новости Казахстана</h1><time datetime="2026-03-25T14:00:00+05:00">25 марта'
+        " 2026</time></header><main><h1>Глава государства принял акима</h1>"
+        "<div>21.03.2026 14:30</div><p>Текст.</p></main>"
+    ),
     "structured data over the printed date": page(
         "<h1>Глава государства принял акима</h1><div>20 марта 2026 года</div>",
         '<meta name="article:published_time" content="2026-03-21T14:30:00+05:00">',
