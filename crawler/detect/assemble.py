@@ -200,4 +200,6 @@ def assemble(art: Article) -> list[Draft]:
         if d.region in art.trip_regions and d.kind == "working_trip":
             trip_index = next(i for i, r in art.trips if r == d.region)
             d.evidence = sorted(set(d.evidence) | {trip_index})
+    for d in drafts:
+        d.evidence.sort(key=lambda i: (art.facts[i].recap, i))
     return sorted(drafts, key=lambda d: min(d.evidence))

@@ -110,7 +110,7 @@ RECEIVE = words(
     r"принимает",
     r"провел\w* (?:\w+ ){0,2}встреч\w*",
     r"встретил\w*",
-    r"встреч\w+ с",
+    r"встреч(?!аться)\w+ с",
     r"қабылда\w*",
     r"кездес\w*",
     r"received",
@@ -255,7 +255,26 @@ FUTURE = words(
     r"to visit",
     r"to pay",
     r"анонсировал\w*",
+    r"должн\w*",
+    r"тиіс",
+    r"керек",
+    r"should",
+    r"must",
+    r"needs? to",
 )
+RECAP = words(
+    r"напомним",
+    r"ранее",
+    r"как сообщалось",
+    r"бұған дейін",
+    r"еске сала кетеиік",
+    r"айта кетеиік",
+    r"earlier",
+    r"previously",
+    r"as reported",
+    r"recall",
+)
+"""A sentence recalling earlier news: evidence of a meeting only after the news itself."""
 TODAY = words(r"сегодня", r"бүгін", r"today")
 PHONE = words(r"телефон\w*", r"phone", r"telephone", r"by phone", r"over (?:the )?phone")
 GOV_SESSION = words(

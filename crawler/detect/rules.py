@@ -61,6 +61,7 @@ class Facts:
     discipline: bool = False
     nazarbayev: bool = False
     text: str = ""
+    recap: bool = False
     report: bool = False
     accompany: bool = False
     instruct: bool = False
@@ -236,6 +237,7 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.meet = bool(lx.RECEIVE.search(folded))
     facts.receive = facts.meet or bool(lx.DISCUSS.search(folded))
     facts.discipline = bool(lx.DISCIPLINE.search(folded))
+    facts.recap = bool(lx.RECAP.search(folded))
     if facts.president:
         facts.on_site = bool(lx.ON_SITE.search(folded))
     elif facts.refs:
