@@ -90,6 +90,13 @@ OTHER_ACTOR = words(
     r"speaker",
     r"председатель (?:сената|мажилиса)",
 )
+PRESS_SOURCE = re.compile(
+    fold(
+        r"(?<![\w-])(?:(?:помощник\w*|советник\w*|adviser|advisor|aide)[^\w]+(?:\w+[^\w]+){0,3}?)?"
+        r"(?:пресс-секретар\w*|баспасөз хатшы\w*|press secretary|spokes(?:man|person))"
+    )
+)
+"""The President's press secretary (and his title of adviser) as the source of the news."""
 FIRST_PRESIDENT = words(
     r"назарбаев\w*",
     r"елбасы\w*",

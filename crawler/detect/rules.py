@@ -101,8 +101,12 @@ def _first(pattern: re.Pattern[str], text: str) -> int:
 def _blocked(text: str, pres_pos: int) -> bool:
     if lx.FIRST_PRESIDENT.search(text):
         return True
-    actor = _first(lx.OTHER_ACTOR, text)
-    return actor >= 0 and (pres_pos < 0 or actor <= pres_pos)
+    sources = [m.span() for m in lx.PRESS_SOURCE.finditer(text)]
+    for m in lx.OTHER_ACTOR.finditer(text):
+        if any(start <= m.start() < end for start, end in sources):
+            continue
+        return pres_pos < 0 or m.start() <= pres_pos
+    return False
 
 
 def _pair_region(text: str, start: int, end: int, mentions: list[RegionMention]) -> str | None:
@@ -170,26 +174,28 @@ def akim_refs(
     return refs
 
 
-def _last(pattern: re.Pattern[str], text: str, end: int) -> int:
-    starts = [m.start() for m in pattern.finditer(text, 0, end)]
-    return starts[-1] if starts else -1
+def _akim_travels(scene: str, at: int) -> bool:
+    """The trip at ``at`` is the akim's own: an akim is named before it, the President neither
+    before that akim nor between the last akim named and the trip."""
+    akims = [m.start() for m in aw.AKIM.finditer(scene, 0, at)]
+    if not akims:
+        return False
+    pres = [
+        m.start()
+        for p in (lx.PRES_NOM, lx.PRES_OBL, lx.PRES_GEN_ACC)
+        for m in p.finditer(scene, 0, at)
+    ]
+    return not any(p < akims[0] or p > akims[-1] for p in pres)
 
 
-def _akim_travels(folded: str, at: int) -> bool:
-    """The trip is the akim's own: an akim, not the President, is named last before it."""
-    akim = _last(aw.AKIM, folded, at)
-    pres = max(_last(p, folded, at) for p in (lx.PRES_NOM, lx.PRES_OBL, lx.PRES_GEN_ACC))
-    return akim > pres
-
-
-def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
+def _trip(folded: str, scene: str, trip: re.Match[str], facts: Facts) -> None:
     if facts.blocked:
         return
     if not (facts.pres_nom or facts.pres_obl or facts.pres_acc):
         return
     if lx.FUTURE.search(folded) and not lx.TODAY.search(folded):
         return
-    if _akim_travels(folded, trip.start()):
+    if _akim_travels(scene, trip.start()):
         return
     facts.trip_background = bool(lx.TRIP_BACKGROUND.search(folded))
     after = [m for m in facts.regions if trip.start() <= m.start <= trip.end() + _TRIP_REACH]
@@ -217,7 +223,7 @@ def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date
     if akim or names or trip or is_title or index <= CONTEXT_SENTENCES:
         facts.regions = listed_forms(folded, gaz.regions_in(folded, on))
     if trip:
-        _trip(folded, trip, facts)
+        _trip(folded, scene, trip, facts)
     if facts.blocked:
         return facts
     if akim or names:
