@@ -58,8 +58,10 @@ EXCLUDE_BEFORE = re.compile(
     fold(
         r"(?<![\w-])(?:бывш\w*|экс-|former|ex-|бұрынғы|заместител\w*|зам|орынбасар\w*|deputy|vice|"
         r"first deputy|временно исполняющ\w* обязанности|acting|район\w*|сельск\w*|поселк\w*|"
-        r"аудан\w*|ауыл\w*|ауылдық округ\w*|кент\w*|district|village|rural|town)"
-        r"[\s,]*(?:\w+\s+)?$"
+        r"аудан\w*|ауыл\w*|ауылдық округ\w*|кент\w*|district|village|rural|town|"
+        r"сайланған|новоизбранн\w*|избранн\w*|elected)"
+        r"[\s,]*(?:\w+\s+)?(?:(?:жаңадан|жаңа|сайланған|мен|және|облыстық|маңызы|бар|"
+        r"қала\w*|кент\w*|ауыл\w*|округ\w*|newly|elected|new)\s+){0,6}$"
     )
 )
 EXCLUDE_AFTER = re.compile(

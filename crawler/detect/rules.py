@@ -144,7 +144,7 @@ def _city_akim(text: str, start: int, end: int, mention: RegionMention) -> bool:
 
 
 def _excluded(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 40) : start]
+    before = text[max(0, start - 80) : start]
     return bool(aw.EXCLUDE_BEFORE.search(before) or aw.EXCLUDE_AFTER.search(text[end : end + 60]))
 
 
