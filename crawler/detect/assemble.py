@@ -166,6 +166,8 @@ def present(art: Article) -> dict[str, tuple[int, str | None]]:
     """Regions whose akim the article shows taking part (sentence and person first named)."""
     out: dict[str, tuple[int, str | None]] = {}
     for f in art.facts:
+        if f.recap or f.future or f.resignation or f.decree or f.discipline or f.phone:
+            continue
         for ref in f.refs:
             if ref.plural or ref.excluded or (ref.person and ref.person in art.excluded):
                 continue
