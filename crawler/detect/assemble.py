@@ -34,6 +34,8 @@ class Article:
     gov_session: bool = False
     excluded: set[str] = field(default_factory=set)
     other_era: bool = False
+    akim_regions: list[str] = field(default_factory=list)
+    """Regions the article names its (singular) akims with, in order."""
     on_site: bool = False
 
     def __post_init__(self) -> None:
@@ -48,6 +50,8 @@ class Article:
             if f.is_title or f.index <= LEAD:
                 self.context += [m.region for m in f.regions]
             self.excluded |= {r.person for r in f.refs if r.excluded and r.person}
+            named = (r.region for r in f.refs if r.region and not (r.excluded or r.plural))
+            self.akim_regions += [] if f.blocked else list(named)
         met = any(f.meet and f.president for f in self.facts)
         self.on_site = not met and any(f.on_site and f.president for f in self.facts)
         named_first = any(f.nazarbayev for f in self.facts)
@@ -126,8 +130,10 @@ def region_of(art: Article, f: Facts, ref: AkimRef) -> str | None:
     if art.trip_regions:
         return art.trip_regions[0]
     forms = list(dict.fromkeys(m.region for m in f.regions if m.is_form))
-    if len(forms) == 1:
+    if len(forms) == 1 and (forms[0] in art.akim_regions or not art.akim_regions):
         return forms[0]
+    if art.akim_regions:
+        return art.akim_regions[0]
     return art.context[0] if art.context else None
 
 

@@ -109,10 +109,15 @@ def _blocked(text: str, pres_pos: int) -> bool:
     return False
 
 
+_KAZAKH_AKIM = ("әкім", "өңір", "облыс басшы", "аимақ")
+"""Kazakh names its akim's region before him ("Түркістан облысының әкімі"), never after."""
+
+
 def _pair_region(text: str, start: int, end: int, mentions: list[RegionMention]) -> str | None:
     best: tuple[int, RegionMention] | None = None
+    after = _PAIR_AFTER if not text.startswith(_KAZAKH_AKIM, start) else -1
     for m in mentions:
-        if end <= m.start <= end + _PAIR_AFTER:
+        if end <= m.start <= end + after:
             gap = m.start - end
         elif start - _PAIR_BEFORE <= m.end <= start:
             gap = start - m.end
