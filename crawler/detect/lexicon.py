@@ -54,7 +54,17 @@ PRES_OBL = words(
     r"тоқаевпен",
     r"главу (?:государства|страны)",
 )
-PRES_GEN_ACC = words(r"президента", r"токаева")
+PRES_GEN_ACC = words(
+    r"президента",
+    r"токаева",
+    r"президенттің",
+    r"мемлекет басшысының",
+    r"тоқаевтың",
+    r"president's",
+    r"tokayev's",
+    r"head of state's",
+)
+"""The President in the genitive or accusative ("the President's trip", "met the President")."""
 # Other actors that take the President's place as subject.
 OTHER_ACTOR = words(
     r"президент әкімшілігі\w*",
