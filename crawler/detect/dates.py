@@ -49,15 +49,16 @@ _WEEKDAYS = (
     ("вторник", "сеисенбі", "tuesday"),
     ("среду", "сәрсенбі", "wednesday"),
     ("четверг", "беисенбі", "thursday"),
-    ("пятниц", "жұма", "friday"),
-    ("суббот", "сенбі", "saturday"),
-    ("воскресень", "жексенбі", "sunday"),
+    ("пятниц[уае]", "жұма", "friday"),
+    ("суббот[уае]", "сенбі", "saturday"),
+    ("воскресень[ея]", "жексенбі", "sunday"),
 )
 _WEEKDAY = re.compile(
-    r"(?<![\w])(?:в |во |on )?(?:"
+    r"(?<![\w])(?:в |во |on |last |(?:в )?(?:минувш|прошл)\w+ )?(?:"
     + "|".join(f"(?P<w{i}>{'|'.join(names)})" for i, names in enumerate(_WEEKDAYS))
-    + r")(?![\w])"
+    + r")(?:де|да|те|та)?(?![\w])"
 )
+"""A weekday, optionally "last"; resolved to the latest such day on or before publication."""
 
 
 def local_date(published: dt.datetime | None) -> dt.date | None:
