@@ -29,6 +29,24 @@ PLURAL = re.compile(
     r"^(?:акимы|акимов|акимам|акимами|акимах|әкімдер\w*|akims|governors|mayors|"
     r"глав\w* (?:регионов|областей)|руководител\w* (?:регионов|областей))$"
 )
+_ALL_AFTER = re.compile(
+    fold(
+        r"^\s*(?:\(\w+\)\s*)?(?:of\s+(?:all\s+)?(?:the\s+)?(?:regions|oblasts)(?![\w-])|"
+        r"(?:всех\s+)?(?:областей|регионов)(?![\w-])|всех(?![\w-]))"
+    )
+)
+_ALL_BEFORE = re.compile(
+    fold(r"(?<![\w-])(?:всех|барлық|all|regional|облыс|өңір|облыстардың|өңірлердің)\s+$")
+)
+
+
+def all_akims(text: str, start: int, end: int) -> bool:
+    """Whether the plural akim word at ``start:end`` stands for the akims of all regions
+    ("акимы областей", "облыс әкімдері", "governors of the regions"), not listed ones."""
+    before = text[max(0, start - 25) : start]
+    return bool(_ALL_AFTER.match(text[end : end + 40]) or _ALL_BEFORE.search(before))
+
+
 FOREIGN_REGION = words(
     r"губернатор\w*",
     *(w + r"\w*" for w in FOREIGN_WORDS.split("|")),

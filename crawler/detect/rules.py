@@ -159,16 +159,20 @@ def akim_refs(
     """Akims named in a folded sentence, with their region where the sentence gives it."""
     refs: list[AkimRef] = []
     foreign = bool(aw.FOREIGN_REGION.search(text))
+    listed = tuple(dict.fromkeys(x.region for x in mentions if x.is_form))
+    everyone = False
     for m in aw.AKIM.finditer(text):
         ref = AkimRef(m.start(), excluded=foreign or _excluded(text, m.start(), m.end()))
         if aw.PLURAL.match(m.group(0)):
-            ref.plural = True
-            ref.regions = tuple(dict.fromkeys(x.region for x in mentions if x.is_form))
+            ref.plural, ref.regions = True, listed
+            everyone = everyone or aw.all_akims(text, m.start(), m.end())
         else:
             region = _pair_region(text, m.start(), m.end(), mentions)
             ref.excluded = ref.excluded or region == "-"
             ref.region = None if region == "-" else region
         refs.append(ref)
+    for ref in refs if everyone else ():
+        ref.regions = () if ref.plural else ref.regions
     refs += [AkimRef(m.start(), excluded=True) for m in aw.EX_AKIM.finditer(text)]
     for start, end, person in names:
         near = [r for r in refs if abs(r.start - start) <= _NAME_ATTACH or abs(r.start - end) <= 5]

@@ -31,6 +31,8 @@ def test_pattern(case: dict) -> None:
     assert got == [(e["region"], e["kind"]) for e in case["expect"]], meetings
     for meeting, expected in zip(meetings, case["expect"], strict=True):
         assert meeting.evidence
+        if "regions" in expected:
+            assert list(meeting.regions) == expected["regions"]
         if "date" in expected:
             assert meeting.date is not None and meeting.date.isoformat() == expected["date"]
     if "evidence_first" in case:
