@@ -71,6 +71,14 @@ FOREIGN_REGION = words(
     r"samara",
     r"volgograd",
     r"altai krai",
+    r"синьцзян\w*",
+    r"урумчи",
+    r"татарстан\w*",
+    r"башкортостан\w*",
+    r"xinjiang",
+    r"urumqi",
+    r"tatarstan",
+    r"bashkortostan",
 )
 EXCLUDE_BEFORE = re.compile(
     fold(
