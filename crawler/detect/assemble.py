@@ -148,7 +148,8 @@ def draft_for(art: Article, f: Facts, ref: AkimRef) -> Draft | None:
         if rel not in ("receive", "report", "collective") or not f.pres_nom:
             return None
         kind = "reception" if f.separate else "collective"
-        listed = (f.index, ref.regions) if ref.regions else _listed_after(art, f)
+        borrow = kind == "reception" and not ref.regions
+        listed = _listed_after(art, f) if borrow else (f.index, ref.regions)
         evidence = sorted({f.index, listed[0]})
         return Draft(None, kind, listed[1], evidence, convened=f.collective)
     region = region_of(art, f, ref)
