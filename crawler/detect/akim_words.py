@@ -40,6 +40,16 @@ _ALL_BEFORE = re.compile(
 )
 
 
+_ALL_WORD = re.compile(fold(r"(?<![\w-])(?:всех|барлық|all)\s+(?:\w+\s+)?$"))
+
+
+def every_akim(text: str, start: int, end: int) -> bool:
+    """Whether the plural akim word at ``start:end`` is said to be all of them ("всех акимов",
+    "барлық облыс әкімдері", "all regional governors", "акимами всех областей")."""
+    before = text[max(0, start - 25) : start]
+    return bool(_ALL_WORD.search(before) or re.match(r"\s*всех", text[end : end + 8]))
+
+
 def all_akims(text: str, start: int, end: int) -> bool:
     """Whether the plural akim word at ``start:end`` stands for the akims of all regions
     ("акимы областей", "облыс әкімдері", "governors of the regions"), not listed ones."""

@@ -151,7 +151,8 @@ def draft_for(art: Article, f: Facts, ref: AkimRef) -> Draft | None:
         borrow = kind == "reception" and not ref.regions
         listed = _listed_after(art, f) if borrow else (f.index, ref.regions)
         evidence = sorted({f.index, listed[0]})
-        return Draft(None, kind, listed[1], evidence, convened=f.collective)
+        convened = f.collective or ref.everyone
+        return Draft(None, kind, listed[1], evidence, convened=convened)
     region = region_of(art, f, ref)
     if region is None:
         return None

@@ -35,6 +35,8 @@ class AkimRef:
     plural: bool = False
     regions: tuple[str, ...] = ()
     excluded: bool = False
+    everyone: bool = False
+    """A plural said to be all akims ("всех акимов", "all governors")."""
 
 
 @dataclass(slots=True)
@@ -165,7 +167,8 @@ def akim_refs(
         ref = AkimRef(m.start(), excluded=foreign or _excluded(text, m.start(), m.end()))
         if aw.PLURAL.match(m.group(0)):
             ref.plural, ref.regions = True, listed
-            everyone = everyone or aw.all_akims(text, m.start(), m.end())
+            ref.everyone = aw.every_akim(text, m.start(), m.end())
+            everyone = everyone or ref.everyone or aw.all_akims(text, m.start(), m.end())
         else:
             region = _pair_region(text, m.start(), m.end(), mentions)
             ref.excluded = ref.excluded or region == "-"
