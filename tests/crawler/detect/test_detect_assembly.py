@@ -62,7 +62,7 @@ ALL = {
 AFTER_ALL = {
     "ru": "После совещания Президент отдельно принял акимов {list} областей.",
     "kk": "Кеңестен кейін Президент {list} облыстарының әкімдерін жеке-жеке қабылдады.",
-    "en": "After the session, the President held separate meetings with governors of {list} regions.",
+    "en": "After the session, the President met governors of {list} regions separately.",
 }
 SUMMARY = {
     "ru": "Токаев провел встречи с акимами регионов",
