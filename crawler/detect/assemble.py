@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from crawler.detect import lexicon as lx
+from crawler.detect import context_words as cw
 from crawler.detect.gazetteer import Gazetteer
 from crawler.detect.reconcile import Draft, reconcile
 from crawler.detect.rules import CONTEXT_SENTENCES, AkimRef, Facts
@@ -59,7 +59,7 @@ class Article:
         self.other_era = before or (named_first and not self._names_tokayev())
 
     def _names_tokayev(self) -> bool:
-        return any(lx.TOKAYEV.search(f.text) for f in self.facts)
+        return any(cw.TOKAYEV.search(f.text) for f in self.facts)
 
     @property
     def trip_regions(self) -> list[str]:

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from crawler.detect.lexicon import RECAP
+from crawler.detect.context_words import RECAP
 
 ALMATY = ZoneInfo("Asia/Almaty")
 

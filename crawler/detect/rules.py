@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from crawler.detect import akim_words as aw
+from crawler.detect import context_words as cw
 from crawler.detect import lexicon as lx
 from crawler.detect.gazetteer import REPUBLICAN_CITIES, Gazetteer, RegionMention
 
@@ -103,7 +104,7 @@ def _first(pattern: re.Pattern[str], text: str) -> int:
 def _blocked(text: str, pres_pos: int) -> bool:
     if lx.FIRST_PRESIDENT.search(text):
         return True
-    sources = [m.span() for m in lx.PRESS_SOURCE.finditer(text)]
+    sources = [m.span() for m in cw.PRESS_SOURCE.finditer(text)]
     for m in lx.OTHER_ACTOR.finditer(text):
         if any(start <= m.start() < end for start, end in sources):
             continue
@@ -220,14 +221,14 @@ def _trip(folded: str, scene: str, trip: re.Match[str], facts: Facts) -> None:
 def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date | None) -> Facts:
     """The facts of one folded sentence."""
     facts = Facts(index, is_title, text=folded)
-    scene = lx.PRES_ORDER.sub(lambda m: " " * len(m.group(0)), folded)
+    scene = cw.PRES_ORDER.sub(lambda m: " " * len(m.group(0)), folded)
     nom = _first(lx.PRES_NOM, scene)
     obl = _first(lx.PRES_OBL, scene)
     facts.pres_nom, facts.pres_obl = nom >= 0, obl >= 0
     facts.pres_acc = bool(lx.PRES_GEN_ACC.search(scene))
     first = min(p for p in (nom, obl, 10**9) if p >= 0)
     facts.blocked = _blocked(folded, first if first < 10**9 else -1)
-    facts.nazarbayev = facts.blocked and bool(lx.NAZARBAYEV.search(folded))
+    facts.nazarbayev = facts.blocked and bool(cw.NAZARBAYEV.search(folded))
     facts.phone = bool(lx.PHONE.search(folded))
     akim = aw.AKIM.search(folded) is not None or aw.EX_AKIM.search(folded) is not None
     names = gaz.names_in(folded)
@@ -254,12 +255,12 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.report_by_akim = bool(aw.REPORT_BY_AKIM.search(folded))
     facts.meet = bool(lx.RECEIVE.search(folded))
     facts.receive = facts.meet or bool(lx.DISCUSS.search(folded))
-    facts.discipline = bool(lx.DISCIPLINE.search(folded))
-    facts.recap = bool(lx.RECAP.search(folded))
+    facts.discipline = bool(cw.DISCIPLINE.search(folded))
+    facts.recap = bool(cw.RECAP.search(folded))
     if facts.president:
-        facts.on_site = bool(lx.ON_SITE.search(folded))
+        facts.on_site = bool(cw.ON_SITE.search(folded))
     elif facts.refs:
-        facts.akim_says = bool(lx.AKIM_SAYS.search(folded))
+        facts.akim_says = bool(cw.AKIM_SAYS.search(folded))
     facts.report = bool(lx.REPORT.search(folded))
     facts.accompany = bool(lx.ACCOMPANY.search(folded))
     facts.instruct = bool(lx.INSTRUCT.search(folded))
