@@ -96,11 +96,13 @@ def _reported_nearby(art: Article, f: Facts) -> bool:
 
 def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
     """How the sentence relates the President and the akim, if it does."""
-    if f.blocked or f.phone or f.resignation or f.discipline or (f.future and not f.today):
+    if f.blocked or f.phone or f.resignation or f.discipline or f.gov_session:
+        return None
+    if f.future and not f.today:
         return None
     if f.pres_nom and f.receive:
         rel = "receive"
-    elif f.pres_nom and f.collective and ref.plural and not f.gov_session:
+    elif f.pres_nom and f.collective and ref.plural:
         rel = "collective"
     elif (f.pres_nom or f.pres_obl) and f.report:
         rel = "report"
