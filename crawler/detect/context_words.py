@@ -81,3 +81,18 @@ PRES_ORDER = re.compile(
     )
 )
 """The President's instructions, address or initiative: he is not in the scene."""
+OWN_POST = words(
+    r"в своем (?:посте|аккаунте|телеграм-канале|телеграм\w*|микроблоге|твиттере|обращении)",
+    r"на своей странице",
+    r"в социальн\w+ сет\w+",
+    r"в соцсет\w+",
+    r"твит\w*",
+    r"өз парақшасында",
+    r"парақшасында",
+    r"әлеуметтік желі\w*",
+    r"his (?:post|tweet|telegram|twitter|x|facebook|instagram)\w*",
+    r"in a post",
+    r"tweet\w*",
+    r"on (?:his )?(?:social media|twitter|telegram|instagram)",
+)
+"""The President writing in his own post: instructions there are no meeting."""
