@@ -32,7 +32,7 @@ class Article:
     context: list[str] = field(default_factory=list)
     phone: bool = False
     gov_session: bool = False
-    own_post: bool = False
+    medium: bool = False
     excluded: set[str] = field(default_factory=set)
     other_era: bool = False
     akim_regions: list[str] = field(default_factory=list)
@@ -44,7 +44,7 @@ class Article:
         for f in self.facts:
             self.phone = self.phone or (f.phone and (f.president or bool(f.refs)))
             self.gov_session = self.gov_session or f.gov_session
-            self.own_post = self.own_post or (f.own_post and f.president)
+            self.medium = self.medium or (f.medium and f.president)
             went = [(f.index, r) for r in f.trip_regions]
             went += [(f.index, title[0])] if f.trip_unplaced and title else []
             self.visits += went
@@ -117,7 +117,7 @@ def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
         rel = "accompany"
     elif not f.president and _reported_nearby(art, f):
         rel = "report"
-    elif f.pres_nom and f.instruct and not (art.gov_session or art.own_post) and _named(ref):
+    elif f.pres_nom and f.instruct and not (art.gov_session or art.medium) and _named(ref):
         rel = "instruct"
     else:
         return None

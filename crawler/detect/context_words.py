@@ -81,7 +81,7 @@ PRES_ORDER = re.compile(
     )
 )
 """The President's instructions, address or initiative: he is not in the scene."""
-OWN_POST = words(
+MEDIUM = words(
     r"в своем (?:посте|аккаунте|телеграм-канале|телеграм\w*|микроблоге|твиттере|обращении)",
     r"на своей странице",
     r"в социальн\w+ сет\w+",
@@ -94,5 +94,13 @@ OWN_POST = words(
     r"in a post",
     r"tweet\w*",
     r"on (?:his )?(?:social media|twitter|telegram|instagram)",
+    r"интервью",
+    r"сұхбат\w*",
+    r"interview\w*",
+    r"послани\w*",
+    r"жолдау\w*",
+    r"address to the (?:nation|people)",
+    r"state of the nation address",
 )
-"""The President writing in his own post: instructions there are no meeting."""
+"""The President speaking through his own post, an interview or his Address: instructions
+and praise there are no meeting."""

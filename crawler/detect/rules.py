@@ -67,7 +67,7 @@ class Facts:
     nazarbayev: bool = False
     text: str = ""
     recap: bool = False
-    own_post: bool = False
+    medium: bool = False
     report: bool = False
     accompany: bool = False
     instruct: bool = False
@@ -261,7 +261,7 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.receive = facts.meet or bool(lx.DISCUSS.search(folded))
     facts.discipline = bool(cw.DISCIPLINE.search(folded))
     facts.recap = bool(cw.RECAP.search(folded))
-    facts.own_post = bool(cw.OWN_POST.search(folded)) and not cw.PRESS_SOURCE.search(folded)
+    facts.medium = bool(cw.MEDIUM.search(folded)) and not cw.PRESS_SOURCE.search(folded)
     if facts.president:
         facts.on_site = bool(cw.ON_SITE.search(folded))
     elif facts.refs:
