@@ -10,7 +10,7 @@ from crawler.detect.normalize import fold
 
 AKIM = words(
     r"аким(?:а|у|ом|е|ы|ов|ам|ами|ах)?",
-    r"әкім(?!шіл|дік|шілік)\w*",
+    r"әкім(?!шіл|дік|дігі|шілік)\w*",
     r"akim(?:s|'s)?",
     r"governor(?:s|'s)?",
     r"mayor(?:s|'s)?",

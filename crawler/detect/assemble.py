@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from crawler.detect import context_words as cw
-from crawler.detect.gazetteer import Gazetteer
+from crawler.detect.gazetteer import Gazetteer, RegionMention
 from crawler.detect.reconcile import Draft, reconcile
 from crawler.detect.rules import CONTEXT_SENTENCES, AkimRef, Facts
 
@@ -50,7 +51,7 @@ class Article:
             self.visits += went
             self.trips += [] if f.trip_background else went
             if f.is_title or f.index <= LEAD:
-                self.context += [m.region for m in f.regions]
+                self.context += [m.region for m in f.regions if not _dateline(f, m)]
             self.excluded |= {r.person for r in f.refs if r.excluded and r.person}
             named = (r.region for r in f.refs if r.region and not (r.excluded or r.plural))
             self.akim_regions += [] if f.blocked else list(named)
@@ -67,6 +68,14 @@ class Article:
     def trip_regions(self) -> list[str]:
         """Regions the President travelled to, in order of mention."""
         return list(dict.fromkeys(r for _, r in self.trips))
+
+
+_DATELINE = re.compile(r"\s*(?:[.,–—]|-\s)")
+
+
+def _dateline(f: Facts, m: RegionMention) -> bool:
+    """A city opening a sentence as the dateline ("ASTANA. KAZINFORM –"), not its subject."""
+    return not f.is_title and m.start <= 1 and bool(_DATELINE.match(f.text, m.end))
 
 
 def _neighbour_confirms(art: Article, f: Facts) -> bool:
@@ -134,6 +143,10 @@ def region_of(art: Article, f: Facts, ref: AkimRef) -> str | None:
         return ref.region
     sentence = frozenset(m.region for m in f.regions)
     if ref.person:
+        named = sentence | frozenset(art.akim_regions)
+        region = art.gaz.region_of(ref.person, art.published, named)
+        if region in named:
+            return region
         prefer = sentence | frozenset(art.trip_regions) | frozenset(art.context)
         return art.gaz.region_of(ref.person, art.published, prefer)
     if art.trip_regions:

@@ -26,6 +26,9 @@ AKIM_SAYS = words(
     r"отметил\w*",
     r"деді",
     r"атап өтті",
+    r"хабарла\w*",
+    r"сообщил\w*",
+    r"told",
 )
 """Speech verbs: an akim speaking counts as his report only beside the President being briefed."""
 ON_SITE = words(

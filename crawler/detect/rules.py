@@ -88,10 +88,14 @@ class Facts:
 _LIST_SEP = re.compile(r"\s*(?:,|,? и|,? және|,? мен|,? пен|,? and)\s*")
 
 
+_OUTLET = re.compile(r"\.(?:tv|kz|info|com|ru|net)(?![\w-])|\s+(?:tv|тв)(?![\w-])")
+"""A region name that is part of an outlet's name ("Almaty.tv", "Astana TV")."""
+
+
 def listed_forms(text: str, mentions: list[RegionMention]) -> list[RegionMention]:
     """Bare names listed before a region form ("Павлодар, Қостанай және Атырау облыстарының")
-    share that form."""
-    out = list(mentions)
+    share that form; names of outlets are left out."""
+    out = [m for m in mentions if not _OUTLET.match(text, m.end)]
     for i in range(len(out) - 2, -1, -1):
         here, after = out[i], out[i + 1]
         if not here.is_form and after.is_form and _LIST_SEP.fullmatch(text[here.end : after.start]):
@@ -215,9 +219,10 @@ def _trip(folded: str, scene: str, trip: re.Match[str], facts: Facts) -> None:
     if _akim_travels(scene, trip.start()):
         return
     facts.trip_background = bool(lx.TRIP_BACKGROUND.search(folded))
-    after = [m for m in facts.regions if trip.start() <= m.start <= trip.end() + _TRIP_REACH]
-    before = [m for m in facts.regions if trip.start() - _TRIP_REACH <= m.end <= trip.start()]
-    target = after[0] if after else (before[-1] if before else None)
+    near = [(m.start - trip.end(), m) for m in facts.regions if m.start >= trip.start()]
+    near += [(trip.start() - m.end, m) for m in facts.regions if m.start < trip.start()]
+    near = [(gap, m) for gap, m in near if gap <= _TRIP_REACH]
+    target = min(near, key=lambda x: x[0])[1] if near else None
     facts.trip_regions = (target.region,) if target else ()
     facts.trip_unplaced = target is None
 
@@ -245,7 +250,7 @@ def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date
         return facts
     if akim or names:
         facts.refs = akim_refs(folded, facts.regions, names)
-    if facts.refs or facts.pres_nom:
+    if facts.refs or facts.pres_nom or facts.pres_obl:
         _verbs(folded, facts)
     return facts
 
