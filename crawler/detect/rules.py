@@ -111,8 +111,10 @@ def _first(pattern: re.Pattern[str], text: str) -> int:
 def _blocked(text: str, pres_pos: int) -> bool:
     if lx.FIRST_PRESIDENT.search(text):
         return True
-    sources = [m.span() for m in cw.PRESS_SOURCE.finditer(text)]
+    sources: list[tuple[int, int]] | None = None
     for m in lx.OTHER_ACTOR.finditer(text):
+        if sources is None:
+            sources = [s.span() for s in cw.PRESS_SOURCE.finditer(text)]
         if any(start <= m.start() < end for start, end in sources):
             continue
         return pres_pos < 0 or m.start() <= pres_pos
