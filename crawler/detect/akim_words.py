@@ -76,6 +76,8 @@ def all_akims(text: str, start: int, end: int) -> bool:
     return bool(_ALL_AFTER.match(text[end : end + 40]) or _ALL_BEFORE.search(before))
 
 
+GLOSS = re.compile(fold(r"(?<=аким)(?:а|у|ом|е|ы|ов|ам|ами|ах)?\s*\(губернатор\w*\)"))
+"""Russian glossing the akim as a governor ("аким (губернатор)"): no foreign governor."""
 FOREIGN_REGION = words(
     r"губернатор\w*",
     *(w + r"\w*" for w in FOREIGN_WORDS.split("|")),

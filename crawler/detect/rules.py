@@ -170,7 +170,7 @@ def akim_refs(
 ) -> list[AkimRef]:
     """Akims named in a folded sentence, with their region where the sentence gives it."""
     refs: list[AkimRef] = []
-    foreign = bool(aw.FOREIGN_REGION.search(text))
+    foreign = bool(aw.FOREIGN_REGION.search(aw.GLOSS.sub(" ", text)))
     listed = tuple(dict.fromkeys(x.region for x in mentions if x.is_form))
     everyone = False
     for m in aw.AKIM.finditer(text):
