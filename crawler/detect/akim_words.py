@@ -48,12 +48,12 @@ _WITH_BEFORE = re.compile(
     )
 )
 _WITH_AFTER = re.compile(fold(r"^\s*(?:\w+\s+){0,3}?(?:қатыс\w*|attended|took part|participated)"))
-_WITH_FORM = re.compile(r"(?:ами|мен|пен|бен)$")
+_WITH_FORM = re.compile(r"(?:ами|акимом|мен|пен|бен)$")
 
 
 def taking_part(text: str, start: int, end: int) -> bool:
-    """Whether the plural akim word at ``start:end`` names the participants of the meeting
-    ("с акимами", "с участием акимов", "әкімдерімен", "қатысуымен", "with governors")."""
+    """Whether the akim word at ``start:end`` names a participant of the meeting ("с акимом",
+    "с акимами", "с участием акимов", "әкімдерімен", "қатысуымен", "with governors")."""
     if _WITH_FORM.search(text[start:end]) or _WITH_AFTER.match(text[end : end + 40]):
         return True
     return bool(_WITH_BEFORE.search(text[max(0, start - 60) : start]))

@@ -118,8 +118,8 @@ def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
         return None
     if f.pres_nom and f.receive:
         rel = "receive"
-    elif f.pres_nom and f.collective and ref.plural and ref.taking_part:
-        rel = "collective"
+    elif f.pres_nom and f.collective and ref.taking_part:
+        rel = "collective" if ref.plural else "receive"
     elif (f.pres_nom or f.pres_obl) and f.report:
         rel = "report"
     elif (f.pres_nom or f.pres_obl or f.pres_acc) and f.accompany:

@@ -39,7 +39,7 @@ class AkimRef:
     everyone: bool = False
     """A plural said to be all akims ("всех акимов", "all governors")."""
     taking_part: bool = False
-    """A plural named as the participants ("с акимами", "әкімдерімен", "with governors")."""
+    """Named as a participant of a meeting ("с акимом", "әкімдерімен", "with governors")."""
 
 
 @dataclass(slots=True)
@@ -175,10 +175,10 @@ def akim_refs(
     everyone = False
     for m in aw.AKIM.finditer(text):
         ref = AkimRef(m.start(), excluded=foreign or _excluded(text, m.start(), m.end()))
+        ref.taking_part = aw.taking_part(text, m.start(), m.end())
         if aw.PLURAL.match(m.group(0)):
             ref.plural, ref.regions = True, listed
             ref.everyone = aw.every_akim(text, m.start(), m.end())
-            ref.taking_part = aw.taking_part(text, m.start(), m.end())
             everyone = everyone or ref.everyone or aw.all_akims(text, m.start(), m.end())
         else:
             region = _pair_region(text, m.start(), m.end(), mentions)
