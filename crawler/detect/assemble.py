@@ -120,6 +120,8 @@ def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
         rel = "receive"
     elif f.pres_nom and f.collective and ref.taking_part:
         rel = "collective" if ref.plural else "receive"
+    elif (f.pres_obl or f.pres_acc) and f.meet_with:
+        rel = "receive"
     elif (f.pres_nom or f.pres_obl) and f.report:
         rel = "report"
     elif (f.pres_nom or f.pres_obl or f.pres_acc) and f.accompany:

@@ -127,6 +127,19 @@ RECEIVE = words(
     r"meets?",
     r"h(?:eld|ave|old|olds|ad) (?:a |an |separate |series of |\w+ ){0,3}meetings?",
 )
+MEET_WITH = words(
+    r"встретил\w*ся",
+    r"встреч\w+ с",
+    r"на при[её]ме у",
+    r"кездес\w*",
+    r"қабылдауында\w*",
+    r"met with",
+    r"meeting with",
+    r"was received by",
+    r"were received by",
+)
+"""The akim meeting the President ("встретился с Главой государства", "Президенттің
+қабылдауында болды"), the President not being the subject."""
 DISCUSS = words(
     r"discuss\w*",
     r"обсудил\w*",
@@ -229,6 +242,9 @@ TRIP_BACKGROUND = words(
 FUTURE = words(
     r"посетит",
     r"прибудет",
+    r"предстоящ\w*",
+    r"алдағы",
+    r"upcoming",
     r"приедет",
     r"совершит",
     r"намерен\w*",

@@ -63,6 +63,7 @@ class Facts:
     akim_says: bool = False
     on_site: bool = False
     meet: bool = False
+    meet_with: bool = False
     discipline: bool = False
     nazarbayev: bool = False
     text: str = ""
@@ -264,7 +265,8 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.decree = bool(aw.DECREE.search(folded))
     facts.resignation = bool(aw.RESIGNATION.search(folded))
     facts.report_by_akim = bool(aw.REPORT_BY_AKIM.search(folded))
-    facts.meet = bool(lx.RECEIVE.search(folded))
+    facts.meet_with = bool(lx.MEET_WITH.search(folded))
+    facts.meet = facts.meet_with or bool(lx.RECEIVE.search(folded))
     facts.receive = facts.meet or bool(lx.DISCUSS.search(folded))
     facts.discipline = bool(cw.DISCIPLINE.search(folded))
     facts.recap = bool(cw.RECAP.search(folded))
