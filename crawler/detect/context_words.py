@@ -107,3 +107,19 @@ MEDIUM = words(
 )
 """The President speaking through his own post, an interview or his Address: instructions
 and praise there are no meeting."""
+OTHER_PRESIDENT_AFTER = re.compile(
+    fold(
+        r"\s+(?:of\s+(?:the\s+)?"
+        r"(?!kazakhstan|qazaqstan|the republic|republic|rk(?![\w-])|country)\w|"
+        r"(?:компани|академи|федераци|ассоциаци|союз|палат|банк|фонд|клуб|университет|корпораци|"
+        r"холдинг|национальн|олимпийск|нок|ассамбле|общественн|группы)\w*)"
+    )
+)
+OTHER_PRESIDENT_BEFORE = re.compile(
+    fold(
+        r"(?<![\w-])(?!республикасының|қазақстанның|қазақстан|еліміздің|елдің|мемлекеттің)"
+        r"\w+(?:ның|нің|дың|дің|тың|тің)\s+$"
+    )
+)
+"""A president of something else: "President of the Academy", "президент федерации",
+"федерациясының президенті"."""

@@ -104,6 +104,18 @@ def listed_forms(text: str, mentions: list[RegionMention]) -> list[RegionMention
     return out
 
 
+def _others_masked(scene: str) -> str:
+    """The sentence with presidents of other bodies ("President of the Academy") blanked."""
+    if "президент" not in scene and "president" not in scene:
+        return scene
+    for m in lx.PRES_NOM.finditer(scene):
+        after = cw.OTHER_PRESIDENT_AFTER.match(scene, m.end())
+        before = cw.OTHER_PRESIDENT_BEFORE.search(scene[max(0, m.start() - 40) : m.start()])
+        if after or before:
+            scene = scene[: m.start()] + " " * (m.end() - m.start()) + scene[m.end() :]
+    return scene
+
+
 def _first(pattern: re.Pattern[str], text: str) -> int:
     m = pattern.search(text)
     return m.start() if m else -1
@@ -233,7 +245,7 @@ def _trip(folded: str, scene: str, trip: re.Match[str], facts: Facts) -> None:
 def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date | None) -> Facts:
     """The facts of one folded sentence."""
     facts = Facts(index, is_title, text=folded)
-    scene = cw.PRES_ORDER.sub(lambda m: " " * len(m.group(0)), folded)
+    scene = _others_masked(cw.PRES_ORDER.sub(lambda m: " " * len(m.group(0)), folded))
     nom = _first(lx.PRES_NOM, scene)
     obl = _first(lx.PRES_OBL, scene)
     facts.pres_nom, facts.pres_obl = nom >= 0, obl >= 0
