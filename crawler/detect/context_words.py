@@ -110,7 +110,7 @@ and praise there are no meeting."""
 OTHER_PRESIDENT_AFTER = re.compile(
     fold(
         r"\s+(?:of\s+(?:the\s+)?"
-        r"(?!kazakhstan|qazaqstan|the republic|republic|rk(?![\w-])|country)\w|"
+        r"(?!kazakhstan|qazaqstan|the republic|republic|rk(?![\w-])|country|the country)\w|"
         r"(?:компани|академи|федераци|ассоциаци|союз|палат|банк|фонд|клуб|университет|корпораци|"
         r"холдинг|национальн|олимпийск|нок|ассамбле|общественн|группы)\w*)"
     )
