@@ -201,11 +201,12 @@ def akim_refs(
     for ref in refs if everyone else ():
         ref.regions = () if ref.plural else ref.regions
     refs += [AkimRef(m.start(), excluded=True) for m in aw.EX_AKIM.finditer(text)]
+    words = list(refs)
     for start, end, person in names:
-        near = [r for r in refs if abs(r.start - start) <= _NAME_ATTACH or abs(r.start - end) <= 5]
-        if near and not near[0].plural:
-            near[0].person = near[0].person or person
-        elif not near:
+        near = [r for r in words if abs(r.start - start) <= _NAME_ATTACH or abs(r.start - end) <= 5]
+        if near and not near[0].plural and near[0].person in (None, person):
+            near[0].person = person
+        elif not near or near[0].plural or not near[0].excluded:
             refs.append(AkimRef(start, person=person, excluded=foreign))
     return refs
 
