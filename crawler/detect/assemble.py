@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
-from crawler.detect import lexicon as lx
-from crawler.detect.gazetteer import Gazetteer
+from crawler.detect import context_words as cw
+from crawler.detect.gazetteer import Gazetteer, RegionMention
 from crawler.detect.reconcile import Draft, reconcile
 from crawler.detect.rules import CONTEXT_SENTENCES, AkimRef, Facts
 
@@ -32,8 +33,11 @@ class Article:
     context: list[str] = field(default_factory=list)
     phone: bool = False
     gov_session: bool = False
+    medium: bool = False
     excluded: set[str] = field(default_factory=set)
     other_era: bool = False
+    akim_regions: list[str] = field(default_factory=list)
+    """Regions the article names its (singular) akims with, in order."""
     on_site: bool = False
 
     def __post_init__(self) -> None:
@@ -41,13 +45,16 @@ class Article:
         for f in self.facts:
             self.phone = self.phone or (f.phone and (f.president or bool(f.refs)))
             self.gov_session = self.gov_session or f.gov_session
+            self.medium = self.medium or (f.medium and f.president)
             went = [(f.index, r) for r in f.trip_regions]
             went += [(f.index, title[0])] if f.trip_unplaced and title else []
             self.visits += went
             self.trips += [] if f.trip_background else went
             if f.is_title or f.index <= LEAD:
-                self.context += [m.region for m in f.regions]
+                self.context += [m.region for m in f.regions if not _dateline(f, m)]
             self.excluded |= {r.person for r in f.refs if r.excluded and r.person}
+            named = (r.region for r in f.refs if r.region and not (r.excluded or r.plural))
+            self.akim_regions += [] if f.blocked else list(named)
         met = any(f.meet and f.president for f in self.facts)
         self.on_site = not met and any(f.on_site and f.president for f in self.facts)
         named_first = any(f.nazarbayev for f in self.facts)
@@ -55,12 +62,20 @@ class Article:
         self.other_era = before or (named_first and not self._names_tokayev())
 
     def _names_tokayev(self) -> bool:
-        return any(lx.TOKAYEV.search(f.text) for f in self.facts)
+        return any(cw.TOKAYEV.search(f.text) for f in self.facts)
 
     @property
     def trip_regions(self) -> list[str]:
         """Regions the President travelled to, in order of mention."""
         return list(dict.fromkeys(r for _, r in self.trips))
+
+
+_DATELINE = re.compile(r"\s*(?:[.,–—]|-\s)")
+
+
+def _dateline(f: Facts, m: RegionMention) -> bool:
+    """A city opening a sentence as the dateline ("ASTANA. KAZINFORM –"), not its subject."""
+    return not f.is_title and m.start <= 1 and bool(_DATELINE.match(f.text, m.end))
 
 
 def _neighbour_confirms(art: Article, f: Facts) -> bool:
@@ -90,21 +105,30 @@ def _reported_nearby(art: Article, f: Facts) -> bool:
     return f.akim_says and _briefed_nearby(art, f)
 
 
+def _named(ref: AkimRef) -> bool:
+    """The akim is named by region or by name, not only as "the akim"."""
+    return bool(ref.region or ref.person)
+
+
 def relation(art: Article, f: Facts, ref: AkimRef) -> str | None:
     """How the sentence relates the President and the akim, if it does."""
-    if f.blocked or f.phone or f.resignation or f.discipline or (f.future and not f.today):
+    if f.blocked or f.phone or f.resignation or f.discipline or f.gov_session:
+        return None
+    if f.future and not f.today:
         return None
     if f.pres_nom and f.receive:
         rel = "receive"
-    elif f.pres_nom and f.collective and ref.plural and not f.gov_session:
-        rel = "collective"
+    elif f.pres_nom and f.collective and ref.taking_part:
+        rel = "collective" if ref.plural else "receive"
+    elif (f.pres_obl or f.pres_acc) and f.meet_with:
+        rel = "receive"
     elif (f.pres_nom or f.pres_obl) and f.report:
         rel = "report"
     elif (f.pres_nom or f.pres_obl or f.pres_acc) and f.accompany:
         rel = "accompany"
     elif not f.president and _reported_nearby(art, f):
         rel = "report"
-    elif f.pres_nom and f.instruct and not art.gov_session and (ref.region or ref.person):
+    elif f.pres_nom and f.instruct and not (art.gov_session or art.medium) and _named(ref):
         rel = "instruct"
     else:
         return None
@@ -121,13 +145,19 @@ def region_of(art: Article, f: Facts, ref: AkimRef) -> str | None:
         return ref.region
     sentence = frozenset(m.region for m in f.regions)
     if ref.person:
+        named = sentence | frozenset(art.akim_regions)
+        region = art.gaz.region_of(ref.person, art.published, named)
+        if region in named:
+            return region
         prefer = sentence | frozenset(art.trip_regions) | frozenset(art.context)
         return art.gaz.region_of(ref.person, art.published, prefer)
     if art.trip_regions:
         return art.trip_regions[0]
     forms = list(dict.fromkeys(m.region for m in f.regions if m.is_form))
-    if len(forms) == 1:
+    if len(forms) == 1 and (forms[0] in art.akim_regions or not art.akim_regions):
         return forms[0]
+    if art.akim_regions:
+        return art.akim_regions[0]
     return art.context[0] if art.context else None
 
 
@@ -142,9 +172,11 @@ def draft_for(art: Article, f: Facts, ref: AkimRef) -> Draft | None:
         if rel not in ("receive", "report", "collective") or not f.pres_nom:
             return None
         kind = "reception" if f.separate else "collective"
-        listed = (f.index, ref.regions) if ref.regions else _listed_after(art, f)
+        borrow = kind == "reception" and not ref.regions
+        listed = _listed_after(art, f) if borrow else (f.index, ref.regions)
         evidence = sorted({f.index, listed[0]})
-        return Draft(None, kind, listed[1], evidence, convened=f.collective)
+        convened = f.collective or ref.everyone
+        return Draft(None, kind, listed[1], evidence, convened=convened)
     region = region_of(art, f, ref)
     if region is None:
         return None
@@ -166,6 +198,8 @@ def present(art: Article) -> dict[str, tuple[int, str | None]]:
     """Regions whose akim the article shows taking part (sentence and person first named)."""
     out: dict[str, tuple[int, str | None]] = {}
     for f in art.facts:
+        if f.recap or f.future or f.resignation or f.decree or f.discipline or f.phone:
+            continue
         for ref in f.refs:
             if ref.plural or ref.excluded or (ref.person and ref.person in art.excluded):
                 continue
@@ -200,4 +234,6 @@ def assemble(art: Article) -> list[Draft]:
         if d.region in art.trip_regions and d.kind == "working_trip":
             trip_index = next(i for i, r in art.trips if r == d.region)
             d.evidence = sorted(set(d.evidence) | {trip_index})
+    for d in drafts:
+        d.evidence.sort(key=lambda i: (art.facts[i].recap, i))
     return sorted(drafts, key=lambda d: min(d.evidence))

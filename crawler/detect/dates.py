@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from crawler.detect.context_words import RECAP
+
 ALMATY = ZoneInfo("Asia/Almaty")
 
 _MONTHS = {
@@ -37,6 +39,7 @@ _DAY_FIRST = re.compile(
 )
 _MONTH_FIRST = re.compile(rf"(?<![\w]){_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?{_YEAR}(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d.])(?P<day>[0-3]\d)\.(?P<mon>[01]\d)\.(?P<year>20\d\d)(?![\d])")
+_TODAY = re.compile(r"(?<![\w])(?:сегодня|бүгін|today)(?![\w])")
 _YESTERDAY = re.compile(r"(?<![\w])(?:вчера|кеше|yesterday)(?![\w])")
 _BEFORE_YESTERDAY = re.compile(
     r"(?<![\w])(?:позавчера|бұрнағы күні|the day before yesterday)(?![\w])"
@@ -46,15 +49,16 @@ _WEEKDAYS = (
     ("вторник", "сеисенбі", "tuesday"),
     ("среду", "сәрсенбі", "wednesday"),
     ("четверг", "беисенбі", "thursday"),
-    ("пятниц", "жұма", "friday"),
-    ("суббот", "сенбі", "saturday"),
-    ("воскресень", "жексенбі", "sunday"),
+    ("пятниц[уае]", "жұма", "friday"),
+    ("суббот[уае]", "сенбі", "saturday"),
+    ("воскресень[ея]", "жексенбі", "sunday"),
 )
 _WEEKDAY = re.compile(
-    r"(?<![\w])(?:в |во |on )?(?:"
+    r"(?<![\w])(?:в |во |on |last |(?:в )?(?:минувш|прошл)\w+ )?(?:"
     + "|".join(f"(?P<w{i}>{'|'.join(names)})" for i, names in enumerate(_WEEKDAYS))
-    + r")(?![\w])"
+    + r")(?:де|да|те|та)?(?![\w])"
 )
+"""A weekday, optionally "last"; resolved to the latest such day on or before publication."""
 
 
 def local_date(published: dt.datetime | None) -> dt.date | None:
@@ -104,8 +108,13 @@ def _weekday(text: str, base: dt.date) -> dt.date | None:
 
 
 def meeting_date(texts: list[str], published: dt.date | None) -> dt.date | None:
-    """The date of a meeting reported by the folded ``texts`` (evidence first, then lead)."""
-    for text in texts:
+    """The date of a meeting reported by the folded ``texts`` (evidence first, then lead); a
+    sentence recalling earlier news gives no date unless it is the first."""
+    for index, text in enumerate(texts):
+        if index and RECAP.search(text):
+            continue
+        if published is not None and _TODAY.search(text):
+            return published
         day = _explicit(text, published)
         if day is not None:
             return day

@@ -24,7 +24,8 @@ class Draft:
     person: str | None = None
     ref: tuple[int, AkimRef] | None = None
     convened: bool = False
-    """A collective meeting named as such (a session, a conference), not only "met the akims"."""
+    """A collective meeting named as such (a session, a conference) or with all akims, not only
+    "met the akims" (which may sum up receptions one by one)."""
 
 
 def _absorb(into: Draft, other: Draft) -> None:

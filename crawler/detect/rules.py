@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from crawler.detect import akim_words as aw
+from crawler.detect import context_words as cw
 from crawler.detect import lexicon as lx
 from crawler.detect.gazetteer import REPUBLICAN_CITIES, Gazetteer, RegionMention
 
@@ -35,6 +36,10 @@ class AkimRef:
     plural: bool = False
     regions: tuple[str, ...] = ()
     excluded: bool = False
+    everyone: bool = False
+    """A plural said to be all akims ("всех акимов", "all governors")."""
+    taking_part: bool = False
+    """Named as a participant of a meeting ("с акимом", "әкімдерімен", "with governors")."""
 
 
 @dataclass(slots=True)
@@ -58,9 +63,12 @@ class Facts:
     akim_says: bool = False
     on_site: bool = False
     meet: bool = False
+    meet_with: bool = False
     discipline: bool = False
     nazarbayev: bool = False
     text: str = ""
+    recap: bool = False
+    medium: bool = False
     report: bool = False
     accompany: bool = False
     instruct: bool = False
@@ -81,15 +89,31 @@ class Facts:
 _LIST_SEP = re.compile(r"\s*(?:,|,? и|,? және|,? мен|,? пен|,? and)\s*")
 
 
+_OUTLET = re.compile(r"\.(?:tv|kz|info|com|ru|net)(?![\w-])|\s+(?:tv|тв)(?![\w-])")
+"""A region name that is part of an outlet's name ("Almaty.tv", "Astana TV")."""
+
+
 def listed_forms(text: str, mentions: list[RegionMention]) -> list[RegionMention]:
     """Bare names listed before a region form ("Павлодар, Қостанай және Атырау облыстарының")
-    share that form."""
-    out = list(mentions)
+    share that form; names of outlets are left out."""
+    out = [m for m in mentions if not _OUTLET.match(text, m.end)]
     for i in range(len(out) - 2, -1, -1):
         here, after = out[i], out[i + 1]
         if not here.is_form and after.is_form and _LIST_SEP.fullmatch(text[here.end : after.start]):
             out[i] = replace(here, is_form=True)
     return out
+
+
+def _others_masked(scene: str) -> str:
+    """The sentence with presidents of other bodies ("President of the Academy") blanked."""
+    if "президент" not in scene and "president" not in scene:
+        return scene
+    for m in lx.PRES_NOM.finditer(scene):
+        after = cw.OTHER_PRESIDENT_AFTER.match(scene, m.end())
+        before = cw.OTHER_PRESIDENT_BEFORE.search(scene[max(0, m.start() - 40) : m.start()])
+        if after or before:
+            scene = scene[: m.start()] + " " * (m.end() - m.start()) + scene[m.end() :]
+    return scene
 
 
 def _first(pattern: re.Pattern[str], text: str) -> int:
@@ -100,14 +124,25 @@ def _first(pattern: re.Pattern[str], text: str) -> int:
 def _blocked(text: str, pres_pos: int) -> bool:
     if lx.FIRST_PRESIDENT.search(text):
         return True
-    actor = _first(lx.OTHER_ACTOR, text)
-    return actor >= 0 and (pres_pos < 0 or actor <= pres_pos)
+    sources: list[tuple[int, int]] | None = None
+    for m in lx.OTHER_ACTOR.finditer(text):
+        if sources is None:
+            sources = [s.span() for s in cw.PRESS_SOURCE.finditer(text)]
+        if any(start <= m.start() < end for start, end in sources):
+            continue
+        return pres_pos < 0 or m.start() <= pres_pos
+    return False
+
+
+_KAZAKH_AKIM = ("әкім", "өңір", "облыс басшы", "аимақ")
+"""Kazakh names its akim's region before him ("Түркістан облысының әкімі"), never after."""
 
 
 def _pair_region(text: str, start: int, end: int, mentions: list[RegionMention]) -> str | None:
     best: tuple[int, RegionMention] | None = None
+    after = _PAIR_AFTER if not text.startswith(_KAZAKH_AKIM, start) else -1
     for m in mentions:
-        if end <= m.start <= end + _PAIR_AFTER:
+        if end <= m.start <= end + after:
             gap = m.start - end
         elif start - _PAIR_BEFORE <= m.end <= start:
             gap = start - m.end
@@ -139,7 +174,7 @@ def _city_akim(text: str, start: int, end: int, mention: RegionMention) -> bool:
 
 
 def _excluded(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 40) : start]
+    before = text[max(0, start - 80) : start]
     return bool(aw.EXCLUDE_BEFORE.search(before) or aw.EXCLUDE_AFTER.search(text[end : end + 60]))
 
 
@@ -148,52 +183,62 @@ def akim_refs(
 ) -> list[AkimRef]:
     """Akims named in a folded sentence, with their region where the sentence gives it."""
     refs: list[AkimRef] = []
-    foreign = bool(aw.FOREIGN_REGION.search(text))
+    foreign = bool(aw.FOREIGN_REGION.search(aw.GLOSS.sub(" ", text)))
+    listed = tuple(dict.fromkeys(x.region for x in mentions if x.is_form))
+    everyone = False
     for m in aw.AKIM.finditer(text):
         ref = AkimRef(m.start(), excluded=foreign or _excluded(text, m.start(), m.end()))
+        ref.taking_part = aw.taking_part(text, m.start(), m.end())
         if aw.PLURAL.match(m.group(0)):
-            ref.plural = True
-            ref.regions = tuple(dict.fromkeys(x.region for x in mentions if x.is_form))
+            ref.plural, ref.regions = True, listed
+            ref.everyone = aw.every_akim(text, m.start(), m.end())
+            everyone = everyone or ref.everyone or aw.all_akims(text, m.start(), m.end())
         else:
             region = _pair_region(text, m.start(), m.end(), mentions)
             ref.excluded = ref.excluded or region == "-"
             ref.region = None if region == "-" else region
         refs.append(ref)
+    for ref in refs if everyone else ():
+        ref.regions = () if ref.plural else ref.regions
     refs += [AkimRef(m.start(), excluded=True) for m in aw.EX_AKIM.finditer(text)]
+    words = list(refs)
     for start, end, person in names:
-        near = [r for r in refs if abs(r.start - start) <= _NAME_ATTACH or abs(r.start - end) <= 5]
-        if near and not near[0].plural:
-            near[0].person = near[0].person or person
-        elif not near:
+        near = [r for r in words if abs(r.start - start) <= _NAME_ATTACH or abs(r.start - end) <= 5]
+        if near and not near[0].plural and near[0].person in (None, person):
+            near[0].person = person
+        elif not near or near[0].plural or not near[0].excluded:
             refs.append(AkimRef(start, person=person, excluded=foreign))
     return refs
 
 
-def _last(pattern: re.Pattern[str], text: str, end: int) -> int:
-    starts = [m.start() for m in pattern.finditer(text, 0, end)]
-    return starts[-1] if starts else -1
+def _akim_travels(scene: str, at: int) -> bool:
+    """The trip at ``at`` is the akim's own: an akim is named before it, the President neither
+    before that akim nor between the last akim named and the trip."""
+    akims = [m.start() for m in aw.AKIM.finditer(scene, 0, at)]
+    if not akims:
+        return False
+    pres = [
+        m.start()
+        for p in (lx.PRES_NOM, lx.PRES_OBL, lx.PRES_GEN_ACC)
+        for m in p.finditer(scene, 0, at)
+    ]
+    return not any(p < akims[0] or p > akims[-1] for p in pres)
 
 
-def _akim_travels(folded: str, at: int) -> bool:
-    """The trip is the akim's own: an akim, not the President, is named last before it."""
-    akim = _last(aw.AKIM, folded, at)
-    pres = max(_last(p, folded, at) for p in (lx.PRES_NOM, lx.PRES_OBL, lx.PRES_GEN_ACC))
-    return akim > pres
-
-
-def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
+def _trip(folded: str, scene: str, trip: re.Match[str], facts: Facts) -> None:
     if facts.blocked:
         return
     if not (facts.pres_nom or facts.pres_obl or facts.pres_acc):
         return
     if lx.FUTURE.search(folded) and not lx.TODAY.search(folded):
         return
-    if _akim_travels(folded, trip.start()):
+    if _akim_travels(scene, trip.start()):
         return
     facts.trip_background = bool(lx.TRIP_BACKGROUND.search(folded))
-    after = [m for m in facts.regions if trip.start() <= m.start <= trip.end() + _TRIP_REACH]
-    before = [m for m in facts.regions if trip.start() - _TRIP_REACH <= m.end <= trip.start()]
-    target = after[0] if after else (before[-1] if before else None)
+    near = [(m.start - trip.end(), m) for m in facts.regions if m.start >= trip.start()]
+    near += [(trip.start() - m.end, m) for m in facts.regions if m.start < trip.start()]
+    near = [(gap, m) for gap, m in near if gap <= _TRIP_REACH]
+    target = min(near, key=lambda x: x[0])[1] if near else None
     facts.trip_regions = (target.region,) if target else ()
     facts.trip_unplaced = target is None
 
@@ -201,14 +246,14 @@ def _trip(folded: str, trip: re.Match[str], facts: Facts) -> None:
 def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date | None) -> Facts:
     """The facts of one folded sentence."""
     facts = Facts(index, is_title, text=folded)
-    scene = lx.PRES_ORDER.sub(lambda m: " " * len(m.group(0)), folded)
+    scene = _others_masked(cw.PRES_ORDER.sub(lambda m: " " * len(m.group(0)), folded))
     nom = _first(lx.PRES_NOM, scene)
     obl = _first(lx.PRES_OBL, scene)
     facts.pres_nom, facts.pres_obl = nom >= 0, obl >= 0
     facts.pres_acc = bool(lx.PRES_GEN_ACC.search(scene))
     first = min(p for p in (nom, obl, 10**9) if p >= 0)
     facts.blocked = _blocked(folded, first if first < 10**9 else -1)
-    facts.nazarbayev = facts.blocked and bool(lx.NAZARBAYEV.search(folded))
+    facts.nazarbayev = facts.blocked and bool(cw.NAZARBAYEV.search(folded))
     facts.phone = bool(lx.PHONE.search(folded))
     akim = aw.AKIM.search(folded) is not None or aw.EX_AKIM.search(folded) is not None
     names = gaz.names_in(folded)
@@ -216,12 +261,12 @@ def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date
     if akim or names or trip or is_title or index <= CONTEXT_SENTENCES:
         facts.regions = listed_forms(folded, gaz.regions_in(folded, on))
     if trip:
-        _trip(folded, trip, facts)
+        _trip(folded, scene, trip, facts)
     if facts.blocked:
         return facts
     if akim or names:
         facts.refs = akim_refs(folded, facts.regions, names)
-    if facts.refs or facts.pres_nom:
+    if facts.refs or facts.pres_nom or facts.pres_obl:
         _verbs(folded, facts)
     return facts
 
@@ -233,13 +278,16 @@ def _verbs(folded: str, facts: Facts) -> None:
     facts.decree = bool(aw.DECREE.search(folded))
     facts.resignation = bool(aw.RESIGNATION.search(folded))
     facts.report_by_akim = bool(aw.REPORT_BY_AKIM.search(folded))
-    facts.meet = bool(lx.RECEIVE.search(folded))
+    facts.meet_with = bool(lx.MEET_WITH.search(folded))
+    facts.meet = facts.meet_with or bool(lx.RECEIVE.search(folded))
     facts.receive = facts.meet or bool(lx.DISCUSS.search(folded))
-    facts.discipline = bool(lx.DISCIPLINE.search(folded))
+    facts.discipline = bool(cw.DISCIPLINE.search(folded))
+    facts.recap = bool(cw.RECAP.search(folded))
+    facts.medium = bool(cw.MEDIUM.search(folded)) and not cw.PRESS_SOURCE.search(folded)
     if facts.president:
-        facts.on_site = bool(lx.ON_SITE.search(folded))
+        facts.on_site = bool(cw.ON_SITE.search(folded))
     elif facts.refs:
-        facts.akim_says = bool(lx.AKIM_SAYS.search(folded))
+        facts.akim_says = bool(cw.AKIM_SAYS.search(folded))
     facts.report = bool(lx.REPORT.search(folded))
     facts.accompany = bool(lx.ACCOMPANY.search(folded))
     facts.instruct = bool(lx.INSTRUCT.search(folded))

@@ -2,8 +2,9 @@
 
 Akims received separately or one after another give one reception each; one meeting with several
 akims at once gives one collective meeting listing their regions; a meeting with all akims gives
-one collective meeting. Never a collective meeting beside receptions of the same regions, and
-never one region twice among an article's meetings.
+one collective meeting, which may stand beside the separate receptions told after it. Never a
+collective meeting beside receptions of the regions it lists, and never one region twice among an
+article's meetings.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ ALL = {
     "kk": "Мемлекет басшысы барлық облыс әкімдерімен кеңес өткізді.",
     "en": "President Tokayev held a meeting with all regional governors.",
 }
+AFTER_ALL = {
+    "ru": "После совещания Президент отдельно принял акимов {list} областей.",
+    "kk": "Кеңестен кейін Президент {list} облыстарының әкімдерін жеке-жеке қабылдады.",
+    "en": "After the session, the President met governors of {list} regions separately.",
+}
 SUMMARY = {
     "ru": "Токаев провел встречи с акимами регионов",
     "kk": "Президент өңір әкімдерімен кездесті",
@@ -68,7 +74,7 @@ FILLER = {
     "kk": "Әкімдер өңірлердің әлеуметтік-экономикалық дамуы туралы баяндады.",
     "en": "The governors reported on the social and economic development of the regions.",
 }
-SCENARIOS = ("separate", "sequence", "together", "all")
+SCENARIOS = ("separate", "sequence", "together", "all", "all_then_separate")
 
 
 def _list(language: str, regions: list[str]) -> str:
@@ -87,8 +93,10 @@ def _text(language: str, scenario: str, regions: list[str], filler: bool) -> str
         sentences += [NEXT[language].format(one=name) for name in rest]
     elif scenario == "together":
         sentences = [TOGETHER[language].format(list=_list(language, regions))]
-    else:
+    elif scenario == "all":
         sentences = [ALL[language]]
+    else:
+        sentences = [ALL[language], AFTER_ALL[language].format(list=_list(language, regions))]
     return " ".join(sentences + ([FILLER[language]] if filler else []))
 
 
@@ -118,6 +126,9 @@ def test_one_article_gives_the_right_meetings(
     _invariants(meetings)
     if scenario in ("separate", "sequence"):
         assert [(m.region, m.kind) for m in meetings] == [(r, "reception") for r in regions]
+    elif scenario == "all_then_separate":
+        got = [(m.region, m.kind, m.regions) for m in meetings]
+        assert got == [(None, "collective", ())] + [(r, "reception", (r,)) for r in regions]
     else:
         (meeting,) = meetings
         assert meeting.kind == "collective" and meeting.region is None

@@ -1,5 +1,6 @@
 """Hard negatives and positive patterns in Russian, Kazakh and English (patterns.jsonl, texts
-written for the tests): each gives exactly the expected meetings, with evidence."""
+written for the tests): each gives exactly the expected meetings, with evidence that starts with
+the sentence stating the meeting where the case says so."""
 
 from __future__ import annotations
 
@@ -28,8 +29,14 @@ def test_pattern(case: dict) -> None:
     )
     got = [(m.region, m.kind) for m in meetings]
     assert got == [(e["region"], e["kind"]) for e in case["expect"]], meetings
-    for meeting in meetings:
+    for meeting, expected in zip(meetings, case["expect"], strict=True):
         assert meeting.evidence
+        if "regions" in expected:
+            assert list(meeting.regions) == expected["regions"]
+        if "date" in expected:
+            assert meeting.date is not None and meeting.date.isoformat() == expected["date"]
+    if "evidence_first" in case:
+        assert meetings[0].evidence.startswith(case["evidence_first"]), meetings[0].evidence
 
 
 def test_every_language_has_negatives_and_positives() -> None:

@@ -1,0 +1,125 @@
+"""Patterns that tell the news from its context: the President acting through his instructions
+or his press secretary, recalled news, disciplinary acts, an akim's words, the President on site,
+and the two Presidents by name. Compiled once on folded text."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.detect.lexicon import words
+from crawler.detect.normalize import fold
+
+PRESS_SOURCE = re.compile(
+    fold(
+        r"(?<![\w-])(?:(?:помощник\w*|советник\w*|adviser|advisor|aide)[^\w]+(?:\w+[^\w]+){0,3}?)?"
+        r"(?:пресс-секретар\w*|баспасөз хатшы\w*|press secretary|spokes(?:man|person))"
+    )
+)
+"""The President's press secretary (and his title of adviser) as the source of the news."""
+NAZARBAYEV = words(r"назарбаев\w*", r"nazarbayev\w*", r"nazarbaev\w*")
+TOKAYEV = words(r"токаев\w*", r"тоқаев\w*", r"tokayev\w*", r"toqayev\w*", r"tokaev\w*")
+"""The two Presidents by name: an article that names only the first is of his time."""
+AKIM_SAYS = words(
+    r"said",
+    r"noted",
+    r"сказал\w*",
+    r"отметил\w*",
+    r"деді",
+    r"атап өтті",
+    r"хабарла\w*",
+    r"сообщил\w*",
+    r"told",
+)
+"""Speech verbs: an akim speaking counts as his report only beside the President being briefed."""
+ON_SITE = words(
+    r"reviewed",
+    r"toured",
+    r"inspected",
+    r"surveyed",
+    r"осмотрел\w*",
+    r"объехал\w*",
+    r"аралады",
+    r"аралап",
+)
+"""The President looking at things where they are: a briefing there is part of a trip."""
+RECAP = words(
+    r"напомним",
+    r"ранее",
+    r"как сообщалось",
+    r"бұған дейін",
+    r"еске сала кетеиік",
+    r"айта кетеиік",
+    r"earlier",
+    r"previously",
+    r"as reported",
+    r"recall",
+)
+"""A sentence recalling earlier news: evidence of a meeting only after the news itself."""
+DISCIPLINE = words(
+    r"выговор\w*",
+    r"замечани\w*",
+    r"дисциплинар\w*",
+    r"неполном служебном соответствии",
+    r"сөгіс\w*",
+    r"ескерту",
+    r"тәртіптік жаза\w*",
+    r"reprimand\w*",
+    r"disciplinary",
+    r"disciplined",
+)
+"""A disciplinary act: the President acts on an akim, they do not meet."""
+_HIS = r"(?:главы государства|главы страны|президента(?: страны| рк| казахстана)?)"
+_HIS_KK = r"(?:мемлекет басшысының|президенттің|елбасының)"
+_HIS_EN = r"(?:the )?(?:head of (?:the )?state|president)"
+_ORDERS = r"(?:поручени|задач|послани|указани|установк|инициатив)\w*"
+_ORDERS_KK = r"(?:тапсырма|жолдау|нұсқау|нұсқама|бастама|міндет)\w*"
+_ORDERS_EN = r"(?:instructions?|orders?|tasks?|address|message|initiatives?)"
+_IZAFET_KK = r"(?:президент|мемлекет басшысы) (?:тапсырма(?:сы|лары)|жолдауы|бастамасы|нұсқауы)\w*"
+PRES_ORDER = re.compile(
+    fold(
+        rf"(?<![\w-])(?:{_ORDERS} {_HIS}|{_HIS_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|{_IZAFET_KK}|"
+        rf"{_ORDERS_EN} (?:of|from|given by|set by) {_HIS_EN}|on behalf of {_HIS_EN}|"
+        r"(?:head of state's|president's) (?:instructions?|orders?|tasks?|address|initiatives?))"
+        r"(?![\w-])"
+    )
+)
+"""The President's instructions, address or initiative: he is not in the scene."""
+MEDIUM = words(
+    r"в своем (?:посте|аккаунте|телеграм-канале|телеграм\w*|микроблоге|твиттере|обращении)",
+    r"на своей странице",
+    r"в социальн\w+ сет\w+",
+    r"в соцсет\w+",
+    r"твит\w*",
+    r"өз парақшасында",
+    r"парақшасында",
+    r"әлеуметтік желі\w*",
+    r"his (?:post|tweet|telegram|twitter|x|facebook|instagram)\w*",
+    r"in a post",
+    r"tweet\w*",
+    r"on (?:his )?(?:social media|twitter|telegram|instagram)",
+    r"интервью",
+    r"сұхбат\w*",
+    r"interview\w*",
+    r"послани\w*",
+    r"жолдау\w*",
+    r"address to the (?:nation|people)",
+    r"state of the nation address",
+)
+"""The President speaking through his own post, an interview or his Address: instructions
+and praise there are no meeting."""
+OTHER_PRESIDENT_AFTER = re.compile(
+    fold(
+        r"\s+(?:of\s+(?:the\s+)?"
+        r"(?!kazakhstan|qazaqstan|the republic|republic|rk(?![\w-])|country|the country)\w|"
+        r"(?:компани|академи|федераци|ассоциаци|союз|палат|банк|фонд|клуб|университет|корпораци|"
+        r"холдинг|национальн|олимпийск|нок|ассамбле|общественн|группы)\w*)"
+    )
+)
+OTHER_PRESIDENT_BEFORE = re.compile(
+    fold(
+        r"(?<![\w-])(?!республикасының|қазақстанның|қазақстан|еліміздің|елдің|мемлекеттің)"
+        r"\w+(?:ның|нің|дың|дің|тың|тің)\s+$"
+    )
+)
+"""A president of something else: "President of the Academy", "президент федерации",
+"федерациясының президенті"."""
