@@ -126,6 +126,11 @@ class Gazetteer:
                 alt = _Alternative(hint.get("canonical", entry["canonical"]), False, switch)
                 groups += self._group(hint["p"], alt)
         self.region_re = branch_regex(groups)
+        listed = [
+            (entry["canonical"], fold(p)) for entry in regions for p in entry.get("listed", ())
+        ]
+        self._listed = [region for region, _ in listed]
+        self.listed_re = branch_regex([(f"l{i}", p) for i, (_, p) in enumerate(listed)], r"\b")
         self.people = {entry["key"]: _person(entry) for entry in people}
         patterns = [(key, fold(p)) for key, person in self.people.items() for p in person.patterns]
         self._people = [key for key, _ in patterns]
@@ -151,6 +156,14 @@ class Gazetteer:
                 region = alt.switch[1]
             out.append(RegionMention(m.start(), m.end(), region, alt.is_form))
         return out
+
+    def listed_in(self, text: str) -> list[RegionMention]:
+        """Bare names in folded ``text`` that name a region only in a list before a plural
+        region form ("Жамбыл, Павлодар облыстарының"), as region forms."""
+        return [
+            RegionMention(m.start(), m.end(), self._listed[int(m.lastgroup[1:])], True)  # type: ignore[index]
+            for m in self.listed_re.finditer(text)
+        ]
 
     def names_in(self, text: str) -> list[tuple[int, int, str]]:
         """Known akims named in folded ``text``: (start, end, person)."""

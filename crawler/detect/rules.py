@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from crawler.detect import akim_words as aw
@@ -93,15 +94,28 @@ _OUTLET = re.compile(r"\.(?:tv|kz|info|com|ru|net)(?![\w-])|\s+(?:tv|тв)(?![\w
 """A region name that is part of an outlet's name ("Almaty.tv", "Astana TV")."""
 
 
-def listed_forms(text: str, mentions: list[RegionMention]) -> list[RegionMention]:
+def listed_forms(
+    text: str, mentions: list[RegionMention], bare: Sequence[RegionMention] = ()
+) -> list[RegionMention]:
     """Bare names listed before a region form ("Павлодар, Қостанай және Атырау облыстарының")
-    share that form; names of outlets are left out."""
+    share that form; a ``bare`` name (one that names a region only there: "Жамбыл", or "Алматы"
+    for the region) stands in such a list for whatever else it would be; outlets are left out."""
     out = [m for m in mentions if not _OUTLET.match(text, m.end)]
+    alias = {(m.start, m.end): m for m in bare}
+    extra = [m for m in bare if not any(x.start < m.end and m.start < x.end for x in out)]
+    out = sorted([*out, *extra], key=lambda m: m.start)
+    keep = [m not in extra for m in out]
     for i in range(len(out) - 2, -1, -1):
         here, after = out[i], out[i + 1]
-        if not here.is_form and after.is_form and _LIST_SEP.fullmatch(text[here.end : after.start]):
+        if not (
+            keep[i + 1] and after.is_form and _LIST_SEP.fullmatch(text[here.end : after.start])
+        ):
+            continue
+        if (here.start, here.end) in alias:
+            out[i], keep[i] = alias[here.start, here.end], True
+        elif not here.is_form:
             out[i] = replace(here, is_form=True)
-    return out
+    return [m for m, kept in zip(out, keep, strict=True) if kept]
 
 
 def _others_masked(scene: str) -> str:
@@ -259,7 +273,7 @@ def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date
     names = gaz.names_in(folded)
     trip = lx.TRIP.search(folded)
     if akim or names or trip or is_title or index <= CONTEXT_SENTENCES:
-        facts.regions = listed_forms(folded, gaz.regions_in(folded, on))
+        facts.regions = listed_forms(folded, gaz.regions_in(folded, on), gaz.listed_in(folded))
     if trip:
         _trip(folded, scene, trip, facts)
     if facts.blocked:
