@@ -49,10 +49,10 @@ def problem(run: CrawlRun) -> str | None:
         return "; ".join(hosts)
     if run.finish_reason != "finished":
         return f"ended with {run.finish_reason}"
+    if is_recheck(run):  # nothing due is fine: a re-check is judged by its answers
+        return _recheck_problem(run)
     if run.pages == 0:
         return "fetched no page"
-    if is_recheck(run):
-        return _recheck_problem(run)
     return _listing_problem(run)
 
 

@@ -207,8 +207,10 @@ def test_right_after_a_bad_run_status_names_it_bad_and_the_good_one_as_last_succ
 def test_a_good_recheck_run_is_not_the_last_success(config: Path, engine: Engine) -> None:
     recheck = {"listing_pages": 0, "stats": {"akimwatch/recheck_requests": 3,
                "akimwatch/recheck_not_modified": 3}}  # fmt: skip
+    nothing_due = {"pages": 0, "listing_pages": 0, "stats": {"akimwatch/recheck_requests": 0}}
     with Session(engine) as session, session.begin():
         add_run(session, 25)
+        add_run(session, 3, **nothing_due)
         add_run(session, 2, **recheck)
     entry = kazinform(status(config, "--json"))
     assert entry["last_verdict"] == "good" and entry["failures_in_row"] == 0
