@@ -24,7 +24,7 @@ from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from scheduler.schedule import due_sources
 from storage.clock import utcnow
 from storage.migrate import upgrade
-from storage.runs import problem, unreachable
+from storage.runs import unreachable
 
 
 @click.command("run-once")
@@ -124,13 +124,7 @@ def unreached(outcome: CrawlOutcome) -> bool:
 def summary_line(outcome: CrawlOutcome) -> str:
     """One line per source: status, pages, items, new articles, errors, seconds."""
     run = outcome.run
-    status = "ok" if outcome.ok else "FAILED"
-    if outcome.killed_by:
-        status += f" (killed: {outcome.killed_by})"
-    elif run is None:
-        status += f" (no run recorded, exit {outcome.returncode})"
-    elif reason := problem(run):
-        status += f" ({reason})"
+    status = "ok" if outcome.ok else f"FAILED ({outcome.reason})"
     counts = (
         f"pages={run.pages} items={run.items} new={run.new_articles} errors={run.errors}"
         if run

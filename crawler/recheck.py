@@ -43,7 +43,7 @@ def max_age(spider: ListingSpider) -> timedelta:
 def recheck_requests(spider: ListingSpider) -> Iterator[scrapy.Request]:
     """One conditional request per stored article of the spider's source inside the window."""
     store = CrawlStore.for_crawler(spider.crawler)
-    with store.sessions() as session:
+    with store.read_sessions() as session:
         due = due_for_recheck(session, spider.source, utcnow() - max_age(spider), spider.languages)
     _stats(spider, "akimwatch/recheck_requests", len(due))
     for article in due:

@@ -78,7 +78,7 @@ def crawl(rt: Runtime, source: str, args: dict[str, str] | None = None) -> Crawl
         return None
     finally:
         lock.release()
-    log.info("%s: %s", source, "ok" if outcome.ok else f"failed ({outcome.killed_by or 'run'})")
+    log.info("%s: %s", source, "ok" if outcome.ok else f"failed ({outcome.reason})")
     with Session(rt.engine) as session, session.begin():
         check_source(session, rt.config, source)
     write_feed(rt)

@@ -68,6 +68,17 @@ class CrawlOutcome:
             and problem(self.run) is None
         )
 
+    @property
+    def reason(self) -> str | None:
+        """Why the crawl counts as failed (None when it is ok)."""
+        if self.ok:
+            return None
+        if self.killed_by:
+            return f"killed: {self.killed_by}"
+        if self.run is None:
+            return f"no run recorded, exit {self.returncode}"
+        return problem(self.run) or f"exit {self.returncode}"
+
 
 def crawl_command(source: str, args: Mapping[str, str] | None = None) -> list[str]:
     """The production entry point for one source."""

@@ -49,24 +49,24 @@ def problem(run: CrawlRun) -> str | None:
         return "; ".join(hosts)
     if run.finish_reason != "finished":
         return f"ended with {run.finish_reason}"
+    if is_recheck(run):  # nothing due is fine: a re-check is judged by its answers
+        return _recheck_problem(run)
+    if _stat(run, "akimwatch/nothing_to_crawl"):  # e.g. no configured language on the site
+        return None
     if run.pages == 0:
         return "fetched no page"
-    if is_recheck(run):
-        return _recheck_problem(run)
     return _listing_problem(run)
 
 
 def _listing_problem(run: CrawlRun) -> str | None:
-    feeds = _stat(run, "akimwatch/feed_pages")  # fallback feeds (Kazinform's RSS)
-    if run.listing_pages == 0 and feeds == 0:
+    pages = run.listing_pages + _stat(run, "akimwatch/feed_pages")  # with fallback feeds (RSS)
+    if pages == 0:
         refused = _stat(run, "akimwatch/govkz_not_allowed")
         if refused:
             return f"every listing request was refused ({refused} refusals, no listing page)"
         return f"no listing, feed or API page fetched ({run.errors} errors)"
-    if run.listing_pages > 0 and _stat(run, "akimwatch/listing_entries") == 0:
-        return f"0 articles from {run.listing_pages} listing pages"
-    if run.listing_pages == 0 and _stat(run, "akimwatch/feed_entries") == 0:
-        return f"0 articles from {feeds} feeds"
+    if _stat(run, "akimwatch/listing_entries") + _stat(run, "akimwatch/feed_entries") == 0:
+        return f"0 articles from {pages} listing pages"
     given_up = _stat(run, "akimwatch/not_article_given_up")
     if run.items == 0 and given_up:
         return f"no article stored: {given_up} pages were not the article (blocked or cut short)"

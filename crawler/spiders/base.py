@@ -95,6 +95,9 @@ class ListingSpider(scrapy.Spider):
         self.resume = not CrawlStore.for_crawler(self.crawler).previous_run_clean(self.name, run_id)
         if self.resume:
             self.logger.info("the previous run did not finish: paginating to the page limit")
+        if not self.languages:  # judged a good run: nothing was asked for (storage.runs)
+            self.crawler.stats.set_value("akimwatch/nothing_to_crawl", 1)
+            self.logger.warning("%s: none of the configured languages to crawl", self.name)
         for language in self.languages:
             for request in self.listing_requests(language, 1):
                 yield request
@@ -176,8 +179,9 @@ class ListingSpider(scrapy.Spider):
         yield self.make_item(response, extracted, entry, language)
 
     def fetch_failed(self, response: Response, why: str) -> Iterator[scrapy.Request]:
-        """Count a response that is not the article and fetch it again after a pause, up to
-        ``RETRY_TIMES`` (then the request is given up, logged as an error, nothing stored)."""
+        """Count a response that is not what was asked for (the article, an API page) and fetch
+        it again after a pause, up to ``RETRY_TIMES`` (then it is given up, logged as an error,
+        nothing stored)."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("akimwatch/not_article")
         self.crawler.stats.inc_value(f"akimwatch/not_article/{why}")

@@ -135,11 +135,14 @@ class GovkzSpider(ListingSpider):
             yield from self._refused(project, language, page, attempt)
             return
         items = govkz.news_items(response.body) if response.status == 200 else None
-        if items is None:
+        if items is None:  # an HTML block page, an error: fetched again after a pause
             self.crawler.stats.inc_value("akimwatch/govkz_bad_pages")
-            self.logger.error(
-                "gov.kz %s %s: not a news page (HTTP %s)", project, language, response.status
-            )
+            again = list(self.fetch_failed(response, "not_news"))
+            if not again:
+                self.logger.error(
+                    "gov.kz %s %s: not a news page (HTTP %s)", project, language, response.status
+                )
+            yield from again
             return
         self.crawler.stats.inc_value("akimwatch/listing_pages")
         pairs = [govkz.extract_item(item, project, language) for item in items]

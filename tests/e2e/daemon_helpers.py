@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from crawling import ROOT, crawl_env
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.faults import Matcher
@@ -102,6 +102,17 @@ def backdate(config: Path, by: timedelta, sent: bool = False) -> None:
         if sent:
             session.execute(update(Outbox).values(status="sent"))
     engine.dispose()
+
+
+def outbox_settled(config: Path) -> bool:
+    """Whether every outbox row is delivered or dead: no dispatch can send anything more."""
+    engine = make_engine(f"sqlite:///{config.parent / 'akimwatch.db'}")
+    with session_factory(engine)() as session:
+        open_rows = session.scalar(
+            select(func.count()).where(Outbox.status.not_in(("sent", "dead")))
+        )
+    engine.dispose()
+    return open_rows == 0
 
 
 def wait_until(check: Callable[[], object], timeout: float, what: str) -> None:

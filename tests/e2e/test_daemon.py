@@ -30,6 +30,7 @@ from daemon_helpers import (
     daemon_running,
     finished_since,
     hold_first,
+    outbox_settled,
     runs,
     stop_daemon,
     wait_until,
@@ -155,9 +156,9 @@ def new_meeting_sent_once(
     published = time.monotonic()
     wait_until(lambda: mailbox.messages and crm.ok(), INTERVAL + 30, "the alerts")
     assert time.monotonic() - published < INTERVAL + 30
-    after = utcnow()  # another crawl and two dispatches later: still exactly one of each
+    after = utcnow()  # another crawl, and all it queued delivered: still exactly one of each
     wait_until(lambda: finished_since(config, "kazinform", after), INTERVAL + SLACK, "a crawl")
-    time.sleep(2 * DISPATCH + 1)
+    wait_until(lambda: outbox_settled(config), 2 * DISPATCH + SLACK, "the outbox to settle")
     assert len(mailbox.messages) == 1 and len(crm.ok()) == 1
     assert "Павлодар" in str(mailbox.messages[0]["Subject"])
     assert "Павлодар" in crm.ok()[0].body.decode()

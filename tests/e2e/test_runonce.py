@@ -12,11 +12,15 @@ from pathlib import Path
 import pytest
 from crawling import ROOT, crawl_command, crawl_env, write_config
 
+from akimwatch.config import Config
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.akorda import AkordaSite
 from akimwatch.replicas.bestnews import BestnewsSite
 from akimwatch.replicas.govkz import GovkzSite
 from akimwatch.replicas.kazinform import KazinformSite
+from scheduler.lock import InstanceLock
+from storage.engine import make_engine
+from storage.migrate import current_revision
 
 pytestmark = pytest.mark.slow
 MAIN = "import sys; from akimwatch.cli import main; sys.exit(main())"
@@ -100,3 +104,22 @@ def test_scrapy_crawl_on_a_database_not_migrated_says_so_in_one_line(tmp_path: P
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
     lines = [line for line in done.stderr.splitlines() if "akimwatch db upgrade" in line]
     assert len(lines) == 1 and lines[0].startswith("akimwatch: the database "), done.stderr
+
+
+def test_a_run_once_beside_a_running_instance_neither_migrates_nor_crawls(tmp_path: Path) -> None:
+    """Another configuration (its own data_dir) on the same database holds the lock: run-once
+    exits 75 before touching the schema."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    config = tmp_path / "cron.toml"
+    config.write_text(f'data_dir = "{tmp_path / "cron"}"\n[database]\nurl = "{url}"\n',
+                      encoding="utf-8")  # fmt: skip
+    daemon = Config.model_validate({"data_dir": tmp_path / "daemon", "database": {"url": url}})
+    engine = make_engine(url)
+    try:
+        with InstanceLock(daemon, engine):
+            done = run_once(offline_env(config), "kazinform")
+        assert done.returncode == 75, done.stdout + done.stderr[-2000:]
+        assert "another akimwatch daemon or run-once is running" in done.stderr
+        assert current_revision(engine) is None  # not migrated beside the lock holder
+    finally:
+        engine.dispose()

@@ -220,8 +220,10 @@ def test_a_good_recheck_run_is_not_the_last_success(
 ) -> None:
     recheck = {"listing_pages": 0, "stats": {"akimwatch/recheck_requests": 3,
                "akimwatch/recheck_not_modified": 3}}  # fmt: skip
+    nothing_due = {"pages": 0, "listing_pages": 0, "stats": {"akimwatch/recheck_requests": 0}}
     with Session(engine) as session, session.begin():
         add_run(session, now, 25)
+        add_run(session, now, 3, **nothing_due)
         add_run(session, now, 2, **recheck)
     entry = kazinform(status(config, "--json"))
     assert entry["last_verdict"] == "good" and entry["failures_in_row"] == 0
