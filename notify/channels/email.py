@@ -6,6 +6,7 @@ import hashlib
 import logging
 import smtplib
 import ssl
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
@@ -21,6 +22,13 @@ def message_id(delivery_key: str) -> str:
     return f"<{hashlib.sha1(delivery_key.encode()).hexdigest()}@akimwatch>"
 
 
+def encoded_subject(subject: str) -> str:
+    """The Subject folded into RFC 2047 words that keep every space: the default policy's folder
+    drops the space at a fold between two encoded words (``область,приём``)."""
+    charset = "us-ascii" if subject.isascii() else "utf-8"
+    return Header(subject, charset, header_name="Subject").encode()
+
+
 @register
 class EmailChannel(Channel):
     """Sends one message per delivery to every recipient in ``to``."""
@@ -31,7 +39,7 @@ class EmailChannel(Channel):
         """The MIME message for a document."""
         subject, plain, html = render(document, language_for(self.config))
         message = EmailMessage()
-        message["Subject"] = subject
+        message.set_raw("Subject", encoded_subject(subject))
         message["From"] = self.config.sender
         message["To"] = ", ".join(self.config.to)
         message["Date"] = formatdate(localtime=False)

@@ -1,0 +1,133 @@
+"""One ``akimwatch run-once`` of every replica in one layout, with real local receivers.
+
+The four replicas are served on 127.0.0.1 in the layout asked, the sources crawled by the README's
+first command (``HOST_OVERRIDES`` to the replicas, a fresh SQLite database, politeness off) and
+dispatched to one webhook channel and one email channel. What comes back is what the score needs:
+the replicas (their articles and URLs), the stored articles, the webhooks and the emails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from akimwatch.replicas import ReplicaServer
+from akimwatch.replicas.akorda import AkordaSite
+from akimwatch.replicas.articles import ReplicaArticle
+from akimwatch.replicas.bestnews import BestnewsSite
+from akimwatch.replicas.govkz import GovkzSite
+from akimwatch.replicas.kazinform import KazinformSite
+from benchmarks.receiver import Mailbox, WebhookReceiver
+from crawler.extract.govkz import frontend_url
+from storage.engine import make_engine
+from storage.models import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+MAIN = "import sys; from akimwatch.cli import main; sys.exit(main())"
+SOURCES = ("kazinform", "akorda", "govkz", "bestnews")
+
+
+@dataclass
+class Served:
+    """One replica article and the URL the crawler stores it under."""
+
+    site: str
+    article: ReplicaArticle
+    url: str
+
+
+@dataclass
+class Crawl:
+    """What one run-once of every replica left behind."""
+
+    layout: int
+    served: list[Served]
+    stored: dict[str, datetime | None]
+    webhooks: list[dict[str, Any]]
+    emails: list[EmailMessage]
+    output: str
+
+
+def replicas(layout: int) -> dict[str, Any]:
+    """The four replicas in ``layout``."""
+    return {
+        "kazinform": KazinformSite(layout=layout),
+        "akorda": AkordaSite(layout=layout),
+        "govkz": GovkzSite(layout=layout),
+        "bestnews": BestnewsSite(layout=layout),
+    }
+
+
+def served(sites: dict[str, Any]) -> list[Served]:
+    """Every replica article with the URL it is stored under."""
+    rows = []
+    for name, site in sites.items():
+        for article in site.articles:
+            if name == "govkz":
+                url = frontend_url(article.extra["project"], article.id, article.language)
+            else:
+                url = site.url_of(article)
+            rows.append(Served(name, article, url))
+    return rows
+
+
+def config_text(tmp: Path, projects: list[str], hook: str, smtp_port: int) -> str:
+    """The TOML of the run: every source, no politeness, a webhook and an email channel."""
+    return (
+        f'data_dir = "{tmp}"\n[database]\nurl = "sqlite:///{tmp / "akimwatch.db"}"\n'
+        "[crawl]\ndownload_delay = 0\nautothrottle = false\nretry_times = 1\n"
+        f"[sources.govkz]\nprojects = {json.dumps(projects)}\n"
+        f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook}"\n'
+        '[[channels]]\nname = "desk"\nkind = "email"\nsmtp_host = "127.0.0.1"\n'
+        f'smtp_port = {smtp_port}\nsmtp_tls = "none"\nto = ["desk@example.org"]\n'
+    )
+
+
+def stored(db_url: str) -> dict[str, datetime | None]:
+    """Stored articles: URL -> published_at."""
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = {a.url: a.published_at for a in session.scalars(select(Article))}
+    engine.dispose()
+    return rows
+
+
+def crawl(layout: int) -> Crawl:
+    """Serve the replicas in ``layout``, run ``akimwatch run-once`` once, collect the results."""
+    sites = replicas(layout)
+    projects = sorted({a.extra["project"] for a in sites["govkz"].articles})
+    hook, mailbox = WebhookReceiver().start(), Mailbox()
+    port = mailbox.start()
+    try:
+        with tempfile.TemporaryDirectory() as name, ReplicaServer(list(sites.values())) as server:
+            tmp = Path(name)
+            config = tmp / "akimwatch.toml"
+            config.write_text(config_text(tmp, projects, hook.url, port), encoding="utf-8")
+            env = {
+                **os.environ,
+                "AKIMWATCH_CONFIG": str(config),
+                "AKIMWATCH_HOST_OVERRIDES": server.overrides_env(),
+            }
+            done = subprocess.run(
+                [sys.executable, "-c", MAIN, "run-once", *SOURCES], env=env, cwd=ROOT,
+                capture_output=True, text=True, timeout=600, check=False,
+            )  # fmt: skip
+            if done.returncode != 0:
+                raise RuntimeError(f"run-once exited {done.returncode}: {done.stdout[-1500:]}")
+            rows = stored(f"sqlite:///{tmp / 'akimwatch.db'}")
+    finally:
+        hook.stop()
+        mailbox.stop()
+    webhooks = [json.loads(body) for body in hook.bodies.values()]
+    return Crawl(layout, served(sites), rows, webhooks, list(mailbox.messages), done.stdout)
