@@ -45,6 +45,7 @@ class Served:
     site: str
     article: ReplicaArticle
     url: str
+    day_only: bool = False  # the site shows only the day of this article, nowhere its time
 
 
 @dataclass
@@ -70,16 +71,27 @@ def replicas(layout: int) -> dict[str, Any]:
 
 
 def served(sites: dict[str, Any]) -> list[Served]:
-    """Every replica article with the URL it is stored under."""
+    """Every article a crawled host lists, with the URL it is stored under (Akorda's old pages,
+    listed only on the mirror the spider does not crawl, are not served)."""
     rows = []
     for name, site in sites.items():
         for article in site.articles:
             if name == "govkz":
                 url = frontend_url(article.extra["project"], article.id, article.language)
+                rows.append(Served(name, article, url))
+            elif name == "akorda":
+                if article in site.listed(article.language):
+                    rows.append(
+                        Served(name, article, site.url_of(article), _day_only(site, article))
+                    )
             else:
-                url = site.url_of(article)
-            rows.append(Served(name, article, url))
+                rows.append(Served(name, article, site.url_of(article)))
     return rows
+
+
+def _day_only(site: AkordaSite, article: ReplicaArticle) -> bool:
+    """Akorda pages other than ``og`` print the day only; the RSS feed has the time of its items."""
+    return article.markup != "og" and article not in site.feed(article.language)
 
 
 def config_text(tmp: Path, projects: list[str], hook: str, smtp_port: int) -> str:
