@@ -220,16 +220,26 @@ def split_site_name(title: str) -> str:
 
 def main_block(tree: _Element) -> _Element | None:
     """The element holding the most paragraph text in its direct ``<p>`` children, outside
-    boilerplate blocks (related news, menus, footers)."""
+    boilerplate blocks (related news, menus, footers); a paragraph wholly in bold is a lead or a
+    subheading, not body text, and does not count."""
     best: _Element | None = None
     best_score = 0
     for parent in {p.getparent() for p in tree.iter("p")}:
         if parent is None or in_boilerplate(parent):
             continue
-        score = sum(len(text_of(p).strip()) for p in parent if p.tag == "p")
+        score = sum(len(text_of(p).strip()) for p in parent if p.tag == "p" and not _bold(p))
         if score > best_score:
             best, best_score = parent, score
     return best
+
+
+def _bold(paragraph: _Element) -> bool:
+    """Whether all the text of a ``<p>`` is inside one ``<strong>`` or ``<b>`` child."""
+    children = [c for c in paragraph if isinstance(c.tag, str)]
+    if len(children) != 1 or children[0].tag not in ("strong", "b"):
+        return False
+    outside = (paragraph.text or "") + (children[0].tail or "")
+    return not outside.strip()
 
 
 def lead_before(
