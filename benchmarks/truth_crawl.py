@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from akimwatch.replicas.bestnews import BestnewsSite
 from akimwatch.replicas.govkz import GovkzSite
 from akimwatch.replicas.kazinform import KazinformSite
 from benchmarks.receiver import Mailbox, WebhookReceiver
+from crawler.extract.dates import ALMATY
 from crawler.extract.govkz import frontend_url
 from storage.engine import make_engine
 from storage.models import Article
@@ -36,6 +37,8 @@ from storage.models import Article
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = "import sys; from akimwatch.cli import main; sys.exit(main())"
 SOURCES = ("kazinform", "akorda", "govkz", "bestnews")
+# A replica meeting whose reports were not all published at one time has them all this recent.
+SPREAD = timedelta(hours=6)
 
 
 @dataclass
@@ -60,14 +63,28 @@ class Crawl:
     output: str
 
 
-def replicas(layout: int) -> dict[str, Any]:
-    """The four replicas in ``layout``."""
-    return {
+def replicas(layout: int, now: datetime | None = None) -> dict[str, Any]:
+    """The four replicas in ``layout``, their articles moved back so that no local midnight falls
+    between the reports of one meeting, whatever the time of day ``now``."""
+    sites: dict[str, Any] = {
         "kazinform": KazinformSite(layout=layout),
         "akorda": AkordaSite(layout=layout),
         "govkz": GovkzSite(layout=layout),
         "bestnews": BestnewsSite(layout=layout),
     }
+    back = shift(now or datetime.now(UTC))
+    for site in sites.values():
+        for article in site.articles:
+            article.published -= back
+    return sites
+
+
+def shift(now: datetime) -> timedelta:
+    """How far to move relative publication times back: past the last local midnight when it
+    is less than ``SPREAD`` ago (the time of day then leaves room for every meeting's reports)."""
+    local = now.astimezone(ALMATY)
+    since_midnight = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second)
+    return since_midnight + timedelta(hours=1) if since_midnight < SPREAD else timedelta(0)
 
 
 def served(sites: dict[str, Any]) -> list[Served]:

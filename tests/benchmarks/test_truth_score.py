@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+import pytest
+
 from akimwatch.replicas.articles import ReplicaArticle
-from benchmarks.truth_crawl import Crawl, Served
+from benchmarks.truth_crawl import Crawl, Served, shift
 from benchmarks.truth_score import score
 from crawler.extract.dates import ALMATY
 
@@ -82,3 +84,16 @@ def test_every_kind_of_wrong_is_counted() -> None:
     assert (result["meetings_missed"], result["meetings_alerted_twice"]) == (1, 1)
     assert result["subjects_not_headline"] == 2
     assert len(result["failures"]) == 2 + 1 + 1 + 1 + 2
+
+
+@pytest.mark.parametrize(
+    ("now", "back"),
+    [
+        ("2026-12-02T18:00:00+00:00", timedelta(0)),  # 23:00 in Almaty: room enough
+        ("2026-12-02T19:30:00+00:00", timedelta(hours=1, minutes=30)),  # 00:30 -> 23:00
+        ("2026-12-03T00:59:00+00:00", timedelta(hours=6, minutes=59)),  # 05:59 -> 23:00
+        ("2026-12-03T01:00:00+00:00", timedelta(0)),  # 06:00: the six hours fit in the day
+    ],
+)
+def test_replica_times_move_back_past_a_recent_midnight(now: str, back: timedelta) -> None:
+    assert shift(datetime.fromisoformat(now)) == back
