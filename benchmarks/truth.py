@@ -5,7 +5,8 @@
 ``python -m benchmarks.truth`` prints a table per layout and site, then the failing cases, then
 the figures as JSON:
 - ``true_dates_percent``: stored articles whose published_at is the replica's own, of those
-  served (an article not stored counts as wrong);
+  served (an article not stored counts as wrong); ``true_dates_day_only`` of them are Akorda
+  pages that show only their day (no time on the page, not in the RSS feed): the day is compared;
 - ``alerts_matching_percent``: ``meeting.new`` webhooks that match a labelled meeting;
 - ``meetings_missed``, ``meetings_alerted_twice``: labelled meetings due an alert that got none,
   or got two different meeting alerts;
@@ -32,11 +33,12 @@ def measure(layouts: range = range(LAYOUTS)) -> list[dict[str, Any]]:
 
 def table(results: list[dict[str, Any]]) -> str:
     """One line per layout and site, one per layout for the alerts, then the failures."""
-    lines = ["layout site       stored/served  true published_at"]
+    lines = ["layout site       stored/served  true published_at (of them day only)"]
     for result in results:
         for site, f in result["sites"].items():
             lines.append(
                 f"{result['layout']:>6} {site:10} {f['stored']:>6}/{f['served']:<6}  {f['true']}"
+                f" ({f['day_only']})"
             )
     lines.append("layout alerts matching due missed twice subjects not-headline")
     for r in results:
@@ -61,6 +63,7 @@ def totals(results: list[dict[str, Any]]) -> dict[str, Any]:
         "articles_stored": sum(f["stored"] for r in results for f in r["sites"].values()),
         "true_dates": true,
         "true_dates_percent": round(100 * true / served, 2) if served else 0.0,
+        "true_dates_day_only": sum(f["day_only"] for r in results for f in r["sites"].values()),
         "alerts_sent": alerts,
         "alerts_matching": matching,
         "alerts_matching_percent": round(100 * matching / alerts, 2) if alerts else 0.0,

@@ -90,12 +90,16 @@ def headline(subject: str) -> str:
 
 
 def per_site(crawl: Crawl) -> tuple[dict[str, dict[str, int]], list[str]]:
-    """Served, stored and truly dated articles per site; the failing articles, described."""
-    sites: dict[str, dict[str, int]] = defaultdict(lambda: {"served": 0, "stored": 0, "true": 0})
+    """Served, stored and truly dated articles per site (``day_only``: of them, those whose site
+    shows only the day); the failing articles, described."""
+    sites: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"served": 0, "stored": 0, "true": 0, "day_only": 0}
+    )
     failures = []
     for row in crawl.served:
         figures = sites[row.site]
         figures["served"] += 1
+        figures["day_only"] += row.day_only
         where = f"{row.site} {row.article.id}/{row.article.language} layout {crawl.layout}"
         if row.url not in crawl.stored:
             failures.append(f"{where}: not stored ({row.url})")

@@ -11,7 +11,7 @@ import pytest
 
 from akimwatch.replicas.articles import ReplicaArticle
 from benchmarks.truth_crawl import Crawl, Served, shift
-from benchmarks.truth_score import score
+from benchmarks.truth_score import score, true_date
 from crawler.extract.dates import ALMATY
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -64,7 +64,7 @@ def test_a_true_crawl_scores_clean() -> None:
     emails = [mail("1", f"Павлодарская область, приём: «{B.title}»"), mail("2", f"x: «{C.title}»")]
     result = score(Crawl(0, SERVED, stored, webhooks, emails, ""), LABELS)
     assert result["failures"] == []
-    assert result["sites"]["bestnews"] == {"served": 2, "stored": 2, "true": 2}
+    assert result["sites"]["bestnews"] == {"served": 2, "stored": 2, "true": 2, "day_only": 0}
     assert (result["alerts"], result["alerts_matching"], result["meetings_due"]) == (2, 2, 2)
     assert result["subjects"] == 4 and result["subjects_not_headline"] == 0
 
@@ -78,8 +78,8 @@ def test_every_kind_of_wrong_is_counted() -> None:
     ]
     emails = [mail("1", f"Павлодарская область, приём: «{A.title} »")]
     result = score(Crawl(1, SERVED, stored, webhooks, emails, ""), LABELS)
-    assert result["sites"]["kazinform"] == {"served": 1, "stored": 1, "true": 0}
-    assert result["sites"]["bestnews"] == {"served": 2, "stored": 1, "true": 1}
+    assert result["sites"]["kazinform"] == {"served": 1, "stored": 1, "true": 0, "day_only": 0}
+    assert result["sites"]["bestnews"] == {"served": 2, "stored": 1, "true": 1, "day_only": 0}
     assert (result["alerts"], result["alerts_matching"]) == (3, 2)
     assert (result["meetings_missed"], result["meetings_alerted_twice"]) == (1, 1)
     assert result["subjects_not_headline"] == 2
@@ -97,3 +97,14 @@ def test_every_kind_of_wrong_is_counted() -> None:
 )
 def test_replica_times_move_back_past_a_recent_midnight(now: str, back: timedelta) -> None:
     assert shift(datetime.fromisoformat(now)) == back
+
+
+@pytest.mark.parametrize(
+    ("day_only", "hours", "true"),
+    [(False, 0, True), (False, 1, False), (True, 0, True), (True, 48, False)],
+)
+def test_a_day_only_page_is_judged_by_its_day(day_only: bool, hours: int, true: bool) -> None:
+    local = A.published.astimezone(ALMATY)
+    midnight = local.replace(hour=0, minute=0) - timedelta(hours=hours)
+    stored = midnight if day_only else A.published + timedelta(hours=hours)
+    assert true_date(Served("akorda", A, "u/a", day_only), stored) is true
