@@ -16,7 +16,7 @@ import sys
 import time
 from typing import Any
 
-BENCHMARKS = ("extraction", "classify", "dedup", "dispatch", "pipeline", "daemon")
+BENCHMARKS = ("extraction", "classify", "dedup", "dispatch", "pipeline", "daemon", "truth")
 
 
 def machine() -> dict[str, Any]:

@@ -239,14 +239,15 @@ def split_site_name(title: str) -> str:
 
 def main_block(tree: _Element) -> _Element | None:
     """The element holding the most paragraph text in its direct ``<p>`` children, outside
-    boilerplate blocks (related news, menus, footers). A one-paragraph winner followed by
-    another block of text is a lead: the block after it is the body."""
+    boilerplate blocks (related news, menus, footers); a paragraph wholly in bold is a lead or a
+    subheading, not body text, and does not count. A one-paragraph winner followed by another
+    block of text is a lead: the block after it is the body."""
     blocks: dict[int, tuple[_Element, int, int]] = {}
     for paragraph in tree.iter("p"):
         parent = paragraph.getparent()
         if parent is None or id(parent) in blocks or in_boilerplate(parent):
             continue
-        texts = [len(text_of(p).strip()) for p in parent if p.tag == "p"]
+        texts = [len(text_of(p).strip()) for p in parent if p.tag == "p" and not _bold(p)]
         blocks[id(parent)] = (parent, sum(texts), len(texts))
     ordered = [b for b in blocks.values() if b[1] > 0]
     if not ordered:
@@ -256,6 +257,15 @@ def main_block(tree: _Element) -> _Element | None:
     if best[2] == 1 and later:
         best = max(later, key=lambda b: b[1])
     return best[0]
+
+
+def _bold(paragraph: _Element) -> bool:
+    """Whether all the text of a ``<p>`` is inside one ``<strong>`` or ``<b>`` child."""
+    children = [c for c in paragraph if isinstance(c.tag, str)]
+    if len(children) != 1 or children[0].tag not in ("strong", "b"):
+        return False
+    outside = (paragraph.text or "") + (children[0].tail or "")
+    return not outside.strip()
 
 
 def lead_before(

@@ -24,6 +24,10 @@ FIGURES = {
         "new_article_to_webhook_s_median", "backfill_pages_per_min", "scrapy_bench_pages_per_min",
     },
     "daemon": {"daemon_rss_mb_start", "daemon_rss_mb_end", "requests_per_idle_cycle"},
+    "truth": {
+        "true_dates_percent", "alerts_matching_percent", "meetings_alerted_twice",
+        "subjects_not_headline",
+    },
 }  # fmt: skip
 
 pytestmark = pytest.mark.slow

@@ -21,7 +21,7 @@ from notify_servers import Mailbox, Receiver, smtp_server
 from sqlalchemy import Engine
 
 from akimwatch.config import ChannelConfig
-from notify.channels.email import EmailChannel, message_id
+from notify.channels.email import POLICY, EmailChannel, message_id
 from notify.dispatcher import Dispatcher
 from notify.document import sample
 from notify.render import render
@@ -92,6 +92,26 @@ def test_english_channel_gets_english_subject(
     Dispatcher(config, engine).run_once()
     subject = "Karaganda, reception: \u201cТокаев принял акима (Karaganda, 0)\u201d"
     assert box.messages[0]["Subject"] == subject
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Туркестанская область, приём: «Глава государства принял акима Туркестанской области»",
+        "Түркістан облысы, қабылдау: «Мемлекет басшысы Түркістан облысының әкімін қабылдады»",
+        "Turkistan region, reception: \u201cHead of State receives Akim of Turkistan region "
+        "Darkhan Satybaldy at the Akorda\u201d",
+        "short",
+    ],
+)
+def test_a_long_subject_keeps_every_space_across_its_folds(subject: str) -> None:
+    """The first one loses the space after the comma under the default policy's folder."""
+    message = EmailMessage(policy=POLICY)
+    message["Subject"] = subject
+    message.set_content("x")
+    wire = message.as_bytes()
+    assert max(len(line) for line in wire.splitlines()) <= 78
+    assert message_from_bytes(wire, policy=policy.default)["Subject"] == subject
 
 
 def test_smtp_refusing_then_accepting_is_delivered_once(db_url: str, engine: Engine) -> None:

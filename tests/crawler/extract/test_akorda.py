@@ -93,3 +93,14 @@ def test_main_block_skips_related_news() -> None:
     block = akorda.main_block(tree)
     assert block is not None
     assert "Короткий" in block.text_content()  # type: ignore[attr-defined]
+
+
+def test_a_bold_lead_longer_than_a_one_paragraph_body_stays_the_lead() -> None:
+    lead = "Глава государства принял акима области и заслушал его доклад о развитии региона."
+    page = (
+        "<html><head><title>Заголовок</title></head><body><article><header><h1>Заголовок</h1>"
+        f"</header><p><strong>{lead}</strong></p><section><p>Один абзац.</p></section>"
+        "</article></body></html>"
+    )
+    got = akorda.extract_article(page.encode(), "https://www.akorda.kz/ru/x-1", "ru")
+    assert (got.lead, got.body) == (lead, "Один абзац.")

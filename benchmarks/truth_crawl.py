@@ -1,0 +1,162 @@
+"""One ``akimwatch run-once`` of every replica in one layout, with real local receivers.
+
+The four replicas are served on 127.0.0.1 in the layout asked, the sources crawled by the README's
+first command (``HOST_OVERRIDES`` to the replicas, a fresh SQLite database, politeness off) and
+dispatched to one webhook channel and one email channel. What comes back is what the score needs:
+the replicas (their articles and URLs), the stored articles, the webhooks and the emails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from akimwatch.replicas import ReplicaServer
+from akimwatch.replicas.akorda import AkordaSite
+from akimwatch.replicas.articles import ReplicaArticle
+from akimwatch.replicas.bestnews import BestnewsSite
+from akimwatch.replicas.govkz import GovkzSite
+from akimwatch.replicas.kazinform import KazinformSite
+from benchmarks.receiver import Mailbox, WebhookReceiver
+from crawler.extract.dates import ALMATY
+from crawler.extract.govkz import frontend_url
+from storage.engine import make_engine
+from storage.models import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+MAIN = "import sys; from akimwatch.cli import main; sys.exit(main())"
+SOURCES = ("kazinform", "akorda", "govkz", "bestnews")
+# A replica meeting whose reports were not all published at one time has them all this recent.
+SPREAD = timedelta(hours=6)
+
+
+@dataclass
+class Served:
+    """One replica article and the URL the crawler stores it under."""
+
+    site: str
+    article: ReplicaArticle
+    url: str
+    day_only: bool = False  # the site shows only the day of this article, nowhere its time
+
+
+@dataclass
+class Crawl:
+    """What one run-once of every replica left behind."""
+
+    layout: int
+    served: list[Served]
+    stored: dict[str, datetime | None]
+    webhooks: list[dict[str, Any]]
+    emails: list[EmailMessage]
+    output: str
+
+
+def replicas(layout: int, now: datetime | None = None) -> dict[str, Any]:
+    """The four replicas in ``layout``, their articles moved back so that no local midnight falls
+    between the reports of one meeting, whatever the time of day ``now``."""
+    sites: dict[str, Any] = {
+        "kazinform": KazinformSite(layout=layout),
+        "akorda": AkordaSite(layout=layout),
+        "govkz": GovkzSite(layout=layout),
+        "bestnews": BestnewsSite(layout=layout),
+    }
+    back = shift(now or datetime.now(UTC))
+    for site in sites.values():
+        for article in site.articles:
+            article.published -= back
+    return sites
+
+
+def shift(now: datetime) -> timedelta:
+    """How far to move relative publication times back: past the last local midnight when it
+    is less than ``SPREAD`` ago (the time of day then leaves room for every meeting's reports)."""
+    local = now.astimezone(ALMATY)
+    since_midnight = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second)
+    return since_midnight + timedelta(hours=1) if since_midnight < SPREAD else timedelta(0)
+
+
+def served(sites: dict[str, Any]) -> list[Served]:
+    """Every article a crawled host lists, with the URL it is stored under (Akorda's old pages,
+    listed only on the mirror the spider does not crawl, are not served)."""
+    rows = []
+    for name, site in sites.items():
+        for article in site.articles:
+            if name == "govkz":
+                url = frontend_url(article.extra["project"], article.id, article.language)
+                rows.append(Served(name, article, url))
+            elif name == "akorda":
+                if article in site.listed(article.language):
+                    rows.append(
+                        Served(name, article, site.url_of(article), _day_only(site, article))
+                    )
+            else:
+                rows.append(Served(name, article, site.url_of(article)))
+    return rows
+
+
+def _day_only(site: AkordaSite, article: ReplicaArticle) -> bool:
+    """Akorda pages other than ``og`` print the day only; the RSS feed has the time of its items."""
+    return article.markup != "og" and article not in site.feed(article.language)
+
+
+def config_text(tmp: Path, projects: list[str], hook: str, smtp_port: int) -> str:
+    """The TOML of the run: every source, no politeness, a webhook and an email channel."""
+    return (
+        f'data_dir = "{tmp}"\n[database]\nurl = "sqlite:///{tmp / "akimwatch.db"}"\n'
+        "[crawl]\ndownload_delay = 0\nautothrottle = false\nretry_times = 1\n"
+        f"[sources.govkz]\nprojects = {json.dumps(projects)}\n"
+        f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook}"\n'
+        '[[channels]]\nname = "desk"\nkind = "email"\nsmtp_host = "127.0.0.1"\n'
+        f'smtp_port = {smtp_port}\nsmtp_tls = "none"\nto = ["desk@example.org"]\n'
+    )
+
+
+def stored(db_url: str) -> dict[str, datetime | None]:
+    """Stored articles: URL -> published_at."""
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = {a.url: a.published_at for a in session.scalars(select(Article))}
+    engine.dispose()
+    return rows
+
+
+def crawl(layout: int) -> Crawl:
+    """Serve the replicas in ``layout``, run ``akimwatch run-once`` once, collect the results."""
+    sites = replicas(layout)
+    projects = sorted({a.extra["project"] for a in sites["govkz"].articles})
+    hook, mailbox = WebhookReceiver().start(), Mailbox()
+    port = mailbox.start()
+    try:
+        with tempfile.TemporaryDirectory() as name, ReplicaServer(list(sites.values())) as server:
+            tmp = Path(name)
+            config = tmp / "akimwatch.toml"
+            config.write_text(config_text(tmp, projects, hook.url, port), encoding="utf-8")
+            env = {
+                **os.environ,
+                "AKIMWATCH_CONFIG": str(config),
+                "AKIMWATCH_HOST_OVERRIDES": server.overrides_env(),
+            }
+            done = subprocess.run(
+                [sys.executable, "-c", MAIN, "run-once", *SOURCES], env=env, cwd=ROOT,
+                capture_output=True, text=True, timeout=600, check=False,
+            )  # fmt: skip
+            if done.returncode != 0:
+                raise RuntimeError(f"run-once exited {done.returncode}: {done.stdout[-1500:]}")
+            rows = stored(f"sqlite:///{tmp / 'akimwatch.db'}")
+    finally:
+        hook.stop()
+        mailbox.stop()
+    webhooks = [json.loads(body) for body in hook.bodies.values()]
+    return Crawl(layout, served(sites), rows, webhooks, list(mailbox.messages), done.stdout)

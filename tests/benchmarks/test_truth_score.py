@@ -1,0 +1,110 @@
+"""The truth score counts what it should: wrong or missing dates, false alerts, a meeting alerted
+under two ids, a missed meeting, subjects that are not a report's headline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+
+from akimwatch.replicas.articles import ReplicaArticle
+from benchmarks.truth_crawl import Crawl, Served, shift
+from benchmarks.truth_score import score, true_date
+from crawler.extract.dates import ALMATY
+
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+def article(ident: str, title: str, hours: float) -> ReplicaArticle:
+    return ReplicaArticle(ident, "ru", ident, title, "", ["text"], NOW - timedelta(hours=hours))
+
+
+A = article("a", "Глава государства принял акима Павлодарской области", 2)
+B = article("b", "Токаев принял акима Павлодарской области", 2)
+C = article("c", "Вчера Президент принял акима Акмолинской области", 3)
+D = article("d", "Погода", 4)
+LABELS = {
+    ("akorda", "a", "ru"): [
+        {"event": "p", "region": "Pavlodar", "regions": ["Pavlodar"], "kind": "reception", "day": 0}
+    ],
+    ("kazinform", "b", "ru"): [
+        {"event": "p", "region": "Pavlodar", "regions": ["Pavlodar"], "kind": "reception", "day": 0}
+    ],
+    ("bestnews", "c", "ru"): [
+        {"event": "k", "region": "Akmola", "regions": ["Akmola"], "kind": "reception", "day": -1}
+    ],
+    ("bestnews", "d", "ru"): [],
+}
+SERVED = [Served("akorda", A, "u/a"), Served("kazinform", B, "u/b"), Served("bestnews", C, "u/c"),
+          Served("bestnews", D, "u/d")]  # fmt: skip
+
+
+def day(value: ReplicaArticle, offset: int = 0) -> str:
+    return (value.published.astimezone(ALMATY).date() + timedelta(days=offset)).isoformat()
+
+
+def hook(ident: str, region: str, date: str, title: str, kind: str = "reception") -> dict[str, Any]:
+    meeting = {"id": ident, "region": region, "regions": [region], "kind": kind, "date": date,
+               "title": title}  # fmt: skip
+    return {"type": "meeting.new", "meeting": meeting}
+
+
+def mail(ident: str, subject: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["X-Akimwatch-Delivery"] = f"meeting.new:{ident}:desk"
+    return message
+
+
+def test_a_true_crawl_scores_clean() -> None:
+    stored = {row.url: row.article.published for row in SERVED}
+    webhooks = [hook("1", "Pavlodar", day(A), A.title), hook("2", "Akmola", day(C, -1), C.title)]
+    emails = [mail("1", f"Павлодарская область, приём: «{B.title}»"), mail("2", f"x: «{C.title}»")]
+    result = score(Crawl(0, SERVED, stored, webhooks, emails, ""), LABELS)
+    assert result["failures"] == []
+    assert result["sites"]["bestnews"] == {"served": 2, "stored": 2, "true": 2, "day_only": 0}
+    assert (result["alerts"], result["alerts_matching"], result["meetings_due"]) == (2, 2, 2)
+    assert result["subjects"] == 4 and result["subjects_not_headline"] == 0
+
+
+def test_every_kind_of_wrong_is_counted() -> None:
+    stored = {"u/a": A.published, "u/b": B.published + timedelta(hours=1), "u/d": D.published}
+    webhooks = [
+        hook("1", "Pavlodar", day(A), A.title),
+        hook("3", "Pavlodar", day(A), "Сводка дня"),  # the same meeting again, a title of ours
+        hook("4", "Akmola", day(C), C.title),  # "вчера" ignored: a false alert; k is missed
+    ]
+    emails = [mail("1", f"Павлодарская область, приём: «{A.title} »")]
+    result = score(Crawl(1, SERVED, stored, webhooks, emails, ""), LABELS)
+    assert result["sites"]["kazinform"] == {"served": 1, "stored": 1, "true": 0, "day_only": 0}
+    assert result["sites"]["bestnews"] == {"served": 2, "stored": 1, "true": 1, "day_only": 0}
+    assert (result["alerts"], result["alerts_matching"]) == (3, 2)
+    assert (result["meetings_missed"], result["meetings_alerted_twice"]) == (1, 1)
+    assert result["subjects_not_headline"] == 2
+    assert len(result["failures"]) == 2 + 1 + 1 + 1 + 2
+
+
+@pytest.mark.parametrize(
+    ("now", "back"),
+    [
+        ("2026-12-02T18:00:00+00:00", timedelta(0)),  # 23:00 in Almaty: room enough
+        ("2026-12-02T19:30:00+00:00", timedelta(hours=1, minutes=30)),  # 00:30 -> 23:00
+        ("2026-12-03T00:59:00+00:00", timedelta(hours=6, minutes=59)),  # 05:59 -> 23:00
+        ("2026-12-03T01:00:00+00:00", timedelta(0)),  # 06:00: the six hours fit in the day
+    ],
+)
+def test_replica_times_move_back_past_a_recent_midnight(now: str, back: timedelta) -> None:
+    assert shift(datetime.fromisoformat(now)) == back
+
+
+@pytest.mark.parametrize(
+    ("day_only", "hours", "true"),
+    [(False, 0, True), (False, 1, False), (True, 0, True), (True, 48, False)],
+)
+def test_a_day_only_page_is_judged_by_its_day(day_only: bool, hours: int, true: bool) -> None:
+    local = A.published.astimezone(ALMATY)
+    midnight = local.replace(hour=0, minute=0) - timedelta(hours=hours)
+    stored = midnight if day_only else A.published + timedelta(hours=hours)
+    assert true_date(Served("akorda", A, "u/a", day_only), stored) is true
