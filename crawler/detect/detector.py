@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from crawler.detect.assemble import Article, Draft, assemble
@@ -13,6 +14,7 @@ from crawler.detect.normalize import MAX_CHARS, detect_language, fold, latin_var
 from crawler.detect.rules import analyse
 from crawler.detect.segment import Sentence, sentences
 
+logger = logging.getLogger(__name__)
 KINDS = ("reception", "working_trip", "collective")
 _EVIDENCE_CHARS = 700
 
@@ -58,9 +60,8 @@ def _meeting(sents: list[Sentence], folded: list[str], art: Article, d: Draft) -
     texts = [folded[i] for i in d.evidence] + folded[:3]
     day = meeting_date(texts, art.published)
     evidence = " … ".join(sents[i].text for i in d.evidence)[:_EVIDENCE_CHARS]
-    if d.person and d.region:
-        note = art.gaz.check(d.person, d.region, day)
-        evidence = f"{evidence} [{note}]" if note else evidence
+    if d.person and d.region and (note := art.gaz.check(d.person, d.region, day)):
+        logger.info("%s (evidence: %s)", note, evidence[:120])  # the evidence stays the source's
     akim = _akim_name(sents, folded, d, day)
     return Meeting(d.region, d.regions, akim, d.kind, day, evidence)
 
