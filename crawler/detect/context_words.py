@@ -68,22 +68,44 @@ DISCIPLINE = words(
     r"disciplined",
 )
 """A disciplinary act: the President acts on an akim, they do not meet."""
-_HIS = r"(?:главы государства|главы страны|президента(?: страны| рк| казахстана)?)"
-_HIS_KK = r"(?:мемлекет басшысының|президенттің|елбасының)"
-_HIS_EN = r"(?:the )?(?:head of (?:the )?state|president)"
+# The President by title, by name or both: as the one whose instructions ("поручения Президента
+# Касым-Жомарта Токаева", "Тоқаевтың тапсырмасы", "Tokayev's instructions"), or as the one who
+# gave them ("поручения, данные Президентом", "Президент берген тапсырмалар", "given by").
+_NAME_GEN = r"(?:касым-жомарта )?токаева"
+_NAME_BY = r"(?:касым-жомартом )?токаевым"
+_NAME_KK = r"(?:қасым-жомарт )?тоқаев"
+_NAME_EN = r"(?:kassym-jomart |qasym-jomart )?(?:tokayev|toqayev|tokaev)"
+_HIS = (
+    r"(?:(?:главы государства|главы страны|президента(?: страны| рк| казахстана)?)"
+    rf"(?: {_NAME_GEN})?|{_NAME_GEN})"
+)
+_BY = rf"(?:(?:президентом|главой государства|главой страны)(?: {_NAME_BY})?|{_NAME_BY})"
+_GIVEN = r"(?:данн|поставленн|озвученн|высказанн|обозначенн|сформулированн)\w*"
+_HE_KK = rf"(?:(?:мемлекет басшысы|президент)(?: {_NAME_KK})?|{_NAME_KK})"
+_HIS_KK = (
+    rf"(?:(?:(?:мемлекет басшысы|президент) )?{_NAME_KK}тың|"
+    r"мемлекет басшысының|президенттің|елбасының)"
+)
+_GIVEN_KK = r"(?:берген|жүктеген|қойған|айтқан|белгілеген)"
+_HIS_EN = rf"(?:the )?(?:(?:head of (?:the )?state|president)(?:,? {_NAME_EN})?|{_NAME_EN})"
+_HIS_EN_POSS = (
+    rf"(?:(?:(?:the )?(?:head of state|president) )?{_NAME_EN}|head of state|president)'s"
+)
 _ORDERS = r"(?:поручени|задач|послани|указани|установк|инициатив)\w*"
 _ORDERS_KK = r"(?:тапсырма|жолдау|нұсқау|нұсқама|бастама|міндет)\w*"
 _ORDERS_EN = r"(?:instructions?|orders?|tasks?|address|message|initiatives?)"
 _IZAFET_KK = r"(?:президент|мемлекет басшысы) (?:тапсырма(?:сы|лары)|жолдауы|бастамасы|нұсқауы)\w*"
 PRES_ORDER = re.compile(
     fold(
-        rf"(?<![\w-])(?:{_ORDERS} {_HIS}|{_HIS_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|{_IZAFET_KK}|"
-        rf"{_ORDERS_EN} (?:of|from|given by|set by) {_HIS_EN}|on behalf of {_HIS_EN}|"
-        r"(?:head of state's|president's) (?:instructions?|orders?|tasks?|address|initiatives?))"
+        rf"(?<![\w-])(?:{_ORDERS} {_HIS}|{_ORDERS},? {_GIVEN} (?:\w+ ){{0,2}}{_BY}|"
+        rf"{_HIS_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|{_HE_KK} {_GIVEN_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|"
+        rf"{_IZAFET_KK}|{_ORDERS_EN} (?:of|from|given by|set by) {_HIS_EN}|on behalf of {_HIS_EN}|"
+        rf"{_HIS_EN_POSS} (?:\w+ )?(?:instructions?|orders?|tasks?|address|initiatives?))"
         r"(?![\w-])"
     )
 )
-"""The President's instructions, address or initiative: he is not in the scene."""
+"""The President's instructions, address or initiative, whether he is named by title or by name
+(or gave them, or they are his by possessive): he is not in the scene."""
 MEDIUM = words(
     r"в своем (?:посте|аккаунте|телеграм-канале|телеграм\w*|микроблоге|твиттере|обращении)",
     r"на своей странице",
