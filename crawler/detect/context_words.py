@@ -71,10 +71,10 @@ DISCIPLINE = words(
 # The President by title, by name or both: as the one whose instructions ("поручения Президента
 # Касым-Жомарта Токаева", "Тоқаевтың тапсырмасы", "Tokayev's instructions"), or as the one who
 # gave them ("поручения, данные Президентом", "Президент берген тапсырмалар", "given by").
-_NAME_GEN = r"(?:касым-жомарта )?токаева"
-_NAME_BY = r"(?:касым-жомартом )?токаевым"
-_NAME_KK = r"(?:қасым-жомарт )?тоқаев"
-_NAME_EN = r"(?:kassym-jomart |qasym-jomart )?(?:tokayev|toqayev|tokaev)"
+_NAME_GEN = r"(?:касым-жомарта |к\. ?)?токаева"
+_NAME_BY = r"(?:касым-жомартом |к\. ?)?токаевым"
+_NAME_KK = r"(?:қасым-жомарт |қ\. ?)?тоқаев"
+_NAME_EN = r"(?:kassym-jomart |qasym-jomart |[kq]\. ?)?(?:tokayev|toqayev|tokaev)"
 _HIS = (
     r"(?:(?:главы государства|главы страны|президента(?: страны| рк| казахстана)?)"
     rf"(?: {_NAME_GEN})?|{_NAME_GEN})"
@@ -91,6 +91,7 @@ _HIS_EN = rf"(?:the )?(?:(?:head of (?:the )?state|president)(?:,? {_NAME_EN})?|
 _HIS_EN_POSS = (
     rf"(?:(?:(?:the )?(?:head of state|president) )?{_NAME_EN}|head of state|president)'s"
 )
+_GAVE_EN = r"(?:gave|had given|has given|set|issued|voiced|announced)"
 _ORDERS = r"(?:поручени|задач|послани|указани|установк|инициатив)\w*"
 _ORDERS_KK = r"(?:тапсырма|жолдау|нұсқау|нұсқама|бастама|міндет)\w*"
 _ORDERS_EN = r"(?:instructions?|orders?|tasks?|address|message|initiatives?)"
@@ -100,6 +101,7 @@ PRES_ORDER = re.compile(
         rf"(?<![\w-])(?:{_ORDERS} {_HIS}|{_ORDERS},? {_GIVEN} (?:\w+ ){{0,2}}{_BY}|"
         rf"{_HIS_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|{_HE_KK} {_GIVEN_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|"
         rf"{_IZAFET_KK}|{_ORDERS_EN} (?:of|from|given by|set by) {_HIS_EN}|on behalf of {_HIS_EN}|"
+        rf"instructed by {_HIS_EN}|{_ORDERS_EN} (?:that |which )?{_HIS_EN} {_GAVE_EN}|"
         rf"{_HIS_EN_POSS} (?:\w+ )?(?:instructions?|orders?|tasks?|address|initiatives?))"
         r"(?![\w-])"
     )
