@@ -265,6 +265,9 @@ FUTURE = words(
     r"to visit",
     r"to pay",
     r"анонсировал\w*",
+)
+OBLIGATION = words(
+    r"должен",
     r"должн\w*",
     r"тиіс",
     r"керек",
@@ -272,6 +275,21 @@ FUTURE = words(
     r"must",
     r"needs? to",
 )
+"""What is to be done: a meeting still to come, unless the sentence tells of one that was held
+("принял акима и отметил, что аким должен…", "қабылдап, … керек екенін айтты")."""
+HELD_MEETING = words(
+    r"принял(?! (?:участи|отставк|решени|закон|мер|поправк|программ|постановлени|указ))\w*",
+    r"провел\w* (?:\w+ ){0,2}встреч\w*",
+    r"встретил\w*",
+    r"қабылдады",
+    r"қабылдап",
+    r"кездесті",
+    r"кездесіп",
+    r"received(?<!have received)",
+    r"met(?<!have met)",
+    r"held(?<!have held) (?:a |an |separate |\w+ ){0,3}meetings?",
+)
+"""A meeting told as held, in the past tense."""
 TODAY = words(r"сегодня", r"бүгін", r"today")
 PHONE = words(r"телефон\w*", r"phone", r"telephone", r"by phone", r"over (?:the )?phone")
 GOV_SESSION = words(

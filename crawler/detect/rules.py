@@ -239,12 +239,22 @@ def _akim_travels(scene: str, at: int) -> bool:
     return not any(p < akims[0] or p > akims[-1] for p in pres)
 
 
-def _trip(folded: str, scene: str, trip: re.Match[str], facts: Facts) -> None:
+def _future(folded: str, nom: int) -> bool:
+    """The sentence tells of what is still to come: a future tense, or an obligation unless the
+    President, named as subject at ``nom``, is then told to have held a meeting."""
+    if lx.FUTURE.search(folded):
+        return True
+    if not lx.OBLIGATION.search(folded):
+        return False
+    return nom < 0 or not lx.HELD_MEETING.search(folded, nom)
+
+
+def _trip(folded: str, scene: str, trip: re.Match[str], facts: Facts, nom: int) -> None:
     if facts.blocked:
         return
     if not (facts.pres_nom or facts.pres_obl or facts.pres_acc):
         return
-    if lx.FUTURE.search(folded) and not lx.TODAY.search(folded):
+    if _future(folded, nom) and not lx.TODAY.search(folded):
         return
     if _akim_travels(scene, trip.start()):
         return
@@ -275,18 +285,18 @@ def analyse(folded: str, index: int, is_title: bool, gaz: Gazetteer, on: dt.date
     if akim or names or trip or is_title or index <= CONTEXT_SENTENCES:
         facts.regions = listed_forms(folded, gaz.regions_in(folded, on), gaz.listed_in(folded))
     if trip:
-        _trip(folded, scene, trip, facts)
+        _trip(folded, scene, trip, facts, nom)
     if facts.blocked:
         return facts
     if akim or names:
         facts.refs = akim_refs(folded, facts.regions, names)
     if facts.refs or facts.pres_nom or facts.pres_obl:
-        _verbs(folded, facts)
+        _verbs(folded, facts, nom)
     return facts
 
 
-def _verbs(folded: str, facts: Facts) -> None:
-    facts.future = bool(lx.FUTURE.search(folded))
+def _verbs(folded: str, facts: Facts, nom: int) -> None:
+    facts.future = _future(folded, nom)
     facts.today = bool(lx.TODAY.search(folded))
     facts.gov_session = bool(lx.GOV_SESSION.search(folded))
     facts.decree = bool(aw.DECREE.search(folded))
