@@ -73,6 +73,7 @@ DISCIPLINE = words(
 # gave them ("поручения, данные Президентом", "Президент берген тапсырмалар", "given by").
 _NAME_GEN = r"(?:касым-жомарта |к\. ?)?токаева"
 _NAME_BY = r"(?:касым-жомартом |к\. ?)?токаевым"
+_NAME_RU = r"(?:касым-жомарт |к\. ?)?токаев"
 _NAME_KK = r"(?:қасым-жомарт |қ\. ?)?тоқаев"
 _NAME_EN = r"(?:kassym-jomart |qasym-jomart |[kq]\. ?)?(?:tokayev|toqayev|tokaev)"
 _HIS = (
@@ -81,6 +82,9 @@ _HIS = (
 )
 _BY = rf"(?:(?:президентом|главой государства|главой страны)(?: {_NAME_BY})?|{_NAME_BY})"
 _GIVEN = r"(?:данн|поставленн|озвученн|высказанн|обозначенн|сформулированн)\w*"
+_HE_RU = rf"(?:(?:президент|глава государства|глава страны)(?: {_NAME_RU})?|{_NAME_RU})"
+_GAVE_RU = r"(?:дал|поставил|озвучил|обозначил|высказал|определил|сформулировал)\w*"
+_WHICH_RU = rf"котор\w+ (?:{_HE_RU} (?:\w+ )?{_GAVE_RU}|{_GAVE_RU} (?:\w+ )?{_HE_RU})"
 _HE_KK = rf"(?:(?:мемлекет басшысы|президент)(?: {_NAME_KK})?|{_NAME_KK})"
 _HIS_KK = (
     rf"(?:(?:(?:мемлекет басшысы|президент) )?{_NAME_KK}тың|"
@@ -96,16 +100,21 @@ _ORDERS = r"(?:поручени|задач|послани|указани|уст�
 _ORDERS_KK = r"(?:тапсырма|жолдау|нұсқау|нұсқама|бастама|міндет)\w*"
 _ORDERS_EN = r"(?:instructions?|orders?|tasks?|address|message|initiatives?)"
 _IZAFET_KK = r"(?:президент|мемлекет басшысы) (?:тапсырма(?:сы|лары)|жолдауы|бастамасы|нұсқауы)\w*"
-PRES_ORDER = re.compile(
-    fold(
-        rf"(?<![\w-])(?:{_ORDERS} {_HIS}|{_ORDERS},? {_GIVEN} (?:\w+ ){{0,2}}{_BY}|"
-        rf"{_HIS_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|{_HE_KK} {_GIVEN_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}|"
-        rf"{_IZAFET_KK}|{_ORDERS_EN} (?:of|from|given by|set by) {_HIS_EN}|on behalf of {_HIS_EN}|"
-        rf"instructed by {_HIS_EN}|{_ORDERS_EN} (?:that |which )?{_HIS_EN} {_GAVE_EN}|"
-        rf"{_HIS_EN_POSS} (?:\w+ )?(?:instructions?|orders?|tasks?|address|initiatives?))"
-        r"(?![\w-])"
-    )
+_FROM_EN = r"(?:of|from|(?:given|set|set out|outlined|issued|voiced|announced) by)"
+_ORDER_PHRASES = (
+    rf"{_ORDERS} {_HIS}",  # поручения Главы государства (Касым-Жомарта Токаева)
+    rf"{_ORDERS},? {_GIVEN} (?:\w+ ){{0,2}}{_BY}",  # поручения, данные Президентом
+    rf"{_ORDERS},? {_WHICH_RU}",  # задачи, которые поставил Президент
+    rf"{_HIS_KK} (?:(?!кездес|қабылда)\w+ ){{0,3}}{_ORDERS_KK}",  # Тоқаевтың тапсырмасы
+    rf"{_HE_KK} {_GIVEN_KK} (?:\w+ ){{0,2}}{_ORDERS_KK}",  # Президент берген тапсырмалар
+    _IZAFET_KK,  # Президент тапсырмасы
+    rf"{_ORDERS_EN} {_FROM_EN} {_HIS_EN}",  # the instructions of President Tokayev
+    rf"on behalf of {_HIS_EN}",
+    rf"instructed by {_HIS_EN}",
+    rf"{_ORDERS_EN} (?:that |which )?{_HIS_EN} {_GAVE_EN}",  # the tasks the President set
+    rf"{_HIS_EN_POSS} (?:\w+ )?(?:instructions?|orders?|tasks?|address|initiatives?)",
 )
+PRES_ORDER = re.compile(fold(rf"(?<![\w-])(?:{'|'.join(_ORDER_PHRASES)})(?![\w-])"))
 """The President's instructions, address or initiative, whether he is named by title or by name
 (or gave them, or they are his by possessive): he is not in the scene."""
 MEDIUM = words(
