@@ -1,6 +1,6 @@
 """One meeting reported in Russian, Kazakh and English: every output (webhook, email body and
-subject, CLI, export, feed) names the akim the same way,
-in the nominative of the reader's language, whichever report came first."""
+subject, CLI, export, feed) names the akim the same way, in the nominative of the reader's
+language, whichever report came first."""
 
 from __future__ import annotations
 
