@@ -44,8 +44,9 @@ def name_rank(known: bool, article: Article) -> tuple[int, bool, datetime, str]:
     report; the canonical URL settles a tie whatever the crawl order."""
     languages = (*NAME_LANGUAGES, article.language)
     rank = 0 if known else 1 + languages.index(article.language)
-    published = article.published_at
-    return rank, published is None, published or _NEVER, article.canonical_url
+    published = article.published_at or _NEVER
+    published = published if published.tzinfo else published.replace(tzinfo=UTC)
+    return rank, article.published_at is None, published, article.canonical_url
 
 
 def _named(sources: dict[str, int], detected: MeetingRecord, article: Article) -> dict[str, int]:

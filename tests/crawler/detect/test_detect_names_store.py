@@ -14,7 +14,8 @@ from sqlalchemy import Engine, select
 from crawler.detect import detect
 from crawler.pipelines import to_record
 from storage.engine import session_factory
-from storage.models import Meeting
+from storage.meetings import name_rank
+from storage.models import Article, Meeting
 from storage.records import ArticleRecord, MeetingRecord
 from storage.repository import ArticleStore
 
@@ -124,3 +125,29 @@ def test_a_corrected_report_still_ranks_by_language(engine: Engine) -> None:
         meetings=[MeetingRecord("reception", PUBLISHED.date(), "Kostanay", akim="Серік Жұмабай")],
     )  # fmt: skip
     assert _stored(engine, [kk, _detected("ru"), corrected]) == LEMMA["ru"]
+
+
+def _rank(
+    known: bool, language: str, minutes: int | None, naive: bool = False
+) -> tuple[int, bool, datetime, str]:
+    published = None if minutes is None else PUBLISHED + timedelta(minutes=minutes)
+    if published and naive:
+        published = published.replace(tzinfo=None)
+    return name_rank(known, Article(language=language, published_at=published, canonical_url="u"))
+
+
+@pytest.mark.parametrize(
+    ("better", "worse"),
+    [
+        ((True, "kk", 50), (False, "ru", 0)),
+        ((False, "ru", 50), (False, "en", 0)),
+        ((False, "en", 50), (False, "kk", 0)),
+        ((False, "kk", 50), (False, "uz", 0)),
+        ((False, "ru", 0), (False, "ru", None)),
+        ((False, "ru", 10, True), (False, "ru", 20)),
+        ((False, "ru", 10), (False, "ru", 20, True)),
+    ],
+)
+def test_name_rank_order(better: tuple, worse: tuple) -> None:
+    """Lower ranks name the akim better; a time stored without a zone counts as UTC."""
+    assert _rank(*better) < _rank(*worse)
