@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.detect import Meeting, detect
+from crawler.detect.gazetteer import gazetteer
 from crawler.store import CrawlStore
 from storage.clock import utcnow
 from storage.records import ArticleRecord, MeetingRecord, SaveResult
@@ -32,6 +33,7 @@ def to_record(item: ArticleRecord, meetings: list[Meeting]) -> ArticleRecord:
                 regions=tuple(m.regions),
                 akim=m.akim,
                 evidence=m.evidence,
+                akim_known=m.akim in gazetteer().people,
             )
             for m in meetings
         ],

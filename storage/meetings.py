@@ -4,12 +4,15 @@ The linker finds or creates the meeting each detected meeting belongs to, links 
 fields the first report lacked (recording which article filled them), announces a new meeting once
 per routed channel, and, when an article changed, follows corrections: an akim name fixed, a
 meeting that appeared, moved to another region or date, or disappeared.
+
+The akim's name is the one the best-ranked report gives (:func:`name_rank`), so the stored name
+does not depend on the order in which the reports were crawled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
@@ -30,6 +33,29 @@ from storage.outbox import enqueue
 from storage.records import ArticleRecord, MeetingRecord, Router, SaveResult
 
 ALMATY = ZoneInfo("Asia/Almaty")
+NAME_LANGUAGES = ("ru", "en", "kk")
+"""Among free (non-gazetteer) names, the report languages whose lemma is kept, best first."""
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def name_rank(known: bool, article: Article) -> tuple[int, bool, datetime, str]:
+    """How well ``article`` names a meeting's akim, lowest best: a gazetteer person before a free
+    name, free names by report language (:data:`NAME_LANGUAGES`), then the earliest published
+    report; the canonical URL settles a tie whatever the crawl order."""
+    languages = (*NAME_LANGUAGES, article.language)
+    rank = 0 if known else 1 + languages.index(article.language)
+    published = article.published_at or _NEVER
+    published = published if published.tzinfo else published.replace(tzinfo=UTC)
+    return rank, article.published_at is None, published, article.canonical_url
+
+
+def _named(sources: dict[str, int], detected: MeetingRecord, article: Article) -> dict[str, int]:
+    """``sources`` with the akim taken from ``article`` (``akim_person``: a gazetteer person)."""
+    named = {field: id_ for field, id_ in sources.items() if field != "akim_person"}
+    named["akim"] = article.id
+    if detected.akim_known:
+        named["akim_person"] = article.id
+    return named
 
 
 def meeting_scope(meeting: Meeting) -> str:
@@ -183,8 +209,10 @@ class MeetingLinker:
             kind=detected.kind,
             title=record.title,
             summary=record.lead or _summary(record.body),
-            field_sources={"title": article.id, **({"akim": article.id} if detected.akim else {})},
+            field_sources={"title": article.id},
         )
+        if detected.akim:
+            meeting.field_sources = _named(meeting.field_sources, detected, article)
         self.session.add(meeting)
         self.session.flush()
         return meeting
@@ -195,30 +223,46 @@ class MeetingLinker:
         meeting.local_date, meeting.kind = detected.date, detected.kind
         meeting.region, meeting.regions = detected.region, list(detected.regions)
         meeting.akim = detected.akim
-        meeting.field_sources = {**meeting.field_sources, "akim": article.id, "scope": article.id}
+        meeting.field_sources = {
+            **_named(meeting.field_sources, detected, article),
+            "scope": article.id,
+        }
         meeting.updated_at = utcnow()
         self.session.flush()
 
     def _correct(self, meeting: Meeting, detected: MeetingRecord, article: Article) -> None:
-        """Take a corrected akim name from the article that supplied it (or fill a gap)."""
+        """Take a corrected akim name from the article that supplied it, or from an article that
+        names the akim better (or fill a gap)."""
         sources = dict(meeting.field_sources or {})
-        own = sources.get("akim") == article.id or meeting.akim is None
-        if detected.akim and detected.akim != meeting.akim and own:
-            meeting.akim, sources["akim"] = detected.akim, article.id
-            meeting.field_sources, meeting.updated_at = sources, utcnow()
+        corrected = sources.get("akim") == article.id and detected.akim != meeting.akim
+        if detected.akim and (corrected or self._better(meeting, detected, article)):
+            meeting.akim, meeting.field_sources = detected.akim, _named(sources, detected, article)
+            meeting.updated_at = utcnow()
 
     def _fill(
         self, meeting: Meeting, detected: MeetingRecord, article: Article, record: ArticleRecord
     ) -> None:
         sources = dict(meeting.field_sources or {})
-        if not meeting.akim and detected.akim:
-            meeting.akim, sources["akim"] = detected.akim, article.id
+        if self._better(meeting, detected, article):
+            meeting.akim, sources = detected.akim, _named(sources, detected, article)
         if not meeting.summary and (record.lead or record.body):
             meeting.summary, sources["summary"] = record.lead or _summary(record.body), article.id
         if not meeting.title and record.title:
             meeting.title, sources["title"] = record.title, article.id
         if sources != meeting.field_sources:
             meeting.field_sources, meeting.updated_at = sources, utcnow()
+
+    def _better(self, meeting: Meeting, detected: MeetingRecord, article: Article) -> bool:
+        """Whether ``article`` names the akim differently and better than the stored name's report
+        (always, when no name or no report of it is stored)."""
+        if not detected.akim or detected.akim == meeting.akim:
+            return False
+        sources = meeting.field_sources or {}
+        source = self.session.get(Article, sources["akim"]) if "akim" in sources else None
+        if not meeting.akim or source is None:
+            return True
+        stored = name_rank("akim_person" in sources, source)
+        return name_rank(detected.akim_known, article) < stored
 
     def _only_link(self, meeting: Meeting, article: Article) -> bool:
         others = self.session.scalar(

@@ -22,6 +22,8 @@ class MeetingRecord:
     regions: tuple[str, ...] = ()
     akim: str | None = None
     evidence: str = ""
+    akim_known: bool = False
+    """``akim`` is the key of a gazetteer person (else a name as written, in the nominative)."""
 
 
 @dataclass

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from akimwatch.replicas.articles import load_articles
 from crawler.detect import detect
 from crawler.detect.gazetteer import gazetteer
 from crawler.detect.names import display_name
@@ -288,6 +289,8 @@ def test_the_same_text_gives_the_same_name_every_run() -> None:
         ("Ermaǵanbet Bólekpaev", "ru", "Ермаганбет Булекпаев"),
         ("Jeñis Qasımbek", "en", "Zhenis Kasymbek"),
         ("Berik Abdygaliuly", "ru", "Берик Абдыгали"),
+        ("Nurlan Urankhayev", "kk", "Нұрлан Ұранхаев"),
+        ("Нұрлан Уранхаев", "ru", "Нурлан Уранхаев"),
         ("Тимур Жумабеков", "en", "Тимур Жумабеков"),
         (None, "ru", None),
     ],
@@ -321,3 +324,25 @@ def test_a_former_akim_in_another_post_is_no_akim(who: str, published: str, pers
     assert detect("Глава государства принял", text, published=on, language="ru") == []
     assert gazetteer().resolve(who) == person
     assert gazetteer().region_of(person, on.date(), frozenset()) is None
+
+
+@pytest.mark.parametrize("on", ["2022-06-20", "2024-03-01", "2026-11-20"])
+def test_the_abai_akim_since_2022_is_nurlan_urankhayev(on: str) -> None:
+    assert gazetteer().holders("Abai", dt.date.fromisoformat(on)) == ["Nurlan Urankhayev"]
+
+
+def test_every_replica_report_of_the_abai_akim_names_nurlan_urankhayev() -> None:
+    """The replicas name the real Abai akim (not the President's press secretary) in every
+    site and language, and the detector resolves each spelling to the gazetteer person."""
+    found: dict[str, set[str | None]] = {}
+    for site in ("akorda", "bestnews", "govkz", "kazinform"):
+        for article in load_articles(site):
+            text = "\n".join([article.lead, *article.paragraphs])
+            meetings = detect(
+                article.title, text, published=article.published, language=article.language
+            )
+            akims = {m.akim for m in meetings if m.region == "Abai"}
+            if akims:
+                found[f"{site}/{article.id}/{article.language}"] = akims
+    assert {"ru", "kk", "en"} <= {key.rsplit("/", 1)[1] for key in found}, found
+    assert len(found) >= 4 and all(a == {"Nurlan Urankhayev"} for a in found.values()), found
