@@ -16,6 +16,7 @@ from akimwatch.config import ConfigError, load, masked
 from akimwatch.context import get_config, open_engine
 from akimwatch.dberrors import explain, retry_locked
 from akimwatch.exitcodes import EXIT_CONFIG
+from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from storage.migrate import upgrade
 
 
@@ -87,9 +88,16 @@ def db() -> None:
 @db.command("upgrade")
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
-    """Apply every pending schema migration."""
-    engine = open_engine(get_config(ctx), check=False)
-    before, after = retry_locked(lambda: upgrade(engine))
+    """Apply every pending schema migration (under the daemon's and run-once's lock; exits 75
+    while one of them runs)."""
+    config = get_config(ctx)
+    engine = open_engine(config, check=False)
+    try:
+        with InstanceLock(config, engine):
+            before, after = retry_locked(lambda: upgrade(engine))
+    except AlreadyRunning as exc:
+        click.echo(f"akimwatch db upgrade: not migrating: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
     click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before})"))
 
 

@@ -3,6 +3,8 @@
 Cron mode: the command takes the daemon's single-instance lock (a second run, or a running daemon,
 makes it exit with status 75 without crawling), crawls the sources that are due by their schedule
 (or the named ones, or every enabled one with ``--all``), checks their health, then dispatches.
+On a terminal it says "SOURCE: crawling…" as each child starts and shows the child's progress line
+(``scheduler.terminal``); under cron or a pipe it prints only the summary.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from scheduler.health import check_source
 from scheduler.launcher import CrawlLauncher, CrawlOutcome
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from scheduler.schedule import due_sources
+from scheduler.terminal import Terminal
 from storage.clock import utcnow
 from storage.migrate import upgrade
 from storage.runs import unreachable
@@ -95,11 +98,18 @@ def run_sources(
     """Crawl the named (else every enabled) source; True when every one succeeded."""
     sources = names or config.enabled_sources()
     env = {"AKIMWATCH_CONFIG": config_path} if config_path else {}
+    terminal = Terminal(sys.stdout) if sys.stdout.isatty() else None  # quiet under cron, pipes
     launcher = CrawlLauncher(
-        engine, config.crawl.timeout_seconds, grace=config.daemon.kill_grace_seconds, env=env
+        engine,
+        config.crawl.timeout_seconds,
+        grace=config.daemon.kill_grace_seconds,
+        env=env,
+        terminal=terminal,
     )
     launcher.close_lost_runs()
     outcomes = launcher.run_all(sources, {"since": since} if since else None)
+    if terminal is not None:
+        terminal.end()
     for outcome in outcomes:
         click.echo(summary_line(outcome))
     with Session(engine) as session, session.begin():

@@ -30,6 +30,7 @@ from functools import partial
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from scheduler.terminal import Relay, Terminal
 from storage.clock import utcnow
 from storage.models import CrawlRun
 from storage.runs import problem
@@ -110,31 +111,39 @@ class CrawlLauncher:
         grace: float = 10,
         env: Mapping[str, str] | None = None,
         quiet: bool = True,
+        terminal: Terminal | None = None,
     ) -> None:
         self.engine = engine
         self.timeout = timeout
         self.grace = grace
         self.env = child_env(env)
         self.quiet = quiet
+        self.terminal = terminal  # run-once on a terminal: progress passed through to it
         self.running: dict[int, subprocess.Popen[bytes]] = {}
+        self._relays: dict[int, Relay] = {}
         self.closed = False
         self._lock = threading.Lock()
 
     def start(self, source: str, args: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
-        """Start a crawl child in a new process group."""
+        """Start a crawl child in its own process group (on a terminal: say so, relay progress)."""
         output = subprocess.DEVNULL if self.quiet else None
         with self._lock:
             if self.closed:
                 raise LauncherClosed(f"not starting {source}: shutting down")
+            relay = Relay(self.terminal) if self.terminal is not None else None
             child = subprocess.Popen(
                 crawl_command(source, args),
                 env=self.env,
-                stdout=output,
-                stderr=output,
+                stdout=subprocess.DEVNULL if relay else output,
+                stderr=relay.child_end if relay else output,
                 start_new_session=True,
                 preexec_fn=partial(die_with_parent, os.getpid()),  # async-signal-safe: no import
             )
             self.running[child.pid] = child
+            if relay is not None and self.terminal is not None:
+                self.terminal.line(f"{source}: crawling…")
+                relay.start()
+                self._relays[child.pid] = relay
         return child
 
     def wait(self, source: str, child: subprocess.Popen[bytes], started: float) -> CrawlOutcome:
@@ -148,6 +157,9 @@ class CrawlLauncher:
             killed_by = "shutdown"  # recorded only when the child died before closing its run
         with self._lock:
             self.running.pop(child.pid, None)
+            relay = self._relays.pop(child.pid, None)
+        if relay is not None:
+            relay.join()  # the child's last progress line before its summary
         outcome = CrawlOutcome(source, child.returncode, time.monotonic() - started, killed_by)
         outcome.run = self._record(source, child.pid, killed_by)
         return outcome

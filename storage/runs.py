@@ -3,9 +3,10 @@
 ``akimwatch status``, the health alerts, the schedule's catch-up ("last success"), ``run-once``,
 the crawl's resume decision and ``scrapy crawl``'s exit status all judge a run by
 :func:`problem`. A run is good when it fetched pages, got at least one listing, feed or API page
-(a re-check run: at least one answer), extracted articles where the listings had cards (and got
-at least one article page that was the article when it asked for any), and shows no health
-problem (an unreachable host, articles missing a title or a date).
+(a re-check run: at least one answer), extracted articles from the listing pages it fetched (a
+fallback feed standing in for cardless listings still leaves a bad run: the layout changed), got
+at least one article page that was the article when it asked for any, and shows no health problem
+(an unreachable host, articles missing a title or a date).
 """
 
 from __future__ import annotations
@@ -65,7 +66,10 @@ def _listing_problem(run: CrawlRun) -> str | None:
         if refused:
             return f"every listing request was refused ({refused} refusals, no listing page)"
         return f"no listing, feed or API page fetched ({run.errors} errors)"
-    if _stat(run, "akimwatch/listing_entries") + _stat(run, "akimwatch/feed_entries") == 0:
+    listed, fed = _stat(run, "akimwatch/listing_entries"), _stat(run, "akimwatch/feed_entries")
+    if run.listing_pages and not listed and fed:  # the listings' layout changed; RSS stood in
+        return f"0 articles from {run.listing_pages} listing pages (the RSS feed took over)"
+    if listed + fed == 0:
         return f"0 articles from {pages} listing pages"
     given_up = _stat(run, "akimwatch/not_article_given_up")
     if run.items == 0 and given_up:

@@ -45,6 +45,8 @@ def _text(data: dict[str, Any]) -> str:
         )
         if s["problem"]:
             lines.append(f"{'':10} problem: {s['problem']}")
+        if s["last_bad_run"]:  # also once the source is good again: what went wrong last
+            lines.append(f"{'':10} last bad run {s['last_bad_run']}: {s['last_bad_reason']}")
         if s["date_conflicts_last_run"]:
             conflicts = s["date_conflicts_last_run"]
             lines.append(f"{'':10} date conflicts (page vs listing, listing kept): {conflicts}")

@@ -2,7 +2,8 @@
 
 Every article is checked field by field against the replica's data file (the expected values), a
 second crawl fetches listing pages only, backfill reaches the oldest page and stops there, and the
-RSS feeds take over when the feed pages stop yielding cards.
+RSS feeds take over when the feed pages stop yielding cards (their articles are stored, the run is
+bad: the layout changed).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crawling import crawl, stored_articles, stored_rows, write_config
+from crawling import crawl, run_crawl, stored_articles, stored_rows, write_config
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -134,7 +135,10 @@ def test_rss_takes_over_when_the_feed_pages_yield_no_cards(
     server.faults.append(
         lambda r: Reply(200, site.feed("ru").encode()) if r.path == "/rss/ru.xml" else None
     )
-    crawl("kazinform", config, server, "languages=ru")
+    result = run_crawl("kazinform", config, server, "languages=ru")
+    assert result.returncode == 1, result.stderr[-3000:]  # the layout changed: a bad run
+    reason = "0 articles from 1 listing pages (the RSS feed took over)"
+    assert reason in result.stderr, result.stderr[-3000:]
     paths = [e.path for e in server.requests_for()]
     assert "/rss/rus.xml" in paths and "/rss/ru.xml" in paths
     assert sorted(stored_articles(db_url)) == sorted(site.url_of(a) for a in site.in_language("ru"))

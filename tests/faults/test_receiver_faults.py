@@ -1,22 +1,27 @@
 """Alert receivers that refuse, time out or fail, through the real dispatcher: the meetings of one
 real crawl of the replica go to a webhook and an SMTP server while one of them misbehaves, then
-after it recovers; every meeting reaches both channels, none twice."""
+after it recovers; every meeting reaches both channels, none twice. ``akimwatch status --json``
+is unhealthy (exit 1, naming the channel) during the fault and healthy (exit 0) after it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from click.testing import CliRunner
 from harness import TABLE, Outcome, expected_keys, run_crawl, write_config
 from receivers import SmtpFaults, WebhookReceiver, smtp_controller
 from sqlalchemy import select
 
+from akimwatch.cli import cli
 from akimwatch.config import load
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.kazinform import KazinformSite
@@ -152,6 +157,20 @@ def _outcome(name: str, expected: set[str], got: Counter[str]) -> Outcome:
     )
 
 
+def _status(config: Path) -> tuple[int, dict[str, Any]]:
+    """``akimwatch status --json``: its exit code and what it printed."""
+    result = CliRunner().invoke(cli, ["--config", str(config), "status", "--json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _assert_unhealthy_naming(config: Path, channel: str) -> None:
+    code, data = _status(config)
+    assert all(s["healthy"] for s in data["sources"]), data["sources"]  # only delivery fails
+    assert code == 1 and data["healthy"] is False, data["delivery"]
+    problems = data["delivery"]["problems"]
+    assert problems and all(p.startswith(f"channel {channel}: ") for p in problems), problems
+
+
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.name)
 def test_receiver_fault_then_recovery_delivers_each_meeting_once(
     fault: ReceiverFault, crawled: Path, receivers: Receivers, tmp_path: Path
@@ -168,10 +187,13 @@ def test_receiver_fault_then_recovery_delivers_each_meeting_once(
     _dispatch(config, db_url, hours=1)
     if fault.name != "webhook times out":  # a timed-out POST may still have arrived
         assert not set(receivers.delivered(fault.channel)) & keys, "delivered during the fault"
+    _assert_unhealthy_naming(config, fault.channel)
     fault.stop(receivers)
     if fault.requeue:
         assert _requeue_dead(db_url) == len(by_channel[fault.channel])
     _dispatch(config, db_url, hours=2)
+    code, data = _status(config)
+    assert (code, data["healthy"]) == (0, True), data["delivery"]
 
     for channel, expected in by_channel.items():
         name = fault.name if channel == fault.channel else f"{fault.name}: other channel"

@@ -55,6 +55,7 @@ LISTINGS = F.matcher(RU, F.is_listing)
 HTML_LISTINGS = F.matcher(what=lambda q: "lenta" in q.path)  # every feed page, not the RSS
 THRESHOLD = "[daemon]\nfailures_before_alert = 1\n"  # one bad run shows as failing
 Check = Callable[[CrawlRun], bool]
+FEED_TOOK_OVER = "0 articles from 2 listing pages (the RSS feed took over)"
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Scenario:
     make: Callable[[KazinformSite, threading.Event], Fault]
     shows: Check
     kept_out: bool = False  # what the fault served is never stored as an article
+    stderr: str | None = None  # the reason the crawl must give on stderr for its bad run
 
 
 def _stat(run: CrawlRun, prefix: str) -> int:
@@ -136,12 +138,14 @@ SCENARIOS = [
     Scenario(
         "empty listing (layout changed)",
         lambda s, e: F.empty_listing(HTML_LISTINGS),
-        # The RSS feeds take over (a good run), the empty feed pages stay on record.
+        # The RSS feeds take over (their articles are stored), yet the run is bad: the layout
+        # changed, and that must reach the layout alert.
         lambda r: (
             _stat(r, "akimwatch/empty_listings") == 2
             and _stat(r, "akimwatch/feed_entries") > 0
-            and problem(r) is None
+            and problem(r) == FEED_TOOK_OVER
         ),
+        stderr=FEED_TOOK_OVER,
     ),
     Scenario(
         "duplicate and pinned entries",
@@ -205,6 +209,7 @@ def _check_fault_run(scenario: Scenario, db_url: str, config: Path) -> None:
     status = _status(config)
     if problem(faulty) is not None:
         assert status["state"] == "failing" and status["failures_in_row"] >= 1, status
+        assert status["last_bad_reason"] == problem(faulty), status
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
@@ -222,6 +227,7 @@ def test_fault_is_recorded_and_recovery_alerts_each_meeting_once(
         release.set()
         bad = problem(runs(db_url)[-1]) is not None
         assert result.returncode == (1 if bad else 0), result.stderr[-2000:]
+        assert scenario.stderr is None or scenario.stderr in result.stderr, result.stderr[-2000:]
         _check_fault_run(scenario, db_url, config)
         during = snapshot(db_url)
         assert_kept(before, during)

@@ -8,18 +8,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from akimwatch.cli import cli
 from akimwatch.config import Config
 from scheduler.health import check_source, verdict
 from scheduler.launcher import CrawlLauncher
-from scheduler.lock import AlreadyRunning, InstanceLock
+from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from scheduler.schedule import next_run
 from storage.clock import utcnow
 from storage.engine import make_engine
+from storage.migrate import current_revision, head_revision
 from storage.models import CrawlRun, SourceHealth
-from storage.runs import FIRST_LOOK
+from storage.runs import FIRST_LOOK, problem
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
@@ -71,17 +74,42 @@ def test_overdue_or_never_run_sources_are_due_now() -> None:
     assert next_run(source, now - timedelta(minutes=4), now) == now + timedelta(minutes=6)
 
 
-def _run(session: Session, listing_pages: int, entries: int) -> None:
-    session.add(
-        CrawlRun(
-            spider="kazinform",
-            finished_at=utcnow(),
-            finish_reason="finished",
-            pages=listing_pages,
-            listing_pages=listing_pages,
-            stats={"akimwatch/listing_entries": entries},
-        )
+def _crawl_run(listing_pages: int, entries: int, **stats: int) -> CrawlRun:
+    counted = {"akimwatch/listing_entries": entries}
+    counted.update({f"akimwatch/{key}": value for key, value in stats.items()})
+    return CrawlRun(
+        spider="kazinform",
+        finished_at=utcnow(),
+        finish_reason="finished",
+        pages=listing_pages + stats.get("feed_pages", 0),
+        listing_pages=listing_pages,
+        items=entries,
+        incomplete_items=0,
+        stats=counted,
     )
+
+
+def _run(session: Session, listing_pages: int, entries: int, fed: int = 0) -> None:
+    feed = {"feed_pages": 1, "feed_entries": fed} if fed else {}
+    session.add(_crawl_run(listing_pages, entries, **feed))
+
+
+@pytest.mark.parametrize(
+    ("listing_pages", "entries", "stats", "expected"),
+    [
+        (2, 0, {"feed_pages": 2, "feed_entries": 7},
+         "0 articles from 2 listing pages (the RSS feed took over)"),
+        (2, 0, {"feed_pages": 2, "feed_entries": 0}, "0 articles from 4 listing pages"),
+        (2, 0, {}, "0 articles from 2 listing pages"),
+        (0, 0, {"feed_pages": 1, "feed_entries": 7}, None),  # the listing failed, RSS read
+        (2, 9, {}, None),
+        (0, 0, {"nothing_to_crawl": 1}, None),  # e.g. languages=kk,en on a ru-only source
+    ],
+)  # fmt: skip
+def test_a_run_is_judged_by_what_its_listing_pages_gave(
+    listing_pages: int, entries: int, stats: dict[str, int], expected: str | None
+) -> None:
+    assert problem(_crawl_run(listing_pages, entries, **stats)) == expected
 
 
 def test_three_empty_listings_raise_one_alert_then_one_recovery(engine: Engine) -> None:
@@ -90,8 +118,15 @@ def test_three_empty_listings_raise_one_alert_then_one_recovery(engine: Engine) 
     )
     raised = []
     with Session(engine) as session:
-        for pages, entries in [(2, 0), (1, 0), (1, 0), (1, 0), (1, 9), (1, 9)]:
-            _run(session, pages, entries)
+        for pages, entries, fed in [
+            (2, 0, 0),
+            (1, 0, 5),
+            (1, 0, 0),
+            (1, 0, 5),
+            (1, 9, 0),
+            (1, 9, 0),
+        ]:
+            _run(session, pages, entries, fed)  # RSS standing in for the listings is no excuse
             session.flush()
             raised.append(check_source(session, config, "kazinform"))
         assert session.get(SourceHealth, "kazinform").state == "ok"  # type: ignore[union-attr]
@@ -152,3 +187,25 @@ def test_runs_that_never_ended_are_closed_as_lost_once_no_crawl_could_still_run(
         assert lost.killed_by == "lost" and lost.finished_at is not None
         assert running.finished_at is None
         assert verdict(session, "akorda").failures_in_row == 1  # a lost run is a bad run
+
+
+def test_db_upgrade_waits_for_no_one_and_migrates_only_under_the_lock(
+    tmp_path: Path, db_url: str
+) -> None:
+    """``db upgrade`` beside a running daemon or run-once exits 75 and leaves the schema as it
+    was; once the lock is free it migrates."""
+    path = tmp_path / "akimwatch.toml"
+    path.write_text(f'data_dir = "{tmp_path}"\n[database]\nurl = "{db_url}"\n', encoding="utf-8")
+    config = Config.model_validate({"data_dir": tmp_path, "database": {"url": db_url}})
+    engine = make_engine(db_url)
+    try:
+        with InstanceLock(config, engine):
+            held = CliRunner().invoke(cli, ["--config", str(path), "db", "upgrade"])
+            assert held.exit_code == EXIT_LOCKED, held.output
+            assert "not migrating: another akimwatch daemon or run-once" in held.stderr
+            assert current_revision(engine) is None
+        free = CliRunner().invoke(cli, ["--config", str(path), "db", "upgrade"])
+        assert free.exit_code == 0, free.output
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()

@@ -215,6 +215,25 @@ def test_right_after_a_bad_run_status_names_it_bad_and_the_good_one_as_last_succ
     assert row.split()[3] == "bad", row
 
 
+def test_the_table_names_the_last_bad_run_while_bad_and_after_recovery(
+    config: Path, engine: Engine, now: datetime
+) -> None:
+    reason = "0 articles from 2 listing pages (the RSS feed took over)"
+    fed = {"akimwatch/listing_entries": 0, "akimwatch/feed_pages": 1, "akimwatch/feed_entries": 8}
+    line = f"{'':10} last bad run {iso(now - timedelta(minutes=5))}: {reason}"
+    with Session(engine) as session, session.begin():
+        add_run(session, now, 9)
+        add_run(session, now, 5, stats=fed)
+    while_bad = status(config)
+    assert while_bad.exit_code == 1 and line in while_bad.output.splitlines(), while_bad.output
+    with Session(engine) as session, session.begin():
+        add_run(session, now, 1)
+    after = status(config)
+    assert after.exit_code == 0, after.output
+    assert line in after.output.splitlines() and "problem:" not in after.output
+    assert after.output.splitlines()[-1] == "healthy"
+
+
 def test_a_good_recheck_run_is_not_the_last_success(
     config: Path, engine: Engine, now: datetime
 ) -> None:

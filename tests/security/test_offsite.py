@@ -39,7 +39,7 @@ from storage.engine import make_engine
 from storage.models import CrawlRun
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from crawling import crawl, stored_articles, write_config
+from crawling import crawl, run_crawl, stored_articles, write_config
 
 SPIDERS: list[type[ListingSpider]] = [KazinformSpider, AkordaSpider, GovkzSpider, BestnewsSpider]
 OFFSITE = "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware"
@@ -129,8 +129,9 @@ def test_kazinform_hostile_rss_links_are_offered_and_dropped(tmp_path: Path) -> 
         server.faults += _kazinform_rss()
         server.faults.append(off_domain_links(site.handle, hosts, served))
         config, db_url = write_config(tmp_path)
-        crawl("kazinform", config, server, "languages=en")
+        done = run_crawl("kazinform", config, server, "languages=en")
         assert _foreign_requests(server, hosts) == []
+    assert done.returncode == 1 and "(the RSS feed took over)" in done.stderr  # layout changed
     assert "/rss/en.xml" in served
     english = {site.url_of(a) for a in site.in_language("en")}
     assert set(stored_articles(db_url)) == english
