@@ -131,14 +131,19 @@ class CrawlLauncher:
             if self.closed:
                 raise LauncherClosed(f"not starting {source}: shutting down")
             relay = Relay(self.terminal) if self.terminal is not None else None
-            child = subprocess.Popen(
-                crawl_command(source, args),
-                env=self.env,
-                stdout=subprocess.DEVNULL if relay else output,
-                stderr=relay.child_end if relay else output,
-                start_new_session=True,
-                preexec_fn=partial(die_with_parent, os.getpid()),  # async-signal-safe: no import
-            )
+            try:
+                child = subprocess.Popen(
+                    crawl_command(source, args),
+                    env=self.env,
+                    stdout=subprocess.DEVNULL if relay else output,
+                    stderr=relay.child_end if relay else output,
+                    start_new_session=True,
+                    preexec_fn=partial(die_with_parent, os.getpid()),  # async-signal-safe
+                )
+            except OSError:
+                if relay is not None:
+                    relay.close()
+                raise
             self.running[child.pid] = child
             if relay is not None and self.terminal is not None:
                 self.terminal.line(f"{source}: crawling…")

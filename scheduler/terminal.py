@@ -63,6 +63,11 @@ class Relay:
         os.close(self.child_end)
         self._thread.start()
 
+    def close(self) -> None:
+        """Release both ends when the child never started (its thread never ran)."""
+        os.close(self.child_end)
+        os.close(self.main)
+
     def join(self, timeout: float = 5.0) -> None:
         """Wait for the child's last line (its terminal closes when the child ends)."""
         self._thread.join(timeout)

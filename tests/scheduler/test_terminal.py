@@ -55,3 +55,12 @@ def test_a_line_of_its_own_starts_over_a_drawn_line_and_end_closes_it() -> None:
         "akorda: crawling…\n",
         "akorda: 0 pages, 0 articles (0 new), 0 errors\n",
     ]
+
+
+def test_a_relay_whose_child_never_started_releases_both_ends() -> None:
+    relay = Relay(Terminal(io.StringIO()))
+    ends = (relay.main, relay.child_end)
+    relay.close()
+    for fd in ends:
+        with pytest.raises(OSError):
+            os.fstat(fd)
