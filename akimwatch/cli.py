@@ -12,16 +12,18 @@ import click
 from click.core import ParameterSource
 
 from akimwatch import __version__
+from akimwatch.commands.options import OUTPUT
 from akimwatch.config import ConfigError, load, masked
 from akimwatch.context import get_config, open_engine
 from akimwatch.dberrors import explain, retry_locked
-from akimwatch.exitcodes import EXIT_CONFIG
+from akimwatch.exitcodes import EXIT_CANTCREAT, EXIT_CONFIG
 from storage.migrate import upgrade
 
 
 class Commands(click.Group):
-    """The command group; configuration and database errors from any command end as one line
-    on stderr (the traceback too with ``-v``), configuration errors with status 78."""
+    """The command group; configuration, database and ``--output`` file errors from any command
+    end as one line on stderr (the traceback too with ``-v``): configuration errors with status
+    78, an output file that cannot be written with 73."""
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command, translating its configuration and database errors."""
@@ -32,6 +34,9 @@ class Commands(click.Group):
         except Exception as exc:
             config = (ctx.obj or {}).get("config")
             problem = explain(exc, config.database_url if config else "")
+            output = ctx.meta.get(OUTPUT)
+            if problem is None and isinstance(exc, OSError) and output:
+                self._fail(ctx, exc, _unwritable(output, exc), EXIT_CANTCREAT)
             if problem is None:
                 raise
             self._fail(ctx, exc, str(problem), problem.exit_code)
@@ -43,6 +48,12 @@ class Commands(click.Group):
             traceback.print_exception(exc, file=sys.stderr)
         click.echo(f"Error: {message}", err=True)
         ctx.exit(status)
+
+
+def _unwritable(output: str, exc: OSError) -> str:
+    """``cannot write OUTPUT: why`` (and the path the system named, when it is another one)."""
+    named = exc.filename if exc.filename not in (None, output) else None
+    return f"cannot write {output}: {exc.strerror or exc}" + (f" ({named})" if named else "")
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -31,7 +31,7 @@ from pydantic import (
 
 from akimwatch import checks
 from akimwatch.config_env import ENV_PREFIX, apply_env, parse_host_overrides
-from akimwatch.config_errors import MASK, ConfigError, describe, mask_url, nearest
+from akimwatch.config_errors import MASK, ConfigError, describe, mask_url, nearest, section_model
 
 __all__ = ["ConfigError", "parse_host_overrides"]  # re-exported: every package imports them here
 
@@ -371,7 +371,7 @@ def load(
     data: dict[str, Any] = {}
     if file is not None:
         data = _read(file)
-    origins = apply_env(data, env)
+    origins = apply_env(data, env, list(Config.model_fields), env_variables())
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -382,6 +382,21 @@ def load(
         where = f" in {file}" if file else ""
         raise ConfigError(f"invalid configuration{where}: {exc}") from None
     return config
+
+
+def env_variables() -> list[str]:
+    """Every ``AKIMWATCH_<KEY>`` and ``AKIMWATCH_<SECTION>__<KEY>`` name that sets one key."""
+    names = [ENV_PREFIX + key.upper() for key in Config.model_fields]
+    for section in ("database", "crawl", "notify", "daemon"):
+        model = section_model(Config, (section,))
+        if model is not None:
+            names += [f"{ENV_PREFIX}{section}__{key}".upper() for key in model.model_fields]
+    names += [
+        f"{ENV_PREFIX}SOURCES__{source}__{key}".upper()
+        for source in SOURCES
+        for key in SourceConfig.model_fields
+    ]
+    return names
 
 
 def _read(file: Path) -> dict[str, Any]:
