@@ -1,11 +1,12 @@
 """The one typed configuration object: a TOML file, then ``AKIMWATCH_*`` environment overrides.
 
 Lookup order for the file: ``--config PATH``, else ``AKIMWATCH_CONFIG``, else ``./akimwatch.toml``
-if present, else defaults. ``AKIMWATCH_<SECTION>__<KEY>`` overrides one key (values are read as TOML
-literals where they parse, so ``true``, ``10`` and ``["ru"]`` work); ``AKIMWATCH_DATABASE_URL`` and
-``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``) are shortcuts. Secrets never
+if present, else defaults. ``AKIMWATCH_<KEY>`` and ``AKIMWATCH_<SECTION>__<KEY>`` override one key
+(values are read as TOML literals where they parse, so ``true``, ``10`` and ``["ru"]`` work);
+``AKIMWATCH_DATABASE_URL`` and ``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``)
+are shortcuts; other ``AKIMWATCH_`` names are refused (``akimwatch.config_env``). Secrets never
 live in the file: a key ending in ``_env`` names the environment variable holding the secret, one
-ending in ``_file`` names a file; a named secret that is missing is an error at load. Every value
+ending in ``_file`` names a file; a named secret that is missing or empty is an error at load. Every value
 is checked at load (``akimwatch.checks``); errors are one line (``akimwatch.config_errors``). This
 module imports only those helpers and, when a region is named, the detector's gazetteer: every
 package may use it.

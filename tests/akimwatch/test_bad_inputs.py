@@ -89,7 +89,8 @@ def test_bad_input_gives_one_line_naming_the_key(
     result = run_case(case, tmp_path)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("Error: ")]
-    table.append((case["name"], result.returncode, " / ".join(errors) or "(no Error line)"))
+    shown = " / ".join(errors).replace(str(tmp_path), "{tmp}") or "(no Error line)"
+    table.append((case["name"], result.returncode, shown))
     assert result.returncode == case.get("exit", 78), result.stderr
     assert len(errors) == 1, result.stderr
     assert fill(case["needle"], tmp_path) in errors[0]
