@@ -38,17 +38,19 @@ def apply_env(
             env[f"{ENV_PREFIX}HOST_OVERRIDES"]
         )
         origins[("crawl", "host_overrides")] = f"{ENV_PREFIX}HOST_OVERRIDES"
-    single: list[str] = []
+    let_through = {*SHORTCUTS, *NOT_CONFIG, *_named_variables(data)}
     for name, raw in sorted(env.items()):
-        if not name.startswith(ENV_PREFIX) or name in SHORTCUTS:
+        if not name.startswith(ENV_PREFIX) or name.startswith(TEST_PREFIX) or name in let_through:
             continue
         path = name[len(ENV_PREFIX) :].lower().split("__")
         if len(path) == 1 and path[0] not in top_level:
-            single.append(name)
-            continue
+            raise ConfigError(
+                f"{name}: not a configuration variable; {_nearest(name, [*SHORTCUTS, *known])}"
+                f"allowed: {ENV_PREFIX}<KEY> (top level), {ENV_PREFIX}<SECTION>__<KEY>, "
+                f"{', '.join(SHORTCUTS)}, {TEST_PREFIX}* and the variables *_env keys name"
+            )
         _set(data, path, _literal(raw), name)
         origins[tuple(path)] = name
-    _refuse_unknown(single, data, known)
     return origins
 
 
@@ -59,19 +61,6 @@ def _set(data: dict[str, Any], path: list[str], value: Any, name: str) -> None:
         if not isinstance(node, dict):
             raise ConfigError(f"{name}: {'.'.join(path)} does not name a single key")
     node[path[-1]] = value
-
-
-def _refuse_unknown(names: list[str], data: dict[str, Any], known: Collection[str]) -> None:
-    """ConfigError for the first name that is neither configuration nor a known other variable."""
-    secrets = set(_named_variables(data))
-    for name in names:
-        if name.startswith(TEST_PREFIX) or name in NOT_CONFIG or name in secrets:
-            continue
-        raise ConfigError(
-            f"{name}: not a configuration variable; {_nearest(name, [*SHORTCUTS, *known])}"
-            f"allowed: {ENV_PREFIX}<KEY> (top level), {ENV_PREFIX}<SECTION>__<KEY>, "
-            f"{', '.join(SHORTCUTS)}, {TEST_PREFIX}* and the variables *_env keys name"
-        )
 
 
 def _named_variables(node: Any) -> Iterator[str]:
