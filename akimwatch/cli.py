@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import traceback
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -26,7 +28,7 @@ class Commands(click.Group):
     78, an output file that cannot be written with 73."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command, translating its configuration and database errors."""
+        """Run the command, translating its configuration, database and output file errors."""
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
@@ -34,8 +36,8 @@ class Commands(click.Group):
         except Exception as exc:
             config = (ctx.obj or {}).get("config")
             problem = explain(exc, config.database_url if config else "")
-            output = ctx.meta.get(OUTPUT)
-            if problem is None and isinstance(exc, OSError) and output:
+            output: str | None = ctx.meta.get(OUTPUT)
+            if problem is None and output and isinstance(exc, OSError) and _about(exc, output):
                 self._fail(ctx, exc, _unwritable(output, exc), EXIT_CANTCREAT)
             if problem is None:
                 raise
@@ -48,6 +50,15 @@ class Commands(click.Group):
             traceback.print_exception(exc, file=sys.stderr)
         click.echo(f"Error: {message}", err=True)
         ctx.exit(status)
+
+
+def _about(exc: OSError, output: str) -> bool:
+    """Whether ``exc`` is about the ``--output`` file: no path named (a full disk), the file, a
+    directory above it, or a file beside it (a temporary one renamed into place)."""
+    if exc.filename is None:
+        return True
+    target, named = Path(output).absolute(), Path(os.fsdecode(exc.filename)).absolute()
+    return named == target or named in target.parents or named.parent == target.parent
 
 
 def _unwritable(output: str, exc: OSError) -> str:
