@@ -6,10 +6,10 @@ if present, else defaults. ``AKIMWATCH_<KEY>`` and ``AKIMWATCH_<SECTION>__<KEY>`
 ``AKIMWATCH_DATABASE_URL`` and ``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``)
 are shortcuts; other ``AKIMWATCH_`` names are refused (``akimwatch.config_env``). Secrets never
 live in the file: a key ending in ``_env`` names the environment variable holding the secret, one
-ending in ``_file`` names a file; a named secret that is missing or empty is an error at load. Every value
-is checked at load (``akimwatch.checks``); errors are one line (``akimwatch.config_errors``). This
-module imports only those helpers and, when a region is named, the detector's gazetteer: every
-package may use it.
+ending in ``_file`` names a file; a named secret that is missing or empty is an error at load.
+Every value is checked at load (``akimwatch.checks``); errors are one line
+(``akimwatch.config_errors``). This module imports only those helpers and, when a region is
+named, the detector's gazetteer: every package may use it.
 """
 
 from __future__ import annotations
