@@ -16,6 +16,7 @@ from click.core import ParameterSource
 from akimwatch import __version__
 from akimwatch.commands.options import OUTPUT
 from akimwatch.config import ConfigError, load, masked
+from akimwatch.config_errors import ConfigFileError
 from akimwatch.context import get_config, open_engine
 from akimwatch.dberrors import explain, retry_locked
 from akimwatch.exitcodes import EXIT_CANTCREAT, EXIT_CONFIG
@@ -86,7 +87,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     )
     try:
         config = load(config_path)
-    except ConfigError as exc:
+    except ConfigFileError as exc:
         if ctx.get_parameter_source("config_path") is ParameterSource.ENVIRONMENT:
             raise ConfigError(f"AKIMWATCH_CONFIG={config_path}: {exc}") from None
         raise

@@ -32,7 +32,15 @@ from pydantic import (
 
 from akimwatch import checks
 from akimwatch.config_env import ENV_PREFIX, apply_env, parse_host_overrides
-from akimwatch.config_errors import MASK, ConfigError, describe, mask_url, nearest, section_model
+from akimwatch.config_errors import (
+    MASK,
+    ConfigError,
+    ConfigFileError,
+    describe,
+    mask_url,
+    nearest,
+    section_model,
+)
 
 __all__ = ["ConfigError", "parse_host_overrides"]  # re-exported: every package imports them here
 
@@ -404,13 +412,13 @@ def _read(file: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config file {file} does not exist") from None
+        raise ConfigFileError(f"config file {file} does not exist") from None
     except IsADirectoryError:
-        raise ConfigError(f"config file {file} is a directory, not a TOML file") from None
+        raise ConfigFileError(f"config file {file} is a directory, not a TOML file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {file} cannot be read: {exc}") from None
+        raise ConfigFileError(f"config file {file} cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {file} is not valid TOML: {exc}") from None
+        raise ConfigFileError(f"config file {file} is not valid TOML: {exc}") from None
 
 
 def masked(config: Config) -> dict[str, Any]:
