@@ -124,14 +124,22 @@ def writable_dir(path: Path) -> Path:
 
 
 def secret_source(env_name: str | None, file_name: str | None, environ: dict[str, str]) -> None:
-    """Raise unless the named secret variable is set or the named secret file is readable."""
-    if env_name and not environ.get(env_name):
-        raise ValueError(f"the environment variable {env_name} is not set (or is empty)")
+    """Raise unless the named secret variable or file holds more than whitespace: an empty
+    secret would send unsigned or unauthenticated."""
+    if env_name:
+        if env_name not in environ:
+            raise ValueError(f"the environment variable {env_name} is not set")
+        if not environ[env_name].strip():
+            raise ValueError(f"the environment variable {env_name} is empty (or only whitespace)")
     if file_name and not env_name:
         if not Path(file_name).is_file():
             raise ValueError(f"the file {file_name} does not exist")
-        if not os.access(file_name, os.R_OK):
-            raise ValueError(f"the file {file_name} is not readable by this user")
+        try:
+            text = Path(file_name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"the file {file_name} cannot be read: {exc}") from None
+        if not text.strip():
+            raise ValueError(f"the file {file_name} is empty (or only whitespace)")
 
 
 def channel_secrets(channels: Iterable[ChannelConfig], environ: dict[str, str]) -> None:
@@ -144,7 +152,11 @@ def channel_secrets(channels: Iterable[ChannelConfig], environ: dict[str, str]) 
             try:
                 secret_source(env_name, file_name, environ)
             except ValueError as exc:
-                named, fix = (f"{key}_env", "set it") if env_name else (f"{key}_file", "create it")
+                named, fix = (
+                    (f"{key}_env", "set it")
+                    if env_name
+                    else (f"{key}_file", "write the secret into it")
+                )
                 raise ValueError(
                     f"channels.{channel.name}.{named}: {exc}; {fix} or remove {named}"
                 ) from None

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import traceback
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 from click.core import ParameterSource
 
 from akimwatch import __version__
+from akimwatch.commands.options import OUTPUT
 from akimwatch.config import ConfigError, load, masked
+from akimwatch.config_errors import ConfigFileError
 from akimwatch.context import get_config, open_engine
 from akimwatch.dberrors import explain, retry_locked
-from akimwatch.exitcodes import EXIT_CONFIG
+from akimwatch.exitcodes import EXIT_CANTCREAT, EXIT_CONFIG
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from storage.migrate import upgrade
 
 
 class Commands(click.Group):
-    """The command group; configuration and database errors from any command end as one line
-    on stderr (the traceback too with ``-v``), configuration errors with status 78."""
+    """The command group; configuration, database and ``--output`` file errors from any command
+    end as one line on stderr (the traceback too with ``-v``): configuration errors with status
+    78, an output file that cannot be written with 73."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command, translating its configuration and database errors."""
+        """Run the command, translating its configuration, database and output file errors."""
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
@@ -33,6 +38,9 @@ class Commands(click.Group):
         except Exception as exc:
             config = (ctx.obj or {}).get("config")
             problem = explain(exc, config.database_url if config else "")
+            output: str | None = ctx.meta.get(OUTPUT)
+            if problem is None and output and isinstance(exc, OSError) and _about(exc, output):
+                self._fail(ctx, exc, _unwritable(output, exc), EXIT_CANTCREAT)
             if problem is None:
                 raise
             self._fail(ctx, exc, str(problem), problem.exit_code)
@@ -44,6 +52,21 @@ class Commands(click.Group):
             traceback.print_exception(exc, file=sys.stderr)
         click.echo(f"Error: {message}", err=True)
         ctx.exit(status)
+
+
+def _about(exc: OSError, output: str) -> bool:
+    """Whether ``exc`` is about the ``--output`` file: no path named (a full disk), the file, a
+    directory above it, or a file beside it (a temporary one renamed into place)."""
+    if exc.filename is None:
+        return True
+    target, named = Path(output).absolute(), Path(os.fsdecode(exc.filename)).absolute()
+    return named == target or named in target.parents or named.parent == target.parent
+
+
+def _unwritable(output: str, exc: OSError) -> str:
+    """``cannot write OUTPUT: why`` (and the path the system named, when it is another one)."""
+    named = exc.filename if exc.filename not in (None, output) else None
+    return f"cannot write {output}: {exc.strerror or exc}" + (f" ({named})" if named else "")
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,7 +88,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     )
     try:
         config = load(config_path)
-    except ConfigError as exc:
+    except ConfigFileError as exc:
         if ctx.get_parameter_source("config_path") is ParameterSource.ENVIRONMENT:
             raise ConfigError(f"AKIMWATCH_CONFIG={config_path}: {exc}") from None
         raise

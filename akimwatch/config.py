@@ -1,14 +1,15 @@
 """The one typed configuration object: a TOML file, then ``AKIMWATCH_*`` environment overrides.
 
 Lookup order for the file: ``--config PATH``, else ``AKIMWATCH_CONFIG``, else ``./akimwatch.toml``
-if present, else defaults. ``AKIMWATCH_<SECTION>__<KEY>`` overrides one key (values are read as TOML
-literals where they parse, so ``true``, ``10`` and ``["ru"]`` work); ``AKIMWATCH_DATABASE_URL`` and
-``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``) are shortcuts. Secrets never
+if present, else defaults. ``AKIMWATCH_<KEY>`` and ``AKIMWATCH_<SECTION>__<KEY>`` override one key
+(values are read as TOML literals where they parse, so ``true``, ``10`` and ``["ru"]`` work);
+``AKIMWATCH_DATABASE_URL`` and ``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``)
+are shortcuts; other ``AKIMWATCH_`` names are refused (``akimwatch.config_env``). Secrets never
 live in the file: a key ending in ``_env`` names the environment variable holding the secret, one
-ending in ``_file`` names a file; a named secret that is missing is an error at load. Every value
-is checked at load (``akimwatch.checks``); errors are one line (``akimwatch.config_errors``). This
-module imports only those helpers and, when a region is named, the detector's gazetteer: every
-package may use it.
+ending in ``_file`` names a file; a named secret that is missing or empty is an error at load.
+Every value is checked at load (``akimwatch.checks``); errors are one line
+(``akimwatch.config_errors``). This module imports only those helpers and, when a region is
+named, the detector's gazetteer: every package may use it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ from pydantic import (
 
 from akimwatch import checks
 from akimwatch.config_env import ENV_PREFIX, apply_env, parse_host_overrides
-from akimwatch.config_errors import MASK, ConfigError, describe, mask_url, nearest
+from akimwatch.config_errors import (
+    MASK,
+    ConfigError,
+    ConfigFileError,
+    describe,
+    mask_url,
+    nearest,
+    section_model,
+)
 
 __all__ = ["ConfigError", "parse_host_overrides"]  # re-exported: every package imports them here
 
@@ -371,7 +380,7 @@ def load(
     data: dict[str, Any] = {}
     if file is not None:
         data = _read(file)
-    origins = apply_env(data, env)
+    origins = apply_env(data, env, list(Config.model_fields), env_variables())
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -384,17 +393,32 @@ def load(
     return config
 
 
+def env_variables() -> list[str]:
+    """Every ``AKIMWATCH_<KEY>`` and ``AKIMWATCH_<SECTION>__<KEY>`` name that sets one key."""
+    names = [ENV_PREFIX + key.upper() for key in Config.model_fields]
+    for section in ("database", "crawl", "notify", "daemon"):
+        model = section_model(Config, (section,))
+        if model is not None:
+            names += [f"{ENV_PREFIX}{section}__{key}".upper() for key in model.model_fields]
+    names += [
+        f"{ENV_PREFIX}SOURCES__{source}__{key}".upper()
+        for source in SOURCES
+        for key in SourceConfig.model_fields
+    ]
+    return names
+
+
 def _read(file: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config file {file} does not exist") from None
+        raise ConfigFileError(f"config file {file} does not exist") from None
     except IsADirectoryError:
-        raise ConfigError(f"config file {file} is a directory, not a TOML file") from None
+        raise ConfigFileError(f"config file {file} is a directory, not a TOML file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {file} cannot be read: {exc}") from None
+        raise ConfigFileError(f"config file {file} cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {file} is not valid TOML: {exc}") from None
+        raise ConfigFileError(f"config file {file} is not valid TOML: {exc}") from None
 
 
 def masked(config: Config) -> dict[str, Any]:

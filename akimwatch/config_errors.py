@@ -20,6 +20,10 @@ class ConfigError(ValueError):
     """A configuration value is wrong; the message names the key, the value and what is allowed."""
 
 
+class ConfigFileError(ConfigError):
+    """The configuration file itself is missing, unreadable or not TOML."""
+
+
 _SECRET_WORDS = ("password", "secret", "urls")
 
 Loc = tuple[str | int, ...]

@@ -36,7 +36,13 @@ from scheduler import outputs
     callback=options.region,
     help="Only this region, by any of its names (karaganda, Қарағанды облысы, ...).",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    callback=options.output,
+    help="File instead of stdout.",
+)
 @click.option(
     "--language",
     type=click.Choice(NAME_LANGUAGES),
@@ -116,6 +122,7 @@ WRITERS = {"csv": _csv, "json": _json, "jsonl": _jsonl}
     "--output",
     "-o",
     type=click.Path(dir_okay=False),
+    callback=options.output,
     required=True,
     help="Where to write the Atom file.",
 )

@@ -1,4 +1,5 @@
-"""Option parsers shared by the commands: ISO dates and region names (ru, kk or en, any case)."""
+"""Option parsers shared by the commands: ISO dates, region names (ru, kk or en, any case) and
+the ``--output`` file, remembered so that the CLI can say which file could not be written."""
 
 from __future__ import annotations
 
@@ -23,3 +24,13 @@ def region(_ctx: click.Context, _param: click.Parameter, value: str | None) -> s
         return canonical_region(value) if value else None
     except UnknownRegion as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+OUTPUT = "akimwatch.output"  # the ctx.meta key (shared by every context of one invocation)
+
+
+def output(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """An ``--output`` file: kept in ``ctx.meta`` so an OSError ends as one line naming it."""
+    if value:
+        ctx.meta[OUTPUT] = value
+    return value

@@ -69,10 +69,26 @@ class WebhookChannel(Channel):
             "X-Akimwatch-Delivery": delivery_key,
             "X-Akimwatch-Timestamp": timestamp,
         }
-        secret = self.config.secret("secret")
+        secret = self._secret()
         if secret:
             headers["X-Akimwatch-Signature"] = signature(secret, timestamp, body)
         return headers
+
+    def _secret(self) -> str | None:
+        """The signing secret, None when none is configured; one configured but gone missing or
+        empty since the load raises a retried DeliveryError rather than sending unsigned."""
+        named = self.config.secret_env or self.config.secret_file
+        if not named:
+            return None
+        try:
+            secret = self.config.secret("secret")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DeliveryError(f"channel {self.config.name}: secret {named}: {exc}") from exc
+        if not secret or not secret.strip():
+            raise DeliveryError(
+                f"channel {self.config.name}: secret {named} is missing or empty; not sent unsigned"
+            )
+        return secret
 
     def send(self, document: dict[str, Any], delivery_key: str, target: int) -> None:
         """POST the document once."""

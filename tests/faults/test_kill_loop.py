@@ -1,6 +1,6 @@
 """SIGKILL the crawl child and the dispatcher (``python -m notify``) at random points, over and
 over, then finish both and count alerts on a webhook and an email channel: lost = 0, duplicated
-after de-duplication = 0 (``AKIMWATCH_KILLS`` sets how many kills; 50 by default).
+after de-duplication = 0 (``AKIMWATCH_TEST_KILLS`` sets how many kills; 50 by default).
 
 Delivery is at-least-once: a dispatcher killed after a receiver took an alert but before it
 recorded the send re-sends it with the same delivery key (webhook) and Message-ID (email). Both
@@ -41,7 +41,7 @@ from storage.clock import utcnow
 from storage.engine import make_engine
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
-KILLS = int(os.environ.get("AKIMWATCH_KILLS") or 50)
+KILLS = int(os.environ.get("AKIMWATCH_TEST_KILLS") or 50)
 PER_ROUND = 10
 LATE = 0.3
 
@@ -97,7 +97,7 @@ def _kill(child: subprocess.Popen[bytes]) -> int:
 
 
 def test_random_sigkills_lose_nothing_and_resends_carry_their_ids(tmp_path: Path) -> None:
-    rng = random.Random(os.environ.get("AKIMWATCH_KILL_SEED", "7"))
+    rng = random.Random(os.environ.get("AKIMWATCH_TEST_KILL_SEED", "7"))
     receiver = WebhookReceiver(mode="late", delay=LATE)
     mail = SmtpFaults(late=LATE)
     smtp = smtp_controller(mail)
