@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.truth_crawl import Crawl, Served
+from benchmarks.truth_updates import figures
 from crawler.extract.dates import ALMATY
 
 LABELS = Path(__file__).resolve().parents[1] / "tests" / "e2e" / "replica_labels.json"
@@ -136,6 +137,9 @@ def score(crawl: Crawl, labels: dict[Key, list[dict[str, Any]]] | None = None) -
     failures += [f"layout {crawl.layout}: meeting {name} missed" for name in missed]
     checked, bad = not_headlines(crawl, found, matched)
     failures += [f"layout {crawl.layout}: subject not a headline: {text}" for text in bad]
+    emails = figures(crawl.emails, set(matched))
+    failures += [f"layout {crawl.layout}: {n} {name}" for name, n in emails.items() if n and
+                 name.startswith("meetings_")]  # fmt: skip
     return {
         "sites": sites,
         "alerts": len(alerts),
@@ -145,6 +149,7 @@ def score(crawl: Crawl, labels: dict[Key, list[dict[str, Any]]] | None = None) -
         "meetings_alerted_twice": len(twice),
         "subjects": checked,
         "subjects_not_headline": len(bad),
+        **emails,
         "failures": failures,
     }
 

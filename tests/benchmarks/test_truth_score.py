@@ -85,6 +85,7 @@ def test_a_true_crawl_scores_clean(arts: dict[str, ReplicaArticle], served: list
     assert result["sites"]["bestnews"] == {"served": 2, "stored": 2, "true": 2, "day_only": 0}
     assert (result["alerts"], result["alerts_matching"], result["meetings_due"]) == (2, 2, 2)
     assert result["subjects"] == 4 and result["subjects_not_headline"] == 0
+    assert (result["emails_new"], result["meetings_new_not_once"]) == (2, 0)
 
 
 def test_every_kind_of_wrong_is_counted(
@@ -104,7 +105,8 @@ def test_every_kind_of_wrong_is_counted(
     assert (result["alerts"], result["alerts_matching"]) == (3, 2)
     assert (result["meetings_missed"], result["meetings_alerted_twice"]) == (1, 1)
     assert result["subjects_not_headline"] == 2
-    assert len(result["failures"]) == 2 + 1 + 1 + 1 + 2
+    assert (result["emails_new"], result["meetings_new_not_once"]) == (1, 1)  # "3" got no email
+    assert len(result["failures"]) == 2 + 1 + 1 + 1 + 2 + 1
 
 
 @pytest.mark.parametrize(
