@@ -50,7 +50,7 @@ def counts(emails: list[EmailMessage]) -> dict[str, Counter[str]]:
     """Per meeting id: how many emails of each meeting event the mail channel received."""
     found: dict[str, Counter[str]] = {}
     for message in emails:
-        key = "".join(str(message["X-Akimwatch-Delivery"]).split())  # a long key is folded
+        key = " ".join(str(message["X-Akimwatch-Delivery"]).split())  # a long key is folded
         match = DELIVERY.match(key)
         if match:
             found.setdefault(match.group(2), Counter())[match.group(1)] += 1

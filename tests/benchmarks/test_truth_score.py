@@ -3,7 +3,7 @@ under two ids, a missed meeting, subjects that are not a report's headline."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -11,7 +11,7 @@ import pytest
 
 from akimwatch.replicas.articles import ReplicaArticle
 from benchmarks.truth_crawl import Crawl, Served, shift
-from benchmarks.truth_score import score, true_date
+from benchmarks.truth_score import events, matches, score, true_date
 from crawler.extract.dates import ALMATY
 
 TITLES = {
@@ -134,3 +134,43 @@ def test_a_day_only_page_is_judged_by_its_day(
     midnight = local.replace(hour=0, minute=0) - timedelta(hours=hours)
     stored = midnight if day_only else A.published + timedelta(hours=hours)
     assert true_date(Served("akorda", A, "u/a", day_only), stored) is true
+
+
+@pytest.mark.parametrize(
+    ("reports", "meeting_day"),
+    [
+        ([("23:50", 0), ("00:10", 0)], "2026-12-01"),  # across midnight: the earliest report's day
+        ([("00:10", 0), ("23:50", 0)], "2026-12-01"),  # whatever the order they are served in
+        ([("23:50", 0), ("00:10", -1)], "2026-12-01"),  # "вчера" written after midnight
+        ([("09:00", -1), ("10:00", 0)], "2026-11-30"),  # a named day beats a report's own date
+    ],
+)
+def test_a_meeting_keeps_one_day_across_midnight(
+    reports: list[tuple[str, int]], meeting_day: str
+) -> None:
+    days = {
+        "23:50": "2026-12-01",
+        "00:10": "2026-12-02",
+        "09:00": "2026-12-01",
+        "10:00": "2026-12-01",
+    }
+    served, labels = [], {}
+    for n, (clock, offset) in enumerate(reports):
+        when = datetime.fromisoformat(f"{days[clock]}T{clock}:00").replace(tzinfo=ALMATY)
+        item = ReplicaArticle(str(n), "ru", str(n), f"t{n}", "", ["text"], when.astimezone(UTC))
+        served.append(Served("akorda", item, f"u/{n}"))
+        labels[("akorda", str(n), "ru")] = [
+            {
+                "event": "e",
+                "region": "Abai",
+                "regions": ["Abai"],
+                "kind": "reception",
+                "day": offset,
+            }
+        ]
+    (event,) = events(served, labels).values()
+    assert event.dates == {date.fromisoformat(meeting_day)}
+    alert = {"kind": "reception", "region": "Abai", "regions": ["Abai"]}
+    assert matches({**alert, "date": meeting_day}, event)
+    other = (date.fromisoformat(meeting_day) + timedelta(days=1)).isoformat()
+    assert not matches({**alert, "date": other}, event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
@@ -23,6 +24,11 @@ def mail(key: str) -> EmailMessage:
         ("meeting.updated:2026-12-02/Almaty:article7:desk", "2026-12-02/Almaty", "meeting.updated"),
         ("meeting.updated:2026-12-02/Abai:desk:0a1b2c3d4e", "2026-12-02/Abai", "meeting.updated"),
         (
+            "meeting.new:2026-12-01/North Kazakhstan:desk",
+            "2026-12-01/North Kazakhstan",
+            "meeting.new",
+        ),
+        (
             "meeting.new:2026-12-02/collective:Kyzylorda+Zhambyl:desk",
             "2026-12-02/collective:Kyzylorda+Zhambyl",
             "meeting.new",
@@ -31,6 +37,16 @@ def mail(key: str) -> EmailMessage:
 )
 def test_each_key_form_names_its_meeting(key: str, meeting: str, event: str) -> None:
     assert counts([mail(key)]) == {meeting: Counter({event: 1})}
+
+
+def test_a_folded_key_is_read_whole() -> None:
+    """A long key is folded on the wire; the SMTP server's parse gives it back whole."""
+    meeting = "2026-12-01/collective:North Kazakhstan+West Kazakhstan+Kostanay+Akmola"
+    wire = mail(f"meeting.updated:{meeting}:article12:desk").as_bytes(policy=policy.SMTP)
+    assert b"\r\n " in wire.split(b"\r\n\r\n")[0]  # folded indeed
+    parsed = message_from_bytes(wire, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    assert counts([parsed]) == {meeting: Counter({"meeting.updated": 1})}
 
 
 @pytest.mark.parametrize(
