@@ -85,9 +85,12 @@ def replicas(layout: int, now: datetime | None = None) -> dict[str, Any]:
 
 def shift(now: datetime) -> timedelta:
     """How far to move relative publication times back: past the last local midnight when it
-    is less than ``SPREAD`` ago (the time of day then leaves room for every meeting's reports)."""
+    is less than ``SPREAD`` ago (the time of day then leaves room for every meeting's reports).
+    Whole minutes, as the sites print them. Kept although the labels' day no longer depends on
+    it: with reports on both sides of midnight the crawler may date a meeting by its later report
+    (``python -m benchmarks.truth`` then counts a false alert and a missed meeting)."""
     local = now.astimezone(ALMATY)
-    since_midnight = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second)
+    since_midnight = timedelta(hours=local.hour, minutes=local.minute)
     return since_midnight + timedelta(hours=1) if since_midnight < SPREAD else timedelta(0)
 
 

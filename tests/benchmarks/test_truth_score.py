@@ -114,6 +114,7 @@ def test_every_kind_of_wrong_is_counted(
     [
         ("2026-12-02T18:00:00+00:00", timedelta(0)),  # 23:00 in Almaty: room enough
         ("2026-12-02T19:30:00+00:00", timedelta(hours=1, minutes=30)),  # 00:30 -> 23:00
+        ("2026-12-02T19:30:45+00:00", timedelta(hours=1, minutes=30)),  # whole minutes: 23:00:45
         ("2026-12-03T00:59:00+00:00", timedelta(hours=6, minutes=59)),  # 05:59 -> 23:00
         ("2026-12-03T01:00:00+00:00", timedelta(0)),  # 06:00: the six hours fit in the day
     ],
