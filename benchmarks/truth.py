@@ -11,7 +11,11 @@ the figures as JSON:
 - ``meetings_missed``, ``meetings_alerted_twice``: labelled meetings due an alert that got none,
   or got two different meeting alerts;
 - ``subjects_not_headline``: email subjects and webhook titles that are not the headline of a
-  report of their meeting.
+  report of their meeting;
+- ``emails_new``, ``emails_updated``: the mail channel's ``meeting.new`` and ``meeting.updated``
+  emails (the channel takes both, the window is 30 minutes); ``meetings_new_not_once``: alerted
+  labelled meetings without exactly one ``meeting.new`` email; ``meetings_updated_twice``:
+  meetings with more than one update email in the run.
 These are correctness figures, counted over every layout; the run time is not one of them.
 """
 
@@ -24,6 +28,8 @@ from typing import Any
 from akimwatch.replicas.layouts import LAYOUTS
 from benchmarks.truth_crawl import crawl
 from benchmarks.truth_score import score
+
+EMAIL_FIGURES = ("emails_new", "emails_updated", "meetings_new_not_once", "meetings_updated_twice")
 
 
 def measure(layouts: range = range(LAYOUTS)) -> list[dict[str, Any]]:
@@ -40,12 +46,16 @@ def table(results: list[dict[str, Any]]) -> str:
                 f"{result['layout']:>6} {site:10} {f['stored']:>6}/{f['served']:<6}  {f['true']}"
                 f" ({f['day_only']})"
             )
-    lines.append("layout alerts matching due missed twice subjects not-headline")
+    lines.append(
+        "layout alerts matching due missed twice subjects not-headline"
+        " new-emails updates new-not-once updated-twice"
+    )
     for r in results:
         lines.append(
             f"{r['layout']:>6} {r['alerts']:>6} {r['alerts_matching']:>8} {r['meetings_due']:>3}"
             f" {r['meetings_missed']:>6} {r['meetings_alerted_twice']:>5} {r['subjects']:>8}"
-            f" {r['subjects_not_headline']:>12}"
+            f" {r['subjects_not_headline']:>12} {r['emails_new']:>10} {r['emails_updated']:>7}"
+            f" {r['meetings_new_not_once']:>12} {r['meetings_updated_twice']:>13}"
         )
     failures = [line for r in results for line in r["failures"]]
     return "\n".join([*lines, *(f"FAIL {line}" for line in failures)])
@@ -72,6 +82,7 @@ def totals(results: list[dict[str, Any]]) -> dict[str, Any]:
         "meetings_alerted_twice": sum(r["meetings_alerted_twice"] for r in results),
         "subjects_checked": sum(r["subjects"] for r in results),
         "subjects_not_headline": sum(r["subjects_not_headline"] for r in results),
+        **{name: sum(r[name] for r in results) for name in EMAIL_FIGURES},
     }
 
 

@@ -2,7 +2,9 @@
 
 Labels (``tests/e2e/replica_labels.json``) give each replica article the meetings it reports, with
 an ``event`` shared by every report of one meeting and ``day``: the meeting's local date minus the
-local date the article was published. An alert (a ``meeting.new`` webhook) matches an event when
+local date the article was published. The meeting's day is the one a report names in its text
+(``day`` not 0), else the local date of its earliest report, so that reports published on both
+sides of a local midnight keep one day. An alert (a ``meeting.new`` webhook) matches an event when
 its kind and local date are the event's and its region is the event's (for a collective meeting:
 its set of regions). The subject of every ``meeting.new`` email, and the title of every webhook,
 must be the headline of one of the event's reports.
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.truth_crawl import Crawl, Served
+from benchmarks.truth_updates import figures
 from crawler.extract.dates import ALMATY
 
 LABELS = Path(__file__).resolve().parents[1] / "tests" / "e2e" / "replica_labels.json"
@@ -38,6 +41,16 @@ class Event:
     dates: set[date] = field(default_factory=set)
     headlines: set[str] = field(default_factory=set)
     newest: datetime | None = None
+    dated_by: tuple[bool, datetime] | None = None  # (not named in the text, published) of the day
+
+    def report(self, published: datetime, offset: int) -> None:
+        """Take in one report published at ``published`` naming the day ``offset`` days away."""
+        rank = (offset == 0, published)
+        if self.dated_by is None or rank < self.dated_by:
+            self.dated_by = rank
+            self.dates = {published.astimezone(ALMATY).date() + timedelta(days=offset)}
+        if self.newest is None or published > self.newest:
+            self.newest = published
 
 
 def load_labels(path: Path = LABELS) -> dict[Key, list[dict[str, Any]]]:
@@ -56,11 +69,8 @@ def events(served: list[Served], labels: dict[Key, list[dict[str, Any]]]) -> dic
                 label["event"],
                 Event(label["event"], label["region"], frozenset(label["regions"]), label["kind"]),
             )
-            day = article.published.astimezone(ALMATY).date() + timedelta(days=label["day"])
-            event.dates.add(day)
+            event.report(article.published, label["day"])
             event.headlines.add(article.title)
-            if event.newest is None or article.published > event.newest:
-                event.newest = article.published
     return found
 
 
@@ -136,6 +146,9 @@ def score(crawl: Crawl, labels: dict[Key, list[dict[str, Any]]] | None = None) -
     failures += [f"layout {crawl.layout}: meeting {name} missed" for name in missed]
     checked, bad = not_headlines(crawl, found, matched)
     failures += [f"layout {crawl.layout}: subject not a headline: {text}" for text in bad]
+    emails = figures(crawl.emails, set(matched))
+    failures += [f"layout {crawl.layout}: {n} {name}" for name, n in emails.items() if n and
+                 name.startswith("meetings_")]  # fmt: skip
     return {
         "sites": sites,
         "alerts": len(alerts),
@@ -145,6 +158,7 @@ def score(crawl: Crawl, labels: dict[Key, list[dict[str, Any]]] | None = None) -
         "meetings_alerted_twice": len(twice),
         "subjects": checked,
         "subjects_not_headline": len(bad),
+        **emails,
         "failures": failures,
     }
 

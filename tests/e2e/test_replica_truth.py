@@ -4,11 +4,15 @@ server, then scored against ``replica_labels.json`` (see :mod:`benchmarks.truth_
 
 The figures are printed (``-s``) and the issue's thresholds asserted: every served article
 stored with its true publication time, at least 97% of alerts matching a labelled meeting, no
-meeting alerted twice, every subject a source's own headline. ``python -m benchmarks.truth``
-prints the same figures for every layout at once.
+meeting alerted twice, every subject a source's own headline; the email channel, which takes
+``meeting.new`` and ``meeting.updated``, gets exactly one ``meeting.new`` per alerted meeting and
+at most one update per meeting in the run (shorter than the update window).
+``python -m benchmarks.truth`` prints the same figures for every layout at once.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 
@@ -16,6 +20,7 @@ from akimwatch.replicas.layouts import LAYOUTS
 from benchmarks.truth import table
 from benchmarks.truth_crawl import crawl
 from benchmarks.truth_score import score
+from benchmarks.truth_updates import counts, later_report
 
 pytestmark = pytest.mark.slow
 MATCHING = 0.97
@@ -34,3 +39,27 @@ def test_replica_truth_figures(layout: int) -> None:
     assert result["meetings_alerted_twice"] == 0, failures
     assert result["subjects"] >= 2 * result["alerts"]  # a webhook title and an email subject each
     assert result["subjects_not_headline"] == 0, failures
+    assert result["emails_new"] >= result["alerts_matching"]
+    assert result["meetings_new_not_once"] == 0, failures
+    assert result["meetings_updated_twice"] == 0, failures
+
+
+def test_a_later_report_is_one_update_listing_it_after_the_window() -> None:
+    """A second run-once after Kazinform adds a Russian report of a meeting alerted in the first
+    run: the update is held within the window, then sent once, listing the new report."""
+    first, later = later_report()
+    before = counts(first)
+    meeting = next(key for key in before if key.endswith("/Almaty"))
+    after = counts(later.sent)
+    print(f"\nfirst run: {len(first)} emails, {len(before)} meetings, updates per meeting"
+          f" {max(c['meeting.updated'] for c in before.values())} at most; second run:"
+          f" {len(later.held)} emails; after the window: {dict(after)}")  # fmt: skip
+    assert all(c == Counter({"meeting.new": 1}) for c in before.values()), before
+    assert later.held == [], later.output
+    assert after == {meeting: Counter({"meeting.updated": 1})}, after
+    (email,) = later.sent
+    body = email.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert later.url in text and later.report.title in text, text
+    assert str(email["Subject"]).startswith("Обновление (+1): ")

@@ -32,8 +32,12 @@ from storage.models import Meeting
 from storage.records import ArticleRecord
 from storage.repository import ArticleStore
 
-RECENT = datetime.now(UTC) - timedelta(hours=1)
-"""Reports are fresh (an old one is stored without an alert)."""
+
+def _recent() -> datetime:
+    """An hour ago: reports are fresh (an old one is stored without an alert)."""
+    return datetime.now(UTC) - timedelta(hours=1)
+
+
 REPORTS = {
     "ru": (
         "https://www.akorda.kz/ru/glava-gosudarstva-prinyal-akima-karagandinskoy-oblasti-1",
@@ -62,7 +66,7 @@ ORDERS = [("ru", "kk", "en"), ("kk", "en", "ru"), ("en", "ru", "kk")]
 
 def _record(language: str, minutes: int) -> ArticleRecord:
     url, title, text = REPORTS[language]
-    published = RECENT + timedelta(minutes=minutes)
+    published = _recent() + timedelta(minutes=minutes)
     item = ArticleRecord(url, "akorda", language, title, text, published_at=published)
     return to_record(item, detect(title, text, published=published, language=language))
 

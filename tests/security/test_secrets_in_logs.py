@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,6 +27,7 @@ from sqlalchemy import make_url, select, text
 
 from akimwatch.replicas import ReplicaServer
 from akimwatch.replicas.kazinform import KazinformSite
+from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import CrawlRun, Outbox
@@ -135,6 +137,25 @@ def _stored_text(db_url: str) -> str:
     return json.dumps([errors, stats], ensure_ascii=False)
 
 
+def _wait_until_due(db_url: str, timeout: float = 10.0) -> None:
+    """Wait until every pending outbox row is due again (its retry time has passed)."""
+    engine = make_engine(db_url)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            with engine.connect() as connection:
+                times = connection.scalars(
+                    select(Outbox.next_attempt_at).where(Outbox.status == "pending")
+                )
+                waiting = [t for t in times if t.replace(tzinfo=t.tzinfo or UTC) > utcnow()]
+            if not waiting:
+                return
+            assert time.monotonic() < deadline, f"outbox rows still waiting: {waiting}"
+            time.sleep(0.1)
+    finally:
+        engine.dispose()
+
+
 def _failing_then_working(env: dict[str, str], mail: _Mail, hook: WebhookReceiver) -> list[str]:
     """Dispatch while SMTP refuses the login and the webhook answers 500 (errors logged and
     stored), send samples that fail, then dispatch again once both work."""
@@ -147,7 +168,7 @@ def _failing_then_working(env: dict[str, str], mail: _Mail, hook: WebhookReceive
     ]
     assert all(o.startswith("exit 1") for o in outputs[2:]), outputs[2:]
     mail.refuse_login, hook.mode = False, "ok"
-    time.sleep(1.5)  # past the 1-second backoff
+    _wait_until_due(env["AKIMWATCH_DATABASE_URL"])  # past the 1-second backoff
     outputs.append(_run([*AKIMWATCH, "-vv", "notify"], env))
     assert mail.received > 0 and sum(hook.delivered.values()) > 0, outputs[-1]
     return outputs

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from storage.clock import utcnow
@@ -25,14 +26,21 @@ def record(url: str, title: str = "Токаев принял акима", **kw: 
     return ArticleRecord(url=url, title=title, **{**base, **kw})  # type: ignore[arg-type]
 
 
-TODAY = datetime.now(ZoneInfo("Asia/Almaty")).date()  # an old meeting would send no alert
-MEETING = MeetingRecord(
-    kind="reception",
-    date=TODAY,
-    region="Karaganda",
-    akim="Ермаганбет Булекпаев",
-    evidence="Токаев принял акима.",
-)
+@pytest.fixture
+def today() -> date:
+    """The local date now (an old meeting would send no alert)."""
+    return datetime.now(ZoneInfo("Asia/Almaty")).date()
+
+
+def meeting(day: date) -> MeetingRecord:
+    """A reception of the Karaganda akim on ``day``."""
+    return MeetingRecord(
+        kind="reception",
+        date=day,
+        region="Karaganda",
+        akim="Ермаганбет Булекпаев",
+        evidence="Токаев принял акима.",
+    )
 
 
 def count(engine: Engine, model: type) -> int:
@@ -71,14 +79,14 @@ def test_same_source_id_under_another_url_is_the_same_article(engine: Engine) ->
     assert count(engine, Article) == 1
 
 
-def test_meeting_and_outbox_rows_written_with_the_article(engine: Engine) -> None:
-    save(engine, record("https://www.akorda.kz/ru/a-1000001", meetings=[MEETING]))
-    save(engine, record("https://www.inform.kz/ru/b-7a1c3e", meetings=[MEETING]))
+def test_meeting_and_outbox_rows_written_with_the_article(engine: Engine, today: date) -> None:
+    save(engine, record("https://www.akorda.kz/ru/a-1000001", meetings=[meeting(today)]))
+    save(engine, record("https://www.inform.kz/ru/b-7a1c3e", meetings=[meeting(today)]))
     assert count(engine, Meeting) == 1
     assert count(engine, MeetingArticle) == 2
     with session_factory(engine)() as session:
         keys = sorted(session.scalars(select(Outbox.delivery_key)))
-    assert keys == [f"meeting.new:{TODAY}/Karaganda:hook", f"meeting.new:{TODAY}/Karaganda:mail"]
+    assert keys == [f"meeting.new:{today}/Karaganda:hook", f"meeting.new:{today}/Karaganda:mail"]
 
 
 def test_edit_creates_a_version_with_a_diff(engine: Engine) -> None:
@@ -91,8 +99,9 @@ def test_edit_creates_a_version_with_a_diff(engine: Engine) -> None:
     assert "-Аким Иванов." in versions[1].diff and "+Аким Петров." in versions[1].diff
 
 
-def test_old_articles_are_stored_without_alerts(engine: Engine) -> None:
+def test_old_articles_are_stored_without_alerts(engine: Engine, today: date) -> None:
     old = utcnow() - timedelta(days=5)
-    save(engine, record("https://www.akorda.kz/ru/a-1000001", meetings=[MEETING], published_at=old))
+    item = record("https://www.akorda.kz/ru/a-1000001", meetings=[meeting(today)], published_at=old)
+    save(engine, item)
     assert count(engine, Meeting) == 1
     assert count(engine, Outbox) == 0

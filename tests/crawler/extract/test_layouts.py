@@ -22,54 +22,60 @@ from crawler.extract.dates import ALMATY
 from crawler.extract.types import Extracted
 
 FIELDS = ("title", "lead", "body", "published_at", "language")
-NOW = datetime.now(UTC)
+Case = list[tuple[ReplicaArticle, Extracted, dict[str, Any]]]
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The crawl's clock: the moment a page is read (relative dates are resolved against it)."""
+    return datetime.now(UTC)
 
 
 def _midnight(value: datetime) -> datetime:
     return datetime.combine(value.astimezone(ALMATY).date(), time(), ALMATY).astimezone(UTC)
 
 
-def akorda_case(layout: int) -> list[tuple[ReplicaArticle, Extracted, dict[str, Any]]]:
+def akorda_case(layout: int, now: datetime) -> Case:
     """Akorda pages: the precise time where the page has one, the day for the old site, no
     date for a page that shows none (the spider takes the feed's or listing's)."""
     site = AkordaSite(layout=layout)
     found = []
     for a in site.articles:
         url = site.url_of(a, MIRROR if a.markup == "old" else "www.akorda.kz")
-        got = akorda.extract_article(site.article_page(a).encode(), url, a.language, NOW)
+        got = akorda.extract_article(site.article_page(a).encode(), url, a.language, now)
         when = {"og": a.published, "old": _midnight(a.published)}.get(a.markup)
         truth = {"title": a.title, "lead": a.lead, "body": "\n".join(a.paragraphs)}
         found.append((a, got, {**truth, "published_at": when, "language": a.language}))
     return found
 
 
-def kazinform_case(layout: int) -> list[tuple[ReplicaArticle, Extracted, dict[str, Any]]]:
+def kazinform_case(layout: int, now: datetime) -> Case:
     """Kazinform pages (old-site pages print the lead as the first body paragraph)."""
     site = KazinformSite(layout=layout)
     found = []
     for a in site.articles:
         old = a.markup == "old"
-        got = kazinform.extract_article(site.article_page(a).encode(), site.url_of(a), None, NOW)
+        got = kazinform.extract_article(site.article_page(a).encode(), site.url_of(a), None, now)
         texts = [a.lead, *a.paragraphs] if old else a.paragraphs
         truth = {"title": a.title, "lead": "" if old else a.lead, "body": "\n".join(texts)}
         found.append((a, got, {**truth, "published_at": a.published, "language": a.language}))
     return found
 
 
-def bestnews_case(layout: int) -> list[tuple[ReplicaArticle, Extracted, dict[str, Any]]]:
+def bestnews_case(layout: int, now: datetime) -> Case:
     """Bestnews pages (the 2026 template opens its body with the lead)."""
     site = BestnewsSite(layout=layout)
     found = []
     for a in site.articles:
         new = a.markup == "2026"
-        got = bestnews.extract_article(site.article_page(a).encode(), site.url_of(a), now=NOW)
+        got = bestnews.extract_article(site.article_page(a).encode(), site.url_of(a), now=now)
         texts = [a.lead, *a.paragraphs] if new else a.paragraphs
         truth = {"title": a.title, "lead": "" if new else a.lead, "body": "\n".join(texts)}
         found.append((a, got, {**truth, "published_at": a.published, "language": "ru"}))
     return found
 
 
-def govkz_case(layout: int) -> list[tuple[ReplicaArticle, Extracted, dict[str, Any]]]:
+def govkz_case(layout: int, now: datetime) -> Case:
     """gov.kz API items, through the page parser (array or ``content`` object)."""
     site = GovkzSite(layout=layout)
     found = []
@@ -82,7 +88,7 @@ def govkz_case(layout: int) -> list[tuple[ReplicaArticle, Extracted, dict[str, A
     return found
 
 
-SITES: dict[str, Callable[[int], list[tuple[ReplicaArticle, Extracted, dict[str, Any]]]]] = {
+SITES: dict[str, Callable[[int, datetime], Case]] = {
     "akorda": akorda_case,
     "kazinform": kazinform_case,
     "bestnews": bestnews_case,
@@ -96,8 +102,10 @@ def _fields(extracted: Extracted) -> dict[str, Any]:
 
 @pytest.mark.parametrize("layout", range(LAYOUTS))
 @pytest.mark.parametrize("site", SITES)
-def test_every_article_extracted_truly_in_every_layout(site: str, layout: int) -> None:
-    results = SITES[site](layout)
+def test_every_article_extracted_truly_in_every_layout(
+    site: str, layout: int, now: datetime
+) -> None:
+    results = SITES[site](layout, now)
     right = [a for a, got, truth in results if _fields(got) == truth]
     dated = [a for a, got, truth in results if got.published_at == truth["published_at"]]
     print(f"{site} layout {layout}: {len(dated)}/{len(results)} articles with true published_at")
@@ -106,11 +114,11 @@ def test_every_article_extracted_truly_in_every_layout(site: str, layout: int) -
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_records_equal_across_layouts(site: str) -> None:
+def test_records_equal_across_layouts(site: str, now: datetime) -> None:
     """The same article in layouts 0..N gives the same record."""
-    first = {a.id + a.language: _fields(got) for a, got, _ in SITES[site](0)}
+    first = {a.id + a.language: _fields(got) for a, got, _ in SITES[site](0, now)}
     for layout in range(1, LAYOUTS):
-        assert {a.id + a.language: _fields(g) for a, g, _ in SITES[site](layout)} == first
+        assert {a.id + a.language: _fields(g) for a, g, _ in SITES[site](layout, now)} == first
 
 
 def _listing_cases(layout: int) -> dict[str, tuple[dict[str, datetime | None], dict[str, Any]]]:
