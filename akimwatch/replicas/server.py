@@ -3,11 +3,13 @@ and faults on demand (status codes, hangs, slow drips, cut bodies)."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -61,6 +63,16 @@ class LogEntry:
     query: dict[str, list[str]] = field(default_factory=dict)
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading server that takes a client hanging up (a killed or timed-out crawl) quietly."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class ReplicaServer:
     """Serves sites on 127.0.0.1; ``faults`` may intercept requests (first match answers)."""
 
@@ -70,8 +82,7 @@ class ReplicaServer:
         self.faults: list[Fault] = []
         self.hang = threading.Event()
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", port), self._handler())
         self._thread: threading.Thread | None = None
 
     @property
