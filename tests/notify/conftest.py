@@ -5,6 +5,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from notify_helpers import any_engine, any_url, db_url, engine, pg_url, receiver
+from notify_helpers import any_engine, any_url, db_url, engine, mailbox, pg_url, receiver
 
-__all__ = ["any_engine", "any_url", "db_url", "engine", "pg_url", "receiver"]
+__all__ = ["any_engine", "any_url", "db_url", "engine", "mailbox", "pg_url", "receiver"]

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from notify_servers import Receiver
+from notify_servers import Mailbox, Receiver, smtp_server
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
@@ -144,3 +144,12 @@ def receiver() -> Iterator[Receiver]:
     server = Receiver().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and its port."""
+    box = Mailbox()
+    controller = smtp_server(box)
+    yield box, int(controller.port)
+    controller.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -28,14 +27,6 @@ from notify.render import render
 from notify.text import short_date
 
 HOSTILE = 'Токаев <script>alert("x")</script> & <b onmouseover=evil()>акимом</b>'
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = smtp_server(box)
-    yield box, int(controller.port)
-    controller.stop()
 
 
 def _email(port: int, **extra: Any) -> dict[str, Any]:

@@ -8,14 +8,13 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
 from click.testing import CliRunner
 from notify_helpers import make_config, webhook
-from notify_servers import Mailbox, Receiver, smtp_server
+from notify_servers import Mailbox, Receiver
 from sqlalchemy import Engine, select
 
 from akimwatch.commands.export import export
@@ -69,14 +68,6 @@ def _record(language: str, minutes: int) -> ArticleRecord:
     published = _recent() + timedelta(minutes=minutes)
     item = ArticleRecord(url, "akorda", language, title, text, published_at=published)
     return to_record(item, detect(title, text, published=published, language=language))
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = smtp_server(box)
-    yield box, int(controller.port)
-    controller.stop()
 
 
 def _channels(receiver: Receiver, smtp_port: int) -> list[dict[str, object]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import jsonschema
 import pytest
 from notify_helpers import first_day, make_config, outbox_rows, webhook
-from notify_servers import Mailbox, Receiver, smtp_server
+from notify_servers import Mailbox, Receiver
 from sqlalchemy import Engine, update
 
 from akimwatch.config import Config
@@ -39,14 +38,6 @@ REPORTS = [
     ("akorda", "ru", "ru/press/vstrecha"),
     ("kazinform", "ru", "ru/podrobnosti-vstrechi"),  # same outlet and language again
 ]
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = smtp_server(box)
-    yield box, int(controller.port)
-    controller.stop()
 
 
 def _config(any_url: str, port: int, **notify: Any) -> Config:

@@ -1,6 +1,7 @@
-"""Hard negatives and positive patterns in Russian, Kazakh and English (patterns.jsonl, texts
-written for the tests): each gives exactly the expected meetings, with evidence that starts with
-the sentence stating the meeting where the case says so."""
+"""Texts written for the tests on the real patterns: hard negatives and positive patterns in
+Russian, Kazakh and English (patterns.jsonl) and the first cases (cases.jsonl). Each gives exactly
+the expected meetings, with the expected akim, regions and date where the case names them, and
+evidence that starts with the sentence stating the meeting where the case says so."""
 
 from __future__ import annotations
 
@@ -12,14 +13,19 @@ import pytest
 from crawler.detect import detect
 from crawler.detect.records import parse_published
 
-CASES = [
-    json.loads(line)
-    for line in (Path(__file__).parent / "patterns.jsonl").read_text("utf-8").splitlines()
-    if line.strip()
-]
+HERE = Path(__file__).parent
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def _cases(name: str) -> list[dict]:
+    lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+CASES = _cases("patterns.jsonl")
+ALL = CASES + _cases("cases.jsonl")
+
+
+@pytest.mark.parametrize("case", ALL, ids=[c["name"] for c in ALL])
 def test_pattern(case: dict) -> None:
     meetings = detect(
         case["title"],
@@ -31,6 +37,8 @@ def test_pattern(case: dict) -> None:
     assert got == [(e["region"], e["kind"]) for e in case["expect"]], meetings
     for meeting, expected in zip(meetings, case["expect"], strict=True):
         assert meeting.evidence
+        if "akim" in expected:
+            assert meeting.akim == expected["akim"]
         if "regions" in expected:
             assert list(meeting.regions) == expected["regions"]
         if "date" in expected:
