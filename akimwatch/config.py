@@ -140,6 +140,16 @@ def _default_sources() -> dict[str, SourceConfig]:
     return {name: SourceConfig() for name in SOURCES}
 
 
+def _all_known(values: list[str], allowed: Sequence[str], what: str) -> list[str]:
+    """``values`` when each is one of ``allowed``, else the error naming the first that is not
+    (with the nearest allowed one)."""
+    bad = [value for value in values if value not in allowed]
+    if bad:
+        hint = nearest(bad[0], allowed)
+        raise ValueError(f"unknown {what} {bad[0]!r}; {hint}allowed: {', '.join(allowed)}")
+    return values
+
+
 class ChannelConfig(_Model):
     """A notification target with its filters; ``admin`` channels get health alerts only."""
 
@@ -174,29 +184,17 @@ class ChannelConfig(_Model):
     @field_validator("events")
     @classmethod
     def _check_events(cls, value: list[str]) -> list[str]:
-        bad = [event for event in value if event not in EVENT_TYPES]
-        if bad:
-            hint = nearest(bad[0], EVENT_TYPES)
-            raise ValueError(
-                f"unknown event type {bad[0]!r}; {hint}allowed: {', '.join(EVENT_TYPES)}"
-            )
-        return value
+        return _all_known(value, EVENT_TYPES, "event type")
 
     @field_validator("kinds")
     @classmethod
     def _check_kinds(cls, value: list[str]) -> list[str]:
-        bad = [kind for kind in value if kind not in KINDS]
-        if bad:
-            raise ValueError(f"unknown meeting kind {bad[0]!r}; allowed: {', '.join(KINDS)}")
-        return value
+        return _all_known(value, KINDS, "meeting kind")
 
     @field_validator("languages")
     @classmethod
     def _check_languages(cls, value: list[str]) -> list[str]:
-        bad = [language for language in value if language not in LANGUAGES]
-        if bad:
-            raise ValueError(f"unknown language {bad[0]!r}; allowed: {', '.join(LANGUAGES)}")
-        return value
+        return _all_known(value, LANGUAGES, "language")
 
     @field_validator("regions")
     @classmethod
