@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from akimwatch.commands import options
 from akimwatch.context import get_config, open_engine
-from notify.document import NAME_LANGUAGES
 from scheduler import feed as atom
 from scheduler import outputs
 
@@ -43,13 +42,7 @@ from scheduler import outputs
     callback=options.output,
     help="File instead of stdout.",
 )
-@click.option(
-    "--language",
-    type=click.Choice(NAME_LANGUAGES),
-    default="ru",
-    show_default=True,
-    help="Language of the akim names in meeting exports.",
-)
+@options.name_language("Language of the akim names in meeting exports.")
 @click.pass_context
 def export(
     ctx: click.Context,

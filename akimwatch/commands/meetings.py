@@ -12,7 +12,7 @@ from akimwatch.commands import options
 from akimwatch.config import KINDS
 from akimwatch.context import get_config, open_engine
 from crawler.detect.names import display_name
-from notify.document import NAME_LANGUAGES, OUTLETS
+from notify.document import OUTLETS
 from storage.engine import session_factory
 from storage.models import Article, Meeting
 from storage.queries import find_meetings
@@ -71,13 +71,7 @@ def _text(meeting: dict[str, Any]) -> str:
 @click.option("--until", callback=options.iso_day, help="Up to this local date (YYYY-MM-DD).")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind of meeting.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-@click.option(
-    "--language",
-    type=click.Choice(NAME_LANGUAGES),
-    default="ru",
-    show_default=True,
-    help="Language of the akim names shown.",
-)
+@options.name_language("Language of the akim names shown.")
 @click.pass_context
 def meetings(
     ctx: click.Context,

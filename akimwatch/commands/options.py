@@ -3,11 +3,16 @@ the ``--output`` file, remembered so that the CLI can say which file could not b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import click
 
 from akimwatch.regions import UnknownRegion, canonical_region
+from notify.document import NAME_LANGUAGES
+
+FC = TypeVar("FC", bound=Callable[..., object])
 
 
 def iso_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -34,3 +39,14 @@ def output(ctx: click.Context, _param: click.Parameter, value: str | None) -> st
     if value:
         ctx.meta[OUTPUT] = value
     return value
+
+
+def name_language(help_text: str) -> Callable[[FC], FC]:
+    """The ``--language`` option: the language akim names are shown in (Russian by default)."""
+    return click.option(
+        "--language",
+        type=click.Choice(NAME_LANGUAGES),
+        default="ru",
+        show_default=True,
+        help=help_text,
+    )
