@@ -177,6 +177,8 @@ class MeetingLinker:
     ) -> Meeting:
         meeting = self.find(detected, record.published_at)
         if meeting is not None:
+            if detected.date < meeting.local_date:  # a meeting is never after a report of it
+                meeting.local_date, meeting.updated_at = detected.date, utcnow()
             self._fill(meeting, detected, article, record)
             if self._link(meeting, article, detected.evidence):
                 result.linked_meetings += 1

@@ -212,6 +212,7 @@ def test_an_early_late_report_joins_the_meeting_of_the_day_before(engine: Engine
     )
     [stored] = meetings(engine)
     assert len(stored.links) == 2
+    assert stored.local_date == before  # the earlier report dates it: no meeting is reported early
 
 
 def test_akim_name_correction_makes_a_version_and_updates_the_meeting(engine: Engine) -> None:
