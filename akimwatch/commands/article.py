@@ -59,17 +59,13 @@ def _text(data: dict[str, Any]) -> str:
 @click.pass_context
 def article(ctx: click.Context, url: str, history: bool, as_json: bool) -> None:
     """Show the stored article reached by URL (any of its forms: AMP, old shape, redirect)."""
-    engine = open_engine(get_config(ctx))
-    try:
-        with session_factory(engine)() as session:
-            try:
-                found = article_by_url(session, url)
-            except UnusableURL as error:
-                raise click.BadParameter(str(error), param_hint="URL") from None
-            if found is None:
-                raise click.ClickException(f"no stored article is reached by {url}")
-            keys = [m.meeting_key for m in MeetingLinker(session, lambda *a: []).linked(found.id)]
-            data = _data(found, keys, history)
-    finally:
-        engine.dispose()
+    with session_factory(open_engine(get_config(ctx)))() as session:
+        try:
+            found = article_by_url(session, url)
+        except UnusableURL as error:
+            raise click.BadParameter(str(error), param_hint="URL") from None
+        if found is None:
+            raise click.ClickException(f"no stored article is reached by {url}")
+        keys = [m.meeting_key for m in MeetingLinker(session, lambda *a: []).linked(found.id)]
+        data = _data(found, keys, history)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else _text(data))

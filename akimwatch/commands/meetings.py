@@ -83,13 +83,9 @@ def meetings(
     language: str,
 ) -> None:
     """List meetings with their articles (url, outlet, language), oldest first."""
-    engine = open_engine(get_config(ctx))
-    try:
-        with session_factory(engine)() as session:
-            found = find_meetings(session, region=region, since=since, until=until, kind=kind)
-            data = [meeting_data(m, language) for m in found]
-    finally:
-        engine.dispose()
+    with session_factory(open_engine(get_config(ctx)))() as session:
+        found = find_meetings(session, region=region, since=since, until=until, kind=kind)
+        data = [meeting_data(m, language) for m in found]
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
