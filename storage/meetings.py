@@ -12,7 +12,7 @@ does not depend on the order in which the reports were crawled.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
@@ -328,14 +328,3 @@ class MeetingLinker:
 def _summary(body: str, limit: int = 300) -> str:
     text = " ".join(body.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def meetings_between(session: Session, since: date, until: date) -> list[Meeting]:
-    """Meetings whose local date lies in [since, until], oldest first."""
-    return list(
-        session.scalars(
-            select(Meeting)
-            .where(Meeting.local_date.between(since, until))
-            .order_by(Meeting.local_date, Meeting.id)
-        )
-    )

@@ -250,8 +250,3 @@ def response_time(response: Response) -> datetime | None:
 def _header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def as_local_date(value: datetime | None) -> date | None:
-    """The Asia/Almaty date of an aware datetime."""
-    return value.astimezone(ALMATY).date() if value else None
