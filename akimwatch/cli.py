@@ -15,11 +15,11 @@ from click.core import ParameterSource
 
 from akimwatch import __version__
 from akimwatch.commands.options import OUTPUT
-from akimwatch.config import ConfigError, load, masked
-from akimwatch.config_errors import ConfigFileError
 from akimwatch.context import get_config, open_engine
 from akimwatch.dberrors import explain, retry_locked
-from akimwatch.exitcodes import EXIT_CANTCREAT, EXIT_CONFIG
+from core.config import ConfigError, load, masked
+from core.config_errors import ConfigFileError
+from core.exitcodes import EXIT_CANTCREAT, EXIT_CONFIG
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from storage.migrate import upgrade
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from sqlalchemy import Engine
 
-from akimwatch.config import Config
 from akimwatch.dberrors import retry_locked
+from core.config import Config
 from storage.engine import make_engine
 from storage.migrate import SchemaOutdated, check_schema, upgrade
 

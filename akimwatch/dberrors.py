@@ -17,8 +17,8 @@ from typing import TypeVar
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, SQLAlchemyError
 
-from akimwatch.config_errors import mask_url
-from akimwatch.exitcodes import EXIT_CONFIG, EXIT_UNAVAILABLE
+from core.config_errors import mask_url
+from core.exitcodes import EXIT_CONFIG, EXIT_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -14,40 +14,40 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from akimwatch.replicas.akorda import AkordaSite
-from akimwatch.replicas.govkz import GovkzSite
-from akimwatch.replicas.kazinform import KazinformSite
-from akimwatch.replicas.server import ReplicaServer, Site
+import sources
+from replicas.server import ReplicaServer, Site
 from scheduler.launcher import CrawlLauncher, CrawlOutcome
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article, Meeting, MeetingArticle, Outbox
 
-DEMO_PROJECTS = ("karaganda", "astana", "abay")
 CONFIG_NAME = "akimwatch.toml"
 DATABASE_NAME = "akimwatch.db"
 
 
 def replica_sites() -> dict[str, Site]:
-    """One replica per source (Bestnews when its replica is installed); gov.kz revokes its
-    tickets once mid-crawl, to show the re-handshake."""
-    sites: dict[str, Site] = {
-        "kazinform": KazinformSite(),
-        "akorda": AkordaSite(),
-        "govkz": GovkzSite(expire_after=4),
+    """One replica per registered source, built with the options its description gives (gov.kz
+    revokes its tickets once mid-crawl, to show the re-handshake)."""
+    return {
+        source.name: source.replica_class()(**source.replica_options)
+        for source in sources.registry().values()
     }
-    try:
-        from akimwatch.replicas.bestnews import BestnewsSite
-    except ImportError:
-        return sites
-    return {**sites, "bestnews": BestnewsSite()}
+
+
+def source_tables() -> str:
+    """``[sources.<name>]`` tables with each source's ``demo_config`` (TOML)."""
+    tables = []
+    for source in sources.registry().values():
+        if source.demo_config:
+            keys = "".join(f"{k} = {json.dumps(v)}\n" for k, v in source.demo_config.items())
+            tables.append(f"[sources.{source.name}]\n{keys}")
+    return "".join(tables)
 
 
 def write_config(
     directory: Path,
     database_url: str,
     overrides: dict[str, str],
-    projects: tuple[str, ...] = DEMO_PROJECTS,
 ) -> Path:
     """A TOML configuration for crawling replicas: no delays, a dummy webhook channel so that
     notifications are queued (the demo never sends them). Without ``overrides`` it is the
@@ -59,7 +59,7 @@ def write_config(
         f"data_dir = {json.dumps(str(directory))}\n"
         f"[database]\nurl = {json.dumps(database_url)}\n"
         f"[crawl]\ndownload_delay = 0\nautothrottle = false\nhost_overrides = {{{table}}}\n"
-        f"[sources.govkz]\nprojects = {json.dumps(list(projects))}\n"
+        f"{source_tables()}"
         '[[channels]]\nname = "demo"\nkind = "webhook"\nurl = "http://127.0.0.1:9/akimwatch"\n',
         encoding="utf-8",
     )

@@ -17,14 +17,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from akimwatch.commands import options
-from akimwatch.config import SOURCES, Config
-from akimwatch.config_errors import nearest
 from akimwatch.context import get_config, open_engine
+from core.config import Config
+from core.config_errors import nearest
 from scheduler.health import check_source
 from scheduler.launcher import CrawlLauncher, CrawlOutcome
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from scheduler.schedule import due_sources
 from scheduler.terminal import Terminal
+from sources import names as source_names
 from storage.clock import utcnow
 from storage.migrate import upgrade
 from storage.runs import unreachable
@@ -78,12 +79,11 @@ def _dispatch(config: Config, engine: Engine) -> None:
 
 def known_sources(names: tuple[str, ...]) -> tuple[str, ...]:
     """``names`` if each is a known source, else a usage error naming the nearest one."""
-    unknown = [name for name in names if name not in SOURCES]
+    known = source_names()
+    unknown = [name for name in names if name not in known]
     if unknown:
-        hint = nearest(unknown[0], SOURCES)
-        raise click.BadParameter(
-            f"unknown source {unknown[0]!r}; {hint}known: {', '.join(SOURCES)}"
-        )
+        hint = nearest(unknown[0], known)
+        raise click.BadParameter(f"unknown source {unknown[0]!r}; {hint}known: {', '.join(known)}")
     return names
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import time
 
-from crawler.detect import classify_lines
-from crawler.detect.evaluate import CORPUS
+from detect import classify_lines
+from detect.evaluate import CORPUS
 
 _FALLBACK = [
     {"id": "a", "title": "Токаев принял акима Карагандинской области",

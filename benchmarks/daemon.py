@@ -32,8 +32,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from akimwatch.demo import DEMO_PROJECTS, replica_sites
-from akimwatch.replicas import ReplicaServer
+import sources
+from akimwatch.demo import replica_sites
+from replicas import ReplicaServer
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import CrawlRun
@@ -56,8 +57,8 @@ def write_config(directory: Path) -> Path:
     for name in replica_sites():
         every = INTERVAL_SECONDS / 60
         lines.append(f"[sources.{name}]\nevery_minutes = {every}\njitter_seconds = 0")
-        if name == "govkz":
-            lines.append(f"projects = {json.dumps(list(DEMO_PROJECTS))}")
+        options = sources.get(name).demo_config
+        lines += [f"{key} = {json.dumps(value)}" for key, value in options.items()]
     path = directory / "akimwatch.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

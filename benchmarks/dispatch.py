@@ -19,8 +19,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from akimwatch.config import Config
 from benchmarks.receiver import WebhookReceiver
+from core.config import Config
 from notify.dispatcher import Dispatcher
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade

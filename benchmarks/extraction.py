@@ -1,6 +1,7 @@
 """Extraction throughput on saved article pages, next to the raw lxml parse rate of the same pages.
 
-The pages are the saved Kazinform and Bestnews article fixtures (``tests/fixtures``), each padded
+The pages are the saved Kazinform and Bestnews article fixtures (``sources/<name>/fixtures``),
+each padded
 with the kind of boilerplate a real page carries (menus, a long related/popular list, an inline
 script, a footer) to a realistic size of about 40-60 KB. One iteration of "extraction" is the whole
 per-page work of a crawl: parse + site extraction (title, lead, body without boilerplate, tags) +
@@ -16,9 +17,10 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from crawler.extract import bestnews, kazinform
+from sources.bestnews import pages as bestnews
+from sources.kazinform import pages as kazinform
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+SOURCES = Path(__file__).resolve().parents[1] / "sources"
 EXTRACTORS: dict[str, Callable[[bytes, str], object]] = {
     "kazinform": lambda page, url: kazinform.extract_article(page, url),
     "bestnews": lambda page, url: bestnews.extract_article(page, url),
@@ -46,7 +48,7 @@ def pages() -> list[tuple[str, str, bytes]]:
     padding = _padding()
     found = []
     for source in EXTRACTORS:
-        for spec_path in sorted((FIXTURES / source).glob("*.json")):
+        for spec_path in sorted((SOURCES / source / "fixtures").glob("*.json")):
             spec = json.loads(spec_path.read_text("utf-8"))
             page_path = spec_path.with_suffix(".html")
             if spec["kind"] != "article" or not page_path.exists():

@@ -29,13 +29,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.corpus import CorpusSite, meeting_article, synthetic_articles
 from benchmarks.receiver import WebhookReceiver
 from crawler.extract.dates import ALMATY
+from replicas import ReplicaServer
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Article, CrawlRun
+from testkit.corpus import CorpusSite, meeting_article, synthetic_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = (

@@ -25,9 +25,9 @@ import json
 import sys
 from typing import Any
 
-from akimwatch.replicas.layouts import LAYOUTS
 from benchmarks.truth_crawl import crawl
 from benchmarks.truth_score import score
+from replicas.layouts import LAYOUTS
 
 EMAIL_FIGURES = ("emails_new", "emails_updated", "meetings_new_not_once", "meetings_updated_twice")
 

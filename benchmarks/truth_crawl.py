@@ -24,15 +24,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.akorda import AkordaSite
-from akimwatch.replicas.articles import ReplicaArticle
-from akimwatch.replicas.bestnews import BestnewsSite
-from akimwatch.replicas.govkz import GovkzSite
-from akimwatch.replicas.kazinform import KazinformSite
 from benchmarks.receiver import Mailbox, WebhookReceiver
 from crawler.extract.dates import ALMATY
-from crawler.extract.govkz import frontend_url
+from replicas import ReplicaServer
+from replicas.articles import ReplicaArticle
+from sources.akorda.replica import AkordaSite
+from sources.bestnews.replica import BestnewsSite
+from sources.govkz.pages import frontend_url
+from sources.govkz.replica import GovkzSite
+from sources.kazinform.replica import KazinformSite
 from storage.engine import make_engine
 from storage.models import Article
 

@@ -21,10 +21,10 @@ from email.message import EmailMessage
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from akimwatch.config import load
-from akimwatch.replicas.articles import ReplicaArticle
 from benchmarks.truth_crawl import MAIL_CHANNEL, WINDOW_MINUTES, Rig, rig
+from core.config import load
 from notify.dispatcher import Dispatcher
+from replicas.articles import ReplicaArticle
 from storage.engine import make_engine
 from storage.models import Outbox
 

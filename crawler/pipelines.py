@@ -10,9 +10,9 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from crawler.detect import Meeting, detect
-from crawler.detect.gazetteer import gazetteer
 from crawler.store import CrawlStore
+from detect import Meeting, detect
+from detect.gazetteer import gazetteer
 from storage.clock import utcnow
 from storage.records import ArticleRecord, MeetingRecord, SaveResult
 

@@ -1,21 +1,21 @@
 """Scrapy settings, all in one place, read from the same configuration object as the daemon.
 
-``scrapy crawl NAME`` and the daemon agree because both call :func:`akimwatch.config.load`
+``scrapy crawl NAME`` and the daemon agree because both call :func:`core.config.load`
 (``AKIMWATCH_CONFIG``, ``./akimwatch.toml`` or defaults, then ``AKIMWATCH_*`` overrides).
 """
 
 from __future__ import annotations
 
 from akimwatch import __version__
-from akimwatch.config import load
+from core.config import load
+from sources import registry
 
 CONFIG = load()
 _crawl = CONFIG.crawl
 
 BOT_NAME = "akimwatch"
 COMMANDS_MODULE = "crawler.commands"  # our ``crawl``: exit status from the run's verdict
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = [source.spider.partition(":")[0] for source in registry().values()]
 
 # Our own settings (typed readers live in the components that use them).
 AKIMWATCH_DATABASE_URL = CONFIG.database_url
@@ -25,7 +25,7 @@ AKIMWATCH_RECHECK_MAX_AGE_HOURS = _crawl.recheck_max_age_hours
 AKIMWATCH_MAX_LISTING_PAGES = _crawl.max_listing_pages
 AKIMWATCH_STORE_BATCH_SIZE = 50
 AKIMWATCH_SOURCE_LANGUAGES = {name: list(src.languages) for name, src in CONFIG.sources.items()}
-AKIMWATCH_GOVKZ_PROJECTS = CONFIG.sources["govkz"].projects
+AKIMWATCH_SOURCE_OPTIONS = {name: src.model_dump() for name, src in CONFIG.sources.items()}
 AKIMWATCH_INSECURE_HOSTS = list(_crawl.insecure_hosts)
 
 # Politeness.

@@ -8,7 +8,7 @@ from datetime import timedelta
 from scrapy.crawler import Crawler
 from sqlalchemy import Engine, select
 
-from akimwatch.config import load
+from core.config import load
 from storage.engine import make_engine, read_only, session_factory
 from storage.migrate import check_schema
 from storage.models import CrawlRun

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from akimwatch.config import ConfigError, load
+from core.config import ConfigError, load
 from notify.dispatcher import Dispatcher
 from storage.engine import make_engine
 from storage.migrate import SchemaOutdated, check_schema

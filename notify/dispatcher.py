@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from akimwatch.config import Config
+from core.config import Config
 from notify import claims, workers
 from notify.channels import Channel, DeliveryError, make_channel
 from notify.document import MissingSubject, build, build_digest, name_language

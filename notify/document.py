@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from akimwatch.config import ChannelConfig
-from crawler.detect.names import display_name
+import sources
+from core.config import ChannelConfig
+from detect.names import display_name
 from storage.models import Article, ArticleVersion, Meeting, MeetingArticle, Outbox
 
 VERSION = 1
-OUTLETS = {"kazinform": "Kazinform", "akorda": "Akorda", "govkz": "gov.kz", "bestnews": "Bestnews"}
 DIFF_LIMIT = 4000
 NAME_LANGUAGES = ("ru", "kk", "en")
 
@@ -38,7 +38,7 @@ def article_data(article: Article) -> dict[str, Any]:
     """An article as it appears in the payload."""
     return {
         "url": article.url,
-        "outlet": OUTLETS.get(article.source, article.source),
+        "outlet": sources.outlet(article.source),
         "language": article.language,
         "title": article.title,
         "published_at": iso_utc(article.published_at),
@@ -159,8 +159,8 @@ def sample(delivery_id: str) -> dict[str, Any]:
         "summary": "A test notification from akimwatch: no such meeting was detected.",
         "articles": [
             {
-                "url": "https://www.inform.kz/ru/example_a0000000",
-                "outlet": "Kazinform",
+                "url": "https://akimwatch.invalid/test-notification",
+                "outlet": "akimwatch",
                 "language": "ru",
                 "title": "Test headline: akimwatch notify --test",
                 "published_at": "2026-03-21T06:30:00Z",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from akimwatch.config import Config
+from core.config import Config
 from storage.outbox import enqueue
 from storage.records import Router
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from akimwatch.config import ChannelConfig, Config
+from core.config import ChannelConfig, Config
 from notify import claims, updates
 from storage.models import Outbox
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from akimwatch.config import ChannelConfig
+from core.config import ChannelConfig
 from notify import text
 
 LABELS = {

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from akimwatch.config import Config
+from core.config import Config
 from notify import claims, workers
 from storage.models import Outbox
 

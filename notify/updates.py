@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from notify.document import OUTLETS
+import sources
 from storage.models import Article, Meeting, MeetingArticle, Outbox
 
 MEETING_EVENTS = ("meeting.new", "meeting.updated")
@@ -112,7 +112,7 @@ def _news(session: Session, meeting_id: int, entries: Sequence[Outbox], seen: Se
         row = found.get(article_id)
         if row is None:
             continue
-        pair = (OUTLETS.get(row.source, row.source), row.language)
+        pair = (sources.outlet(row.source), row.language)
         if row.url not in seen.urls and pair not in seen.pairs:
             added.append(article_id)
             seen.urls.add(row.url)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from akimwatch.config import Config
+from core.config import Config
 from notify.health import raise_admin_alert
 from storage.clock import utcnow
 from storage.models import CrawlRun, SourceHealth

@@ -11,7 +11,7 @@ from types import TracebackType
 from filelock import FileLock, Timeout
 from sqlalchemy import Connection, Engine, text
 
-from akimwatch.config import Config
+from core.config import Config
 
 ADVISORY_KEY = 0x616B696D  # "akim": the one lock every akimwatch scheduler process takes
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another akimwatch daemon or run-once holds the lock

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from crawler.detect.names import display_name
+from detect.names import display_name
 from storage.models import Article, Meeting, MeetingArticle
 
 MEETING_COLUMNS = [

@@ -18,7 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from akimwatch.config import Config, SourceConfig
+from core.config import Config, SourceConfig
 from storage.engine import read_only
 from storage.models import CrawlRun
 from storage.runs import last_good_crawl

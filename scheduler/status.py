@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from akimwatch.config import Config
+from core.config import Config
 from notify.dispatcher import LEASE
 from notify.status import delivery_health
 from scheduler.health import verdict

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+import sources
 
 TRACKING_PARAMS = frozenset(
     {
@@ -29,14 +31,9 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "_hs", "pk_")
 HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.", "mirror.")
-HOST_ALIASES = {"kazinform.kz": "inform.kz", "en.inform.kz": "qazinform.com"}
 
 _PLAIN = re.compile(r"https://[a-z0-9.:-]+/[A-Za-z0-9._~/-]*")
 _SETTLED = re.compile(r"https://(?P<host>[a-z0-9.-]+)(?P<path>(?:/[A-Za-z0-9._~-]+)+)")
-_KAZINFORM_ID = re.compile(r"-(?P<hex>[0-9a-f]{6,8})/?$|_a(?P<old>\d{6,8})(?:/amp)?/?$")
-_AKORDA_ID = re.compile(r"-(?P<id>\d{4,})/?$")
-_GOVKZ_ID = re.compile(r"/press/news/details/(?P<id>[^/?#]+)")
-_BESTNEWS_ID = re.compile(r"/(?P<id>\d+)-[^/]+/?$")
 
 
 class UnusableURL(ValueError):
@@ -51,7 +48,7 @@ def fold_host(host: str) -> str:
         if prefix is None or host.count(".") < 2:
             break
         host = host[len(prefix) :]
-    return HOST_ALIASES.get(host, host)
+    return _host_aliases().get(host, host)
 
 
 def _is_tracking(name: str) -> bool:
@@ -129,18 +126,13 @@ def url_key(url: str) -> str:
 
 
 def source_article_id(source: str, url: str) -> str | None:
-    """The source's own article id in a URL (Kazinform hex or ``_a``, Akorda, gov.kz, Bestnews)."""
-    path = url.partition("#")[0].partition("?")[0]  # the patterns only look at the path's end
-    if source == "kazinform":
-        match = _KAZINFORM_ID.search(path)
-        if match:
-            return f"a{match['old']}" if match["old"] else match["hex"]
-        return None
-    pattern = {"akorda": _AKORDA_ID, "govkz": _GOVKZ_ID, "bestnews": _BESTNEWS_ID}.get(source)
-    match = pattern.search(path) if pattern else None
-    if match is None:
-        return None
-    if source == "govkz":
-        lang = dict(parse_qsl(urlsplit(url).query)).get("lang", "ru")
-        return f"{match['id']}:{lang}"
-    return match["id"]
+    """The source's own article id in a URL, as the source's description reads it (None for
+    an unknown source or a URL without one)."""
+    described = sources.registry().get(source)
+    return described.article_id(url) if described else None
+
+
+@lru_cache(maxsize=1)
+def _host_aliases() -> dict[str, str]:
+    """Every registered source's other host names, folded to its main one."""
+    return {k: v for s in sources.registry().values() for k, v in s.host_aliases.items()}

@@ -6,7 +6,7 @@ from typing import IO
 
 import click
 
-from crawler.detect import classify_lines
+from detect import classify_lines
 
 
 @click.command("classify")

@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from akimwatch.config import Config
 from akimwatch.context import get_config, open_engine
 from akimwatch.logging import setup
+from core.config import Config
 from scheduler.daemon import Daemon
 from scheduler.jobs import Runtime
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock

@@ -8,11 +8,11 @@ from typing import Any
 
 import click
 
+import sources
 from akimwatch.commands import options
-from akimwatch.config import KINDS
 from akimwatch.context import get_config, open_engine
-from crawler.detect.names import display_name
-from notify.document import OUTLETS
+from core.config import KINDS
+from detect.names import display_name
 from storage.engine import session_factory
 from storage.models import Article, Meeting
 from storage.queries import find_meetings
@@ -23,7 +23,7 @@ def article_data(article: Article) -> dict[str, Any]:
     published = article.published_at.isoformat() if article.published_at else None
     return {
         "url": article.url,
-        "outlet": OUTLETS.get(article.source, article.source),
+        "outlet": sources.outlet(article.source),
         "language": article.language,
         "title": article.title,
         "published_at": published,

@@ -8,8 +8,8 @@ from typing import Any
 import click
 from sqlalchemy import select
 
-from akimwatch.config import Config, ConfigError
 from akimwatch.context import get_config, open_engine
+from core.config import Config, ConfigError
 from notify.channels import DeliveryError, make_channel
 from notify.dispatcher import Dispatcher
 from notify.document import sample

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import click
 
-from akimwatch.regions import UnknownRegion, canonical_region
+from detect.regions import UnknownRegion, canonical_region
 from notify.document import NAME_LANGUAGES
 
 FC = TypeVar("FC", bound=Callable[..., object])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from akimwatch.config import ChannelConfig
+from core.config import ChannelConfig
 from notify.channels import apprise, email, webhook
 from notify.channels.base import REGISTRY, Channel, DeliveryError
 

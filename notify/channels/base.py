@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, TypeVar
 
-from akimwatch.config import ChannelConfig
+from core.config import ChannelConfig
 
 
 class DeliveryError(Exception):

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from akimwatch.cli import cli
-from akimwatch.config import ConfigError, load, parse_host_overrides
-from akimwatch.exitcodes import EXIT_CONFIG
+from core.config import ConfigError, load, parse_host_overrides
+from core.exitcodes import EXIT_CONFIG
 
 SAMPLE = """
 data_dir = "{tmp}"

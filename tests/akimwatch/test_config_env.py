@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from akimwatch.config import ChannelConfig, ConfigError, load
+from core.config import ChannelConfig, ConfigError, load
 from notify.channels.base import DeliveryError
 from notify.channels.webhook import WebhookChannel
 

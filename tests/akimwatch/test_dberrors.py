@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from akimwatch.dberrors import LOCK_RETRY_DELAYS, explain, retry_locked
-from akimwatch.exitcodes import EXIT_CONFIG, EXIT_UNAVAILABLE
+from core.exitcodes import EXIT_CONFIG, EXIT_UNAVAILABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 

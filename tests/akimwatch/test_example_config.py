@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import get_args
 
-from akimwatch.config import ChannelConfig, Config, load
-from akimwatch.config_errors import section_model
+from core.config import ChannelConfig, Config, load
+from core.config_errors import section_model
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "akimwatch.example.toml"
 HEADER = re.compile(r"^#?\s*\[\[?([\w.]+)\]\]?\s*(?:#.*)?$")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from akimwatch.commands.article import article
 from akimwatch.commands.export import export
 from akimwatch.commands.meetings import meetings
-from akimwatch.config import Config, DatabaseConfig
+from core.config import Config, DatabaseConfig
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.records import ArticleRecord, MeetingRecord

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from akimwatch.config import ChannelConfig, ConfigError, load
-from akimwatch.regions import UnknownRegion, canonical_region
+from core.config import ChannelConfig, ConfigError, load
+from detect.regions import UnknownRegion, canonical_region
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from akimwatch.exitcodes import EXIT_CONFIG
+from core.exitcodes import EXIT_CONFIG
 from scheduler.lock import EXIT_LOCKED
 
 UNIT = Path(__file__).resolve().parents[2] / "deploy" / "akimwatch.service"

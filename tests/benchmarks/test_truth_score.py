@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from akimwatch.replicas.articles import ReplicaArticle
 from benchmarks.truth_crawl import Crawl, Served, shift
 from benchmarks.truth_score import events, matches, score, true_date
 from crawler.extract.dates import ALMATY
+from replicas.articles import ReplicaArticle
 
 TITLES = {
     "a": ("Глава государства принял акима Павлодарской области", 2),

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from akimwatch.replicas import ReplicaServer
+from replicas import ReplicaServer
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article

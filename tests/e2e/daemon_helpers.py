@@ -16,12 +16,12 @@ from pathlib import Path
 from crawling import ROOT, crawl_env
 from sqlalchemy import func, select, update
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.faults import Matcher
-from akimwatch.replicas.server import Fault, Reply, Request
+from replicas import ReplicaServer
+from replicas.server import Fault, Reply, Request
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import CrawlRun, Outbox
+from testkit.faults import Matcher
 
 INTERVAL = 6.0  # seconds: every_minutes = 0.1
 DISPATCH = 2  # seconds between dispatcher runs

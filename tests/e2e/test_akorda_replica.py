@@ -11,11 +11,11 @@ from crawling import crawl as run_crawl
 from crawling import stored_articles
 
 from akimwatch.demo import write_config
-from akimwatch.replicas.akorda import MIRROR, AkordaSite
-from akimwatch.replicas.articles import ReplicaArticle
-from akimwatch.replicas.layouts import LAYOUTS
-from akimwatch.replicas.server import ReplicaServer
 from crawler.extract.dates import ALMATY
+from replicas.articles import ReplicaArticle
+from replicas.layouts import LAYOUTS
+from replicas.server import ReplicaServer
+from sources.akorda.replica import MIRROR, AkordaSite
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article

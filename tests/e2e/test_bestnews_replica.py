@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from crawling import crawl, stored_articles, stored_rows, write_config
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.articles import ReplicaArticle
-from akimwatch.replicas.bestnews import BestnewsSite
-from akimwatch.replicas.layouts import LAYOUTS
+from replicas import ReplicaServer
+from replicas.articles import ReplicaArticle
+from replicas.layouts import LAYOUTS
+from sources.bestnews.replica import BestnewsSite
 
 pytestmark = pytest.mark.slow
 FIELDS = ("url", "title", "lead", "body", "published_at", "language", "tags", "source_id")

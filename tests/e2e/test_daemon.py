@@ -37,11 +37,11 @@ from daemon_helpers import (
     write_daemon_config,
 )
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.akorda import AkordaSite
-from akimwatch.replicas.faults import empty_listing, is_listing, matcher
-from akimwatch.replicas.kazinform import KazinformSite
+from replicas import ReplicaServer
+from sources.akorda.replica import AkordaSite
+from sources.kazinform.replica import KazinformSite
 from storage.clock import utcnow
+from testkit.faults import empty_listing, is_listing, matcher
 
 sys.path.insert(0, str(ROOT / "tests" / "notify"))
 from notify_servers import Mailbox, Receiver, smtp_server

@@ -14,11 +14,11 @@ import pytest
 from crawling import ROOT, crawl, crawl_command, crawl_env, write_config
 from sqlalchemy import select
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.akorda import AkordaSite
-from akimwatch.replicas.bestnews import BestnewsSite
-from akimwatch.replicas.govkz import GovkzSite
-from akimwatch.replicas.kazinform import KazinformSite
+from replicas import ReplicaServer
+from sources.akorda.replica import AkordaSite
+from sources.bestnews.replica import BestnewsSite
+from sources.govkz.replica import GovkzSite
+from sources.kazinform.replica import KazinformSite
 from storage.clock import utcnow
 from storage.engine import make_engine, session_factory
 from storage.models import Article, ArticleVersion, Meeting, Outbox

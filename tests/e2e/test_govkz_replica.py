@@ -10,10 +10,10 @@ from crawling import crawl as run_crawl
 from crawling import stored_articles
 
 from akimwatch.demo import write_config
-from akimwatch.replicas.govkz import K6, NEWS, GovkzSite
-from akimwatch.replicas.layouts import LAYOUTS
-from akimwatch.replicas.server import ReplicaServer
-from crawler.extract.govkz import frontend_url
+from replicas.layouts import LAYOUTS
+from replicas.server import ReplicaServer
+from sources.govkz.pages import frontend_url
+from sources.govkz.replica import K6, NEWS, GovkzSite
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article

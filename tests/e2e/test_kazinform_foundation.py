@@ -14,9 +14,9 @@ import pytest
 from crawling import ROOT, crawl, crawl_command, crawl_env, write_config
 from sqlalchemy import func, select
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.kazinform import KazinformSite
-from akimwatch.replicas.server import Reply, Request
+from replicas import ReplicaServer
+from replicas.server import Reply, Request
+from sources.kazinform.replica import KazinformSite
 from storage.engine import make_engine, session_factory
 from storage.models import Article, CrawlRun, Meeting, MeetingArticle, Outbox
 

@@ -20,12 +20,12 @@ from crawling import crawl, run_crawl, stored_articles, stored_rows, write_confi
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.articles import ReplicaArticle
-from akimwatch.replicas.kazinform import KazinformSite
-from akimwatch.replicas.layouts import LAYOUTS
-from akimwatch.replicas.server import Reply, Request
 from crawler.extract.dates import ALMATY
+from replicas import ReplicaServer
+from replicas.articles import ReplicaArticle
+from replicas.layouts import LAYOUTS
+from replicas.server import Reply, Request
+from sources.kazinform.replica import KazinformSite
 from storage.engine import make_engine
 from storage.models import CrawlRun
 

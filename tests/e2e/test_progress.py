@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from crawling import ROOT, crawl_command, crawl_env, write_config
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.kazinform import KazinformSite
 from crawler.progress import progress_line
+from replicas import ReplicaServer
+from sources.kazinform.replica import KazinformSite
 
 pytestmark = pytest.mark.slow
 

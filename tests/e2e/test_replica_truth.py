@@ -16,11 +16,11 @@ from collections import Counter
 
 import pytest
 
-from akimwatch.replicas.layouts import LAYOUTS
 from benchmarks.truth import table
 from benchmarks.truth_crawl import crawl
 from benchmarks.truth_score import score
 from benchmarks.truth_updates import counts, later_report
+from replicas.layouts import LAYOUTS
 
 pytestmark = pytest.mark.slow
 MATCHING = 0.97

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from crawling import ROOT, crawl_command, crawl_env, write_config
 
-from akimwatch.config import Config
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.akorda import AkordaSite
-from akimwatch.replicas.bestnews import BestnewsSite
-from akimwatch.replicas.govkz import GovkzSite
-from akimwatch.replicas.kazinform import KazinformSite
+from core.config import Config
+from replicas import ReplicaServer
 from scheduler.lock import InstanceLock
+from sources.akorda.replica import AkordaSite
+from sources.bestnews.replica import BestnewsSite
+from sources.govkz.replica import GovkzSite
+from sources.kazinform.replica import KazinformSite
 from storage.engine import make_engine
 from storage.migrate import current_revision
 

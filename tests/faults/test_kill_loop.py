@@ -32,11 +32,11 @@ from harness import (
 )
 from receivers import SmtpFaults, WebhookReceiver, smtp_controller
 
-from akimwatch.config import load
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.kazinform import KazinformSite
-from akimwatch.replicas.server import Reply, Request
+from core.config import load
 from notify.dispatcher import Dispatcher
+from replicas import ReplicaServer
+from replicas.server import Reply, Request
+from sources.kazinform.replica import KazinformSite
 from storage.clock import utcnow
 from storage.engine import make_engine
 

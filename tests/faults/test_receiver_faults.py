@@ -22,10 +22,10 @@ from receivers import SmtpFaults, WebhookReceiver, smtp_controller
 from sqlalchemy import select
 
 from akimwatch.cli import cli
-from akimwatch.config import load
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.kazinform import KazinformSite
+from core.config import load
 from notify.dispatcher import Dispatcher
+from replicas import ReplicaServer
+from sources.kazinform.replica import KazinformSite
 from storage.clock import utcnow
 from storage.engine import make_engine, session_factory
 from storage.models import Outbox

@@ -37,16 +37,16 @@ from receivers import WebhookReceiver
 from sqlalchemy import select
 
 from akimwatch.cli import cli
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas import faults as F
-from akimwatch.replicas.akorda import AkordaSite
-from akimwatch.replicas.kazinform import KazinformSite
-from akimwatch.replicas.server import Fault, Reply, Request, Site
+from replicas import ReplicaServer
+from replicas.server import Fault, Reply, Request, Site
 from scheduler.health import problem
+from sources.akorda.replica import AkordaSite
+from sources.kazinform.replica import KazinformSite
 from storage.clock import utcnow
 from storage.engine import make_engine, session_factory
 from storage.models import Article, CrawlRun
 from storage.urls import canonical_url
+from testkit import faults as F
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 RU = "www.inform.kz"

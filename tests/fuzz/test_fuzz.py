@@ -13,11 +13,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from akimwatch.replicas.kazinform import KazinformSite
-from crawler.detect import KINDS, Meeting, detect
-from crawler.extract import akorda, govkz, kazinform
 from crawler.extract.dates import parse_iso, parse_text_date
 from crawler.extract.types import Extracted, ListingEntry
+from detect import KINDS, Meeting, detect
+from sources.akorda import pages as akorda
+from sources.govkz import pages as govkz
+from sources.kazinform import pages as kazinform
+from sources.kazinform.replica import KazinformSite
 from storage.urls import UnusableURL, _canonical, _settled, canonical_url, url_key
 
 pytestmark = pytest.mark.fuzz
@@ -57,7 +59,7 @@ DATE_TEXT = st.one_of(
 REGIONS = {
     r["canonical"]
     for r in json.loads(
-        resources.files("crawler.detect").joinpath("data", "regions.json").read_text("utf-8")
+        resources.files("detect").joinpath("data", "regions.json").read_text("utf-8")
     )["regions"]
 }
 SITE = KazinformSite()

@@ -14,7 +14,7 @@ from notify_servers import Mailbox, Receiver, smtp_server
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from akimwatch.config import Config
+from core.config import Config
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Outbox

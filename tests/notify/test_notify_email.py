@@ -19,7 +19,7 @@ from notify_helpers import (
 from notify_servers import Mailbox, Receiver, smtp_server
 from sqlalchemy import Engine
 
-from akimwatch.config import ChannelConfig
+from core.config import ChannelConfig
 from notify.channels.email import POLICY, EmailChannel, message_id
 from notify.dispatcher import Dispatcher
 from notify.document import sample

@@ -19,9 +19,9 @@ from sqlalchemy import Engine, select
 
 from akimwatch.commands.export import export
 from akimwatch.commands.meetings import meetings
-from akimwatch.config import ChannelConfig
-from crawler.detect import detect
+from core.config import ChannelConfig
 from crawler.pipelines import to_record
+from detect import detect
 from notify.dispatcher import Dispatcher
 from notify.document import name_language
 from scheduler import feed

@@ -16,7 +16,7 @@ from notify_servers import Answer, Receiver
 from sqlalchemy import Engine, update
 
 from akimwatch.cli import cli
-from akimwatch.config import Config
+from core.config import Config
 from notify import workers
 from notify.dispatcher import LEASE, Dispatcher
 from scheduler.status import report

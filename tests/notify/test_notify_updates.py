@@ -19,7 +19,7 @@ from notify_helpers import first_day, make_config, outbox_rows, webhook
 from notify_servers import Mailbox, Receiver
 from sqlalchemy import Engine, update
 
-from akimwatch.config import Config
+from core.config import Config
 from notify import workers
 from notify.dispatcher import Dispatcher
 from storage.engine import session_factory

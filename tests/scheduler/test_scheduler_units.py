@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from akimwatch.cli import cli
-from akimwatch.config import Config
+from core.config import Config
 from scheduler.health import check_source, verdict
 from scheduler.launcher import CrawlLauncher
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import sys\n"
     "from pathlib import Path\n"
-    "from akimwatch.config import Config\n"
+    "from core.config import Config\n"
     "from storage.migrate import upgrade\n"
     "from akimwatch.commands.daemon import daemon\n"
     "from scheduler.daemon import Daemon\n"

@@ -16,27 +16,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import crawler.settings
-from akimwatch.config import SOURCES
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.akorda import AkordaSite
-from akimwatch.replicas.bestnews import BestnewsSite
-from akimwatch.replicas.faults import empty_listing, matcher
-from akimwatch.replicas.hostile import (
+from crawler.middlewares.offsite import within
+from crawler.spiders.base import ListingSpider
+from replicas import ReplicaServer
+from replicas.server import Fault
+from sources import names
+from sources.akorda.replica import AkordaSite
+from sources.akorda.spider import AkordaSpider
+from sources.bestnews.replica import BestnewsSite
+from sources.bestnews.spider import BestnewsSpider
+from sources.govkz.spider import GovkzSpider
+from sources.kazinform.replica import KazinformSite
+from sources.kazinform.spider import KazinformSpider
+from storage.engine import make_engine
+from storage.models import CrawlRun
+from testkit.faults import empty_listing, matcher
+from testkit.hostile import (
     ForeignSite,
     foreign_hosts,
     off_domain_links,
     redirect_off_domain,
 )
-from akimwatch.replicas.kazinform import KazinformSite
-from akimwatch.replicas.server import Fault
-from crawler.middlewares.offsite import within
-from crawler.spiders.akorda import AkordaSpider
-from crawler.spiders.base import ListingSpider
-from crawler.spiders.bestnews import BestnewsSpider
-from crawler.spiders.govkz import GovkzSpider
-from crawler.spiders.kazinform import KazinformSpider
-from storage.engine import make_engine
-from storage.models import CrawlRun
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from crawling import crawl, run_crawl, stored_articles, write_config
@@ -80,7 +80,7 @@ def test_every_spider_declares_its_domains_and_offsite_filtering_is_on() -> None
     settings.setmodule(crawler.settings)
     middlewares = settings.getwithbase("DOWNLOADER_MIDDLEWARES")
     assert middlewares.get(OFFSITE) is not None, "OffsiteMiddleware was disabled"
-    assert {spider.name for spider in SPIDERS} == set(SOURCES)
+    assert {spider.name for spider in SPIDERS} == set(names())
     for spider in SPIDERS:
         assert spider.allowed_domains, spider.name
         assert all("/" not in d and d.count(".") >= 1 for d in spider.allowed_domains)

@@ -25,8 +25,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlalchemy import make_url, select, text
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.kazinform import KazinformSite
+from replicas import ReplicaServer
+from sources.kazinform.replica import KazinformSite
 from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.migrate import upgrade

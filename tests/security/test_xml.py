@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.akorda import AkordaSite
-from akimwatch.replicas.hostile import billion_laughs_feed, external_entity_feed
-from akimwatch.replicas.server import Reply, Request
-from crawler.extract import akorda, kazinform
 from crawler.extract.types import ListingEntry
+from replicas import ReplicaServer
+from replicas.server import Reply, Request
+from sources.akorda import pages as akorda
+from sources.akorda.replica import AkordaSite
+from sources.kazinform import pages as kazinform
+from testkit.hostile import billion_laughs_feed, external_entity_feed
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from crawling import crawl, stored_articles, write_config

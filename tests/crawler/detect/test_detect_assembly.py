@@ -14,7 +14,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.detect import Meeting, detect
+from detect import Meeting, detect
 
 FORMS = {
     "ru": {

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from crawler.detect import detect
-from crawler.detect.records import parse_published
+from detect import detect
+from detect.records import parse_published
 
 
 def test_to_dict_is_json_ready() -> None:
@@ -27,7 +27,7 @@ def test_name_contradicting_the_date_is_noted_not_dropped(
 ) -> None:
     """The doubt is logged; the evidence stays the source's own sentences."""
     text = "Глава государства принял акима Карагандинской области Ермаганбета Булекпаева."
-    with caplog.at_level("INFO", logger="crawler.detect.detector"):
+    with caplog.at_level("INFO", logger="detect.detector"):
         (meeting,) = detect(
             "Президент принял акима Карагандинской области",
             text,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.detect.evaluate import CORPUS, detect_item, evaluate, files_of, judge, load, main
+from detect.evaluate import CORPUS, detect_item, evaluate, files_of, judge, load, main
 
 TARGETS = {"precision": 0.98, "recall": 0.97, "region_accuracy": 0.98, "kind_accuracy": 0.95}
 LANGUAGES = ("ru", "kk", "en")

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from crawler.detect import detect
-from crawler.detect.records import parse_published
+from detect import detect
+from detect.records import parse_published
 
 RU = "Глава государства {when} принял акима Павлодарской области."
 KK = "Мемлекет басшысы {when} Павлодар облысының әкімін қабылдады."

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from crawler.detect.evaluate import CORPUS, detect_item, load
+from detect.evaluate import CORPUS, detect_item, load
 
 _SPACE = re.compile(r"\s+")
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.detect import KINDS, detect
+from detect import KINDS, detect
 
 settings.register_profile(
     "detect-default", max_examples=200, deadline=dt.timedelta(milliseconds=500)

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from akimwatch.replicas.articles import load_articles
-from crawler.detect import detect
-from crawler.detect.gazetteer import gazetteer
-from crawler.detect.names import display_name
-from crawler.detect.nominative import kazakh_nominative, nominative
+from detect import detect
+from detect.gazetteer import gazetteer
+from detect.names import display_name
+from detect.nominative import kazakh_nominative, nominative
+from replicas.articles import load_articles
 
 NOMINATIVES = [
     # Russian: genitive/accusative, dative, instrumental, prepositional; men and women

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import crawler.detect.gazetteer as gazetteer_module
-from crawler.detect import detect
-from crawler.detect.evaluate import ALIASES
-from crawler.detect.gazetteer import gazetteer
-from crawler.detect.records import parse_published
+import detect.gazetteer as gazetteer_module
+from detect import detect
+from detect.evaluate import ALIASES
+from detect.gazetteer import gazetteer
+from detect.records import parse_published
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPORA = [ROOT / ".." / "shared" / "corpus", ROOT / ".." / ".." / "shared" / "corpus"]

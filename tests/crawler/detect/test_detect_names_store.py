@@ -11,8 +11,8 @@ from itertools import permutations
 import pytest
 from sqlalchemy import Engine, select
 
-from crawler.detect import detect
 from crawler.pipelines import to_record
+from detect import detect
 from storage.engine import session_factory
 from storage.meetings import name_rank
 from storage.models import Article, Meeting

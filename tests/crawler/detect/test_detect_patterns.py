@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.detect import detect
-from crawler.detect.records import parse_published
+from detect import detect
+from detect.records import parse_published
 
 HERE = Path(__file__).parent
 

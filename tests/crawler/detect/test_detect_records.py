@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from akimwatch.commands.classify import classify
-from crawler.detect import classify_lines, classify_record, detect
+from detect import classify_lines, classify_record, detect
 
 GOOD = {
     "id": "a1",

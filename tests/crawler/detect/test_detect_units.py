@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crawler.detect.dates import local_date, meeting_date
-from crawler.detect.gazetteer import gazetteer
-from crawler.detect.normalize import detect_language, fold, latin_variant, strip_html
-from crawler.detect.segment import sentences
+from detect.dates import local_date, meeting_date
+from detect.gazetteer import gazetteer
+from detect.normalize import detect_language, fold, latin_variant, strip_html
+from detect.segment import sentences
 
 
 def test_fold_kazakh_latin_and_arabic() -> None:

@@ -1,6 +1,6 @@
 """Shared scaffolding of the saved-page tests: fixture files, their expected JSON, plain values.
 
-Each ``tests/fixtures/<source>/<name>.html|xml`` has a ``<name>.json`` with the page URL, the
+Each ``sources/<source>/fixtures/<name>.html|xml`` has a ``<name>.json`` with the page URL, the
 kind of page and the expected fields; ``body_lacks`` lists boilerplate that must not leak into
 the body.
 """
@@ -14,12 +14,12 @@ from typing import Any
 
 from crawler.extract.types import Extracted, ListingEntry
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+ROOT = Path(__file__).resolve().parents[3] / "sources"
 
 
 def cases(source: str) -> list[Path]:
     """The expected-JSON files of one source's saved pages, in name order."""
-    return sorted((FIXTURES / source).glob("*.json"))
+    return sorted((ROOT / source / "fixtures").glob("*.json"))
 
 
 def load(case: Path) -> tuple[dict[str, Any], bytes]:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from crawler.extract import akorda
 from crawler.extract.html import parse
+from sources.akorda import pages as akorda
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "akorda"
+FIXTURES = Path(__file__).resolve().parents[3] / "sources" / "akorda" / "fixtures"
 CASES = sorted(FIXTURES.glob("*.expected.json"))
 
 

@@ -1,4 +1,4 @@
-"""Bestnews extraction from saved pages (``tests/fixtures/bestnews``): every article and listing
+"""Bestnews extraction from saved pages (``sources/bestnews/fixtures``): every article and listing
 variant, data-driven."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from saved_pages import cases, check_article, entries, load
 
-from crawler.extract import bestnews
+from sources.bestnews import pages as bestnews
 
 CASES = cases("bestnews")
 

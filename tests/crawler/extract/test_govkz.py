@@ -10,9 +10,9 @@ from typing import Any
 import bcrypt
 import pytest
 
-from crawler.extract import govkz
+from sources.govkz import pages as govkz
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "govkz"
+FIXTURES = Path(__file__).resolve().parents[3] / "sources" / "govkz" / "fixtures"
 CASES = sorted(FIXTURES.glob("*.expected.json"))
 
 

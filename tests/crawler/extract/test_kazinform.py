@@ -1,4 +1,4 @@
-"""Kazinform extraction from saved pages (``tests/fixtures/kazinform``): every article, listing
+"""Kazinform extraction from saved pages (``sources/kazinform/fixtures``): every article, listing
 and feed variant, data-driven."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from saved_pages import cases, check_article, entries, load
 
-from crawler.extract import kazinform
+from sources.kazinform import pages as kazinform
 
 CASES = cases("kazinform")
 

@@ -11,15 +11,18 @@ from typing import Any
 
 import pytest
 
-from akimwatch.replicas.akorda import MIRROR, AkordaSite
-from akimwatch.replicas.articles import ReplicaArticle
-from akimwatch.replicas.bestnews import BestnewsSite
-from akimwatch.replicas.govkz import GovkzSite
-from akimwatch.replicas.kazinform import KazinformSite
-from akimwatch.replicas.layouts import LAYOUTS
-from crawler.extract import akorda, bestnews, govkz, kazinform
 from crawler.extract.dates import ALMATY
 from crawler.extract.types import Extracted
+from replicas.articles import ReplicaArticle
+from replicas.layouts import LAYOUTS
+from sources.akorda import pages as akorda
+from sources.akorda.replica import MIRROR, AkordaSite
+from sources.bestnews import pages as bestnews
+from sources.bestnews.replica import BestnewsSite
+from sources.govkz import pages as govkz
+from sources.govkz.replica import GovkzSite
+from sources.kazinform import pages as kazinform
+from sources.kazinform.replica import KazinformSite
 
 FIELDS = ("title", "lead", "body", "published_at", "language")
 Case = list[tuple[ReplicaArticle, Extracted, dict[str, Any]]]

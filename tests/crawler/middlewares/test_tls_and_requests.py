@@ -25,10 +25,10 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
-from akimwatch.replicas import ReplicaServer
-from akimwatch.replicas.kazinform import KazinformSite
 from crawler.middlewares.conditional import ConditionalRequestsMiddleware
 from crawler.middlewares.retry import BackoffRetryMiddleware
+from replicas import ReplicaServer
+from sources.kazinform.replica import KazinformSite
 
 ROOT = Path(__file__).resolve().parents[3]
 SPIDER = """

@@ -1,0 +1,1 @@
+"""The bottom layer: configuration, its checks and errors, exit codes."""
