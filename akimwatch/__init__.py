@@ -1,3 +1,5 @@
 """akimwatch: alerts on meetings of the President of Kazakhstan with regional akims."""
 
-__version__ = "0.1.0"
+from core import __version__
+
+__all__ = ["__version__"]

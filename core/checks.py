@@ -39,9 +39,9 @@ def http_url(value: str) -> str:
 
 
 def hostname(value: str) -> str:
-    """``value`` if it is a bare host name such as ``www.akorda.kz`` (no scheme, port or path)."""
+    """``value`` if it is a bare host name such as ``www.example.kz`` (no scheme, port or path)."""
     if not _HOST.fullmatch(value.strip()):
-        raise ValueError(f"{value!r} is not a host name; allowed: a name like www.akorda.kz")
+        raise ValueError(f"{value!r} is not a host name; allowed: a name like www.example.kz")
     return value.strip()
 
 

@@ -1,6 +1,6 @@
 """A one-line progress display for crawls run by hand on a terminal (a backfill can take hours).
 
-``scrapy crawl akorda -a since=2024-01-01`` on a terminal rewrites one line on stderr every
+``scrapy crawl NAME -a since=2024-01-01`` on a terminal rewrites one line on stderr every
 ``PROGRESS_INTERVAL`` seconds: pages fetched, articles scraped and stored as new, errors. It is off
 (``NotConfigured``) when stderr is not a terminal, as under the daemon, cron or a test, or when
 ``PROGRESS_ENABLED`` is false.

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from akimwatch import __version__
+from core import __version__
 from core.config import load
 from sources import registry
 

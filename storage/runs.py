@@ -62,7 +62,7 @@ def problem(run: CrawlRun) -> str | None:
 def _listing_problem(run: CrawlRun) -> str | None:
     pages = run.listing_pages + _stat(run, "akimwatch/feed_pages")  # with fallback feeds (RSS)
     if pages == 0:
-        refused = _stat(run, "akimwatch/govkz_not_allowed")
+        refused = _stat(run, "akimwatch/listing_refused")
         if refused:
             return f"every listing request was refused ({refused} refusals, no listing page)"
         return f"no listing, feed or API page fetched ({run.errors} errors)"

@@ -232,7 +232,7 @@ def article_ld(tree: _Element) -> dict[str, Any]:
 
 
 def split_site_name(title: str) -> str:
-    """``Title | Kazinform`` -> ``Title`` (split on the last ``|``)."""
+    """``Title | Outlet`` -> ``Title`` (split on the last ``|``)."""
     head, sep, _ = title.rpartition("|")
     return head.strip() if sep and head.strip() else title.strip()
 

@@ -1,6 +1,6 @@
 """RSS 2.0 feeds, parsed safely: entities are never expanded, no DTD is loaded, nothing is fetched.
 
-Both Kazinform and Akorda publish RSS; each source says which links are its articles.
+Several sources publish RSS; each source says which links are its articles.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Scrapy does not verify server certificates by default. :class:`VerifyingContextFactory` verifies
 every HTTPS connection against the system trust store, or against ``AKIMWATCH_CA_BUNDLE`` (a PEM
-file, for sites such as Akorda whose chain the system store does not complete). Hosts listed in
+file, for sites whose chain the system store does not complete). Hosts listed in
 ``AKIMWATCH_INSECURE_HOSTS`` (and their subdomains) skip verification, with a warning at start.
 
 Scrapy 2.19 deprecates ``DOWNLOADER_CLIENTCONTEXTFACTORY``, so the factory is installed by

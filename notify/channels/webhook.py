@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-import akimwatch
+import core
 from notify.channels.base import Channel, DeliveryError, register
 
 RETRYABLE = {408, 429}
@@ -65,7 +65,7 @@ class WebhookChannel(Channel):
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": f"akimwatch/{akimwatch.__version__}",
+            "User-Agent": f"akimwatch/{core.__version__}",
             "X-Akimwatch-Delivery": delivery_key,
             "X-Akimwatch-Timestamp": timestamp,
         }

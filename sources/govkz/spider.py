@@ -180,6 +180,7 @@ class GovkzSpider(ListingSpider):
     def _refused(self, project: str, language: str, page: int, attempt: int) -> Iterator[Any]:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("akimwatch/govkz_not_allowed")
+        self.crawler.stats.inc_value("akimwatch/listing_refused")  # judged by storage.runs
         if attempt + 1 >= MAX_HANDSHAKES:
             self.logger.error(
                 "gov.kz %s %s page %s: still notAllowed after %s handshakes",

@@ -183,7 +183,7 @@ BAD_RUNS = {
                    "not resolve (no network?)"}}, "cannot reach www.inform.kz: name does not "
                    "resolve (no network?)"),
     "every handshake refused": ({"pages": 361, "listing_pages": 0, "errors": 60,
-                                 "stats": {"akimwatch/govkz_not_allowed": 180}},
+                                 "stats": {"akimwatch/listing_refused": 180}},
                                 "every listing request was refused (180 refusals, no listing "
                                 "page)"),
     "every request hung": ({"pages": 1, "listing_pages": 0, "errors": 6, "stats": {}},
