@@ -3,7 +3,7 @@ Twisted or Scrapy.
 
 Jobs: one crawl job per enabled source, the dispatcher, the change re-check, retention. Next run
 times come from our ``crawl_runs`` table at every start (an overdue source runs at once, once),
-so the jobs are re-added with ``replace_existing=True`` without losing a missed run.
+so the job store is in memory: nothing of the schedule is kept but the crawl history.
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ import logging
 import signal
 import threading
 from datetime import datetime, timedelta
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -29,15 +27,6 @@ from storage.clock import utcnow
 
 log = logging.getLogger(__name__)
 JOBS = "scheduler.jobs"
-
-
-def job_store(rt: Runtime) -> SQLAlchemyJobStore:
-    """The persistent job store: the PostgreSQL database, else its own SQLite file in data_dir."""
-    if rt.engine.dialect.name == "postgresql":
-        return SQLAlchemyJobStore(engine=rt.engine, tablename="apscheduler_jobs")
-    path = Path(rt.config.data_dir).resolve() / "jobs.sqlite"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return SQLAlchemyJobStore(url=f"sqlite:///{path}")
 
 
 class _Scheduler(BlockingScheduler):
@@ -63,12 +52,11 @@ class Daemon:
         self.rt = rt
         workers = 2 * len(rt.config.enabled_sources()) + 4
         self.scheduler = _Scheduler(
-            jobstores={"default": job_store(rt)},
+            jobstores={"default": MemoryJobStore()},
             executors={"default": ThreadPoolExecutor(max_workers=workers)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
             timezone="UTC",
         )
-        self.wanted: set[str] = set()
         self._stopper: threading.Thread | None = None
 
     def add_jobs(self, now: datetime) -> None:
@@ -110,7 +98,6 @@ class Daemon:
         misfire: int,
         args: tuple[Any, ...],
     ) -> None:
-        self.wanted.add(job_id)
         self.scheduler.add_job(
             f"{JOBS}:{func}",
             trigger,
@@ -119,21 +106,13 @@ class Daemon:
             name=job_id,
             next_run_time=first,
             misfire_grace_time=misfire,
-            replace_existing=True,
         )
-
-    def _drop_unwanted(self, event: SchedulerEvent) -> None:
-        for job in self.scheduler.get_jobs():
-            if job.id not in self.wanted:
-                log.info("removing job %s (no longer configured)", job.id)
-                job.remove()
 
     def run(self) -> None:
         """Block until stopped by a signal."""
         jobs.install(self.rt)
         self.rt.launcher.close_lost_runs()
         self.add_jobs(utcnow())
-        self.scheduler.add_listener(self._drop_unwanted, EVENT_SCHEDULER_STARTED)
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._on_signal)
         log.info("daemon started: sources %s", ", ".join(self.rt.config.enabled_sources()))

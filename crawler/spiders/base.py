@@ -24,7 +24,7 @@ from crawler.extract.published import Reconciled, reconcile
 from crawler.extract.types import Extracted, ListingEntry
 from crawler.middlewares.offsite import within
 from crawler.middlewares.retry import BACKOFF_META
-from crawler.recheck import recheck_requests
+from crawler.recheck import Recheck
 from crawler.store import CrawlStore
 from storage.records import ArticleRecord
 
@@ -32,7 +32,7 @@ BACKFILL_MAX_PAGES = 2000
 LISTING_DATE = "akimwatch_listing_published"
 
 
-class ListingSpider(scrapy.Spider):
+class ListingSpider(Recheck, scrapy.Spider):
     """Base class: subclasses say how to build listing URLs and extract listings and articles."""
 
     source: str = ""
@@ -88,7 +88,7 @@ class ListingSpider(scrapy.Spider):
         """First listing page of every language (or, with ``-a recheck=1``, the re-check pass)."""
         assert self.crawler.stats is not None
         if self.recheck:
-            for request in recheck_requests(self):
+            for request in self.recheck_requests():
                 yield request
             return
         run_id = self.crawler.stats.get_value("akimwatch/run_id")

@@ -107,3 +107,21 @@ def test_recheck_finds_an_edit_and_answers_the_rest_with_304(
     after = rows(db_url)
     assert len(after[0]) == len(before[0])
     assert sorted(r.delivery_key for r in after[1]) == sorted(r.delivery_key for r in before[1])
+
+
+def test_recheck_requests_serialise_so_a_jobdir_crawl_can_resume(
+    tmp_path: Path, server: ReplicaServer, kazinform: KazinformSite
+) -> None:
+    """With ``JOBDIR`` Scrapy keeps the queue on disk: a callback it cannot name (a partial, a
+    lambda) would be logged as unserializable and the crawl could not be resumed."""
+    config, _ = write_config(tmp_path, DESK)
+    crawl("kazinform", config, server, "languages=ru")
+    server.clear_log()
+    command = [*crawl_command("kazinform", "languages=ru", "recheck=1"),
+               "-s", f"JOBDIR={tmp_path / 'job'}", "-s", "SCHEDULER_DEBUG=True"]  # fmt: skip
+    done = subprocess.run(command, env=crawl_env(config, server), cwd=ROOT,
+                          capture_output=True, text=True, timeout=180, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Unable to serialize request" not in done.stderr, done.stderr[-3000:]
+    assert 304 in {entry.status for entry in server.requests_for()}
+    assert (tmp_path / "job" / "requests.seen").exists()
