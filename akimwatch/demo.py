@@ -48,10 +48,12 @@ def write_config(
     directory: Path,
     database_url: str,
     overrides: dict[str, str],
+    tables: str | None = None,
 ) -> Path:
     """A TOML configuration for crawling replicas: no delays, a dummy webhook channel so that
     notifications are queued (the demo never sends them). Without ``overrides`` it is the
-    configuration that browses the demo's data afterwards."""
+    configuration that browses the demo's data afterwards. ``tables`` replaces the sources'
+    ``[sources.<name>]`` tables (by default each one's ``demo_config``)."""
     table = ", ".join(f'"{host}" = "{url}"' for host, url in overrides.items())
     path = directory / CONFIG_NAME
     path.write_text(
@@ -59,7 +61,7 @@ def write_config(
         f"data_dir = {json.dumps(str(directory))}\n"
         f"[database]\nurl = {json.dumps(database_url)}\n"
         f"[crawl]\ndownload_delay = 0\nautothrottle = false\nhost_overrides = {{{table}}}\n"
-        f"{source_tables()}"
+        f"{source_tables() if tables is None else tables}"
         '[[channels]]\nname = "demo"\nkind = "webhook"\nurl = "http://127.0.0.1:9/akimwatch"\n',
         encoding="utf-8",
     )

@@ -20,7 +20,7 @@ from pathlib import Path
 from detect.detector import Meeting, detect
 from detect.records import parse_published
 
-_ROOT = Path(__file__).resolve().parents[2]
+_ROOT = Path(__file__).resolve().parents[1]
 
 
 def find_corpus(root: Path = _ROOT) -> Path:

@@ -38,8 +38,10 @@ def test_the_demo_sends_no_false_alert_and_quotes_a_report_headline(tmp_path: Pa
     alerts = queued(tmp_path)
     assert alerts
     for meeting, subject in alerts:
+        # Two labelled meetings of one region and kind can share a day when the replicas' ages
+        # put them there (the clock decides): the alert is true if it is either of them.
         found = [event for event in labelled.values() if matches(meeting, event)]
-        assert len(found) == 1, ("false alert", meeting["id"], subject)
-        assert headline(subject) in found[0].headlines, subject
+        assert found, ("false alert", meeting["id"], subject)
+        assert headline(subject) in {h for event in found for h in event.headlines}, subject
         assert any(subject in text for text in result.notifications), subject
     print(f"demo: {len(alerts)} alerts, every one a labelled meeting quoting a report's headline")

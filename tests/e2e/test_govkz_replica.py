@@ -3,6 +3,7 @@ token/hash fallback, both page shapes and the empty last page."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from storage.migrate import upgrade
 from storage.models import Article
 
 PROJECTS = ("karaganda", "astana")
+TABLES = f"[sources.govkz]\nprojects = {json.dumps(PROJECTS)}\n"
 pytestmark = pytest.mark.slow
 
 
@@ -28,7 +30,7 @@ def crawl(tmp_path: Path, server: ReplicaServer, *args: str) -> dict[str, Articl
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    run_crawl("govkz", write_config(tmp_path, url, server.overrides(), PROJECTS), server, *args)
+    run_crawl("govkz", write_config(tmp_path, url, server.overrides(), TABLES), server, *args)
     return stored_articles(url)
 
 
