@@ -17,9 +17,10 @@ from akimwatch import __version__
 from akimwatch.commands.options import OUTPUT
 from akimwatch.context import get_config, open_engine
 from akimwatch.dberrors import explain, retry_locked
-from core.config import ConfigError, load, masked
+from core.config import ConfigError, masked
 from core.config_errors import ConfigFileError
 from core.exitcodes import EXIT_CANTCREAT, EXIT_CONFIG
+from notify.config import load
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
 from storage.migrate import upgrade
 

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.receiver import WebhookReceiver
-from core.config import Config
+from notify.config import validate
 from notify.dispatcher import Dispatcher
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
@@ -52,7 +52,7 @@ def run(quick: bool = False) -> dict[str, float]:
         db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         engine = make_engine(db_url)
         upgrade(engine)
-        config = Config.model_validate(
+        config = validate(
             {
                 "database": {"url": db_url},
                 "notify": {"batch_size": 100},

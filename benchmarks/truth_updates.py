@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from benchmarks.truth_crawl import MAIL_CHANNEL, WINDOW_MINUTES, Rig, rig
-from core.config import load
+from notify.config import load
 from notify.dispatcher import Dispatcher
 from replicas.articles import ReplicaArticle
 from storage.engine import make_engine

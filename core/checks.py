@@ -146,7 +146,7 @@ def channel_secrets(channels: Iterable[ChannelConfig], environ: dict[str, str]) 
     """Raise for a channel naming a secret variable or file that is missing: it would otherwise
     send unsigned or unauthenticated."""
     for channel in channels:
-        for key in ("secret", "smtp_password", "urls"):
+        for key in channel.secret_keys:
             env_name = getattr(channel, f"{key}_env", None)
             file_name = getattr(channel, f"{key}_file", None)
             try:

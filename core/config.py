@@ -2,14 +2,19 @@
 
 Lookup order for the file: ``--config PATH``, else ``AKIMWATCH_CONFIG``, else ``./akimwatch.toml``
 if present, else defaults. ``AKIMWATCH_<KEY>`` and ``AKIMWATCH_<SECTION>__<KEY>`` override one key
-(values are read as TOML literals where they parse, so ``true``, ``10`` and ``["ru"]`` work);
-``AKIMWATCH_DATABASE_URL`` and ``AKIMWATCH_HOST_OVERRIDES`` (``host=http://127.0.0.1:PORT,...``)
-are shortcuts; other ``AKIMWATCH_`` names are refused (``core.config_env``). Secrets never
-live in the file: a key ending in ``_env`` names the environment variable holding the secret, one
-ending in ``_file`` names a file; a named secret that is missing or empty is an error at load.
-Every value is checked at load (``core.checks``); errors are one line
-(``core.config_errors``). This module imports only those helpers and, when a region is
-named, the detector's gazetteer: every package may use it.
+through pydantic-settings, over the file (``core.config_env``, which also holds the shortcuts and
+the refusal of unknown ``AKIMWATCH_`` names). Secrets never live in the file: a key ending in
+``_env`` names the environment variable holding the secret, one ending in ``_file`` names a file;
+a named secret that is missing or empty is an error at load, and resolved secrets are secret types
+(``core.secrets``). Every value is checked at load (``core.checks``); errors are one line
+(``core.config_errors``).
+
+Channels here are :class:`ChannelConfig`, the part every kind shares (name, kind, routing): what
+the crawler needs to write outbox rows. ``notify.config.load`` validates each channel against its
+kind's model (``notify/channels/``) by passing :func:`load` a subclass of :class:`Config` whose
+channels are the discriminated union of the registered kinds. This module imports only core's
+helpers, the source registry and, when a region is named, the detector's gazetteer: every package
+may use it.
 """
 
 from __future__ import annotations
@@ -18,22 +23,13 @@ import os
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from core import checks
-from core.config_env import ENV_PREFIX, apply_env, parse_host_overrides
+from core import checks, config_env
+from core.config_env import ENV_PREFIX, parse_host_overrides
 from core.config_errors import (
-    MASK,
     ConfigError,
     ConfigFileError,
     describe,
@@ -41,6 +37,7 @@ from core.config_errors import (
     nearest,
     section_model,
 )
+from core.secrets import read_secret
 from sources import names as source_names
 from sources import registry as source_registry
 
@@ -152,10 +149,15 @@ def _all_known(values: list[str], allowed: Sequence[str], what: str) -> list[str
 
 
 class ChannelConfig(_Model):
-    """A notification target with its filters; ``admin`` channels get health alerts only."""
+    """What every channel has: its name, kind and routing (``admin`` channels get health alerts
+    only). Each kind's model in ``notify/channels/`` adds its own keys; this base ignores them, so
+    a process that only routes (the crawler) loads the file without knowing the kinds."""
+
+    model_config = ConfigDict(extra="ignore")
+    secret_keys: ClassVar[tuple[str, ...]] = ()  # ``<key>_env`` / ``<key>_file`` pairs, checked
 
     name: str
-    kind: Literal["email", "webhook", "apprise"]
+    kind: str
     admin: bool = False
     events: list[str] = Field(default_factory=lambda: ["meeting.new"])
     regions: list[str] = Field(default_factory=list)
@@ -163,24 +165,6 @@ class ChannelConfig(_Model):
     languages: list[str] = Field(default_factory=list)
     digest: Literal["off", "daily"] = "off"
     digest_hour: int = Field(8, ge=0, le=23)
-    # email
-    smtp_host: str = "localhost"
-    smtp_port: int = Field(587, gt=0, lt=65536)
-    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
-    smtp_user: str | None = None
-    smtp_password_env: str | None = None
-    smtp_password_file: str | None = None
-    smtp_timeout: float = Field(30, gt=0)
-    sender: str = Field("akimwatch@localhost", alias="from")
-    to: list[str] = Field(default_factory=list)
-    # webhook
-    url: str | None = None
-    secret_env: str | None = None
-    secret_file: str | None = None
-    timeout: float = Field(10, gt=0)
-    # apprise
-    urls_env: str | None = None
-    urls: list[str] = Field(default_factory=list)
 
     @field_validator("events")
     @classmethod
@@ -204,45 +188,9 @@ class ChannelConfig(_Model):
 
         return [canonical_region(region) for region in value]
 
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if not value or info.data.get("kind") != "webhook":
-            return value
-        return checks.http_url(value)
-
-    @field_validator("to")
-    @classmethod
-    def _check_to(cls, value: list[str]) -> list[str]:
-        return [checks.email_address(address) for address in value]
-
-    @field_validator("sender")
-    @classmethod
-    def _check_sender(cls, value: str) -> str:
-        return checks.email_address(value)
-
-    @field_validator("urls")
-    @classmethod
-    def _check_urls(cls, value: list[str]) -> list[str]:
-        return [checks.scheme_url(url) for url in value]
-
-    @model_validator(mode="after")
-    def _check_kind_fields(self) -> ChannelConfig:
-        if self.kind == "webhook" and not self.url:
-            raise ValueError(f"channel {self.name!r}: a webhook channel needs url")
-        if self.kind == "email" and not self.to:
-            raise ValueError(f"channel {self.name!r}: an email channel needs to = [...]")
-        return self
-
-    def secret(self, key: str) -> str | None:
-        """Resolve a secret named by ``<key>_env`` or ``<key>_file``; never stored in the file."""
-        env_name = getattr(self, f"{key}_env", None)
-        if env_name:
-            return os.environ.get(env_name)
-        file_name = getattr(self, f"{key}_file", None)
-        if file_name:
-            return Path(file_name).read_text(encoding="utf-8").strip()
-        return None
+    def secret(self, key: str) -> SecretStr | None:
+        """The secret named by ``<key>_env`` or ``<key>_file``, read now (never in the file)."""
+        return read_secret(getattr(self, f"{key}_env", None), getattr(self, f"{key}_file", None))
 
     def accepts(
         self,
@@ -371,20 +319,25 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
 
 
 def load(
-    path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+    path: str | os.PathLike[str] | None = None,
+    environ: dict[str, str] | None = None,
+    model: type[Config] = Config,
 ) -> Config:
-    """Load and validate the configuration; ConfigError names the key (or the environment
-    variable), the value and what is allowed. Secrets named by ``*_env``/``*_file`` must exist."""
+    """Load and validate the configuration as ``model`` (``notify.config`` passes the one with
+    every channel kind's keys); ConfigError names the key (or the environment variable), the value
+    and what is allowed. Secrets named by ``*_env``/``*_file`` must exist."""
     env = dict(os.environ if environ is None else environ)
     file = config_path(path) if environ is None else (Path(path) if path else None)
     data: dict[str, Any] = {}
     if file is not None:
         data = _read(file)
-    origins = apply_env(data, env, list(Config.model_fields), env_variables())
+    known = env_variables(model)
+    overrides, origins = config_env.overrides(model, env, data, known)
+    data = config_env.merged(data, overrides)
     try:
-        config = Config.model_validate(data)
+        config = model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe(exc, Config, file, origins, data)) from None
+        raise ConfigError(describe(exc, model, file, origins, data)) from None
     try:
         checks.channel_secrets(config.channels, env)
     except ValueError as exc:
@@ -393,13 +346,13 @@ def load(
     return config
 
 
-def env_variables() -> list[str]:
+def env_variables(model: type[BaseModel] = Config) -> list[str]:
     """Every ``AKIMWATCH_<KEY>`` and ``AKIMWATCH_<SECTION>__<KEY>`` name that sets one key."""
-    names = [ENV_PREFIX + key.upper() for key in Config.model_fields]
+    names = [ENV_PREFIX + key.upper() for key in model.model_fields]
     for section in ("database", "crawl", "notify", "daemon"):
-        model = section_model(Config, (section,))
-        if model is not None:
-            names += [f"{ENV_PREFIX}{section}__{key}".upper() for key in model.model_fields]
+        found = section_model(model, (section,))
+        if found is not None:
+            names += [f"{ENV_PREFIX}{section}__{key}".upper() for key in found.model_fields]
     names += [
         f"{ENV_PREFIX}SOURCES__{source}__{key}".upper()
         for source in source_names()
@@ -422,14 +375,9 @@ def _read(file: Path) -> dict[str, Any]:
 
 
 def masked(config: Config) -> dict[str, Any]:
-    """The effective configuration as a dict, with secret values masked."""
+    """The effective configuration as a dict: secret types dump masked, and so does the
+    password in the database URL."""
     data = config.model_dump(mode="json", by_alias=True)
-    for channel in data.get("channels", []):
-        for key in ("urls",):
-            if channel.get(key):
-                channel[key] = [MASK for _ in channel[key]]
-        if channel.get("url") and channel.get("kind") == "apprise":
-            channel["url"] = MASK
     data["database"]["url"] = mask_url(config.database_url)
     data["database_url"] = data["database"]["url"]
     return data

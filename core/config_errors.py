@@ -8,9 +8,10 @@ import difflib
 import types
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 MASK = "********"
@@ -38,8 +39,25 @@ def describe(
 ) -> str:
     """Every error of ``exc`` on one line, ``; `` between them."""
     where = f" in {file}" if file else ""
-    problems = [_problem(error, root, origins, data) for error in exc.errors()]
+    errors = [_untagged(error, data) for error in exc.errors()]
+    problems = [_problem(error, root, origins, data) for error in errors]
     return f"invalid configuration{where}: " + "; ".join(problems)
+
+
+def _untagged(error: ErrorDetails, data: dict[str, Any]) -> ErrorDetails:
+    """A channel's error located as in the file: without the kind pydantic puts after the index
+    of a discriminated union member, and a wrong or missing kind as an error of ``kind``."""
+    loc = tuple(error["loc"])
+    kind = _channel_value(loc, data, "kind")
+    if error["type"] == "union_tag_invalid":
+        tags = str(error.get("ctx", {}).get("expected_tags", "")).split(", ")
+        allowed = " or ".join([", ".join(tags[:-1]), tags[-1]] if len(tags) > 1 else tags)
+        return {**error, "loc": (*loc, "kind"), "input": kind, "msg": f"Input should be {allowed}"}
+    if error["type"] == "union_tag_not_found":
+        return {**error, "loc": (*loc, "kind"), "input": None, "msg": "Field required"}
+    if kind is not None and len(loc) > 2 and loc[2] == kind:
+        return {**error, "loc": (*loc[:2], *loc[3:])}
+    return error
 
 
 def _problem(
@@ -50,7 +68,7 @@ def _problem(
     variable = _variable(loc, origins)
     source = f" (from {variable})" if variable else _channel(loc, data)
     if error["type"] == "extra_forbidden":
-        return f"{key}{source}: unknown key; {_suggest(root, loc)}"
+        return f"{key}{source}: unknown key; {_suggest(root, loc, data)}"
     message = error["msg"].removeprefix("Value error, ")
     if isinstance(error.get("input"), dict):
         return f"{key}{source}: {message}"  # a whole table: its value says nothing more
@@ -59,18 +77,24 @@ def _problem(
 
 def _channel(loc: Loc, data: dict[str, Any]) -> str:
     """`` (channel NAME)`` when ``loc`` is inside a channel that has a name."""
+    name = _channel_value(loc, data, "name")
+    return f" (channel {name})" if name is not None else ""
+
+
+def _channel_value(loc: Loc, data: dict[str, Any], key: str) -> str | None:
+    """The text value of ``key`` in the channel table ``loc`` is inside, if there is one."""
     channels = data.get("channels")
     if loc[:1] != ("channels",) or len(loc) < 2 or not isinstance(channels, list):
-        return ""
+        return None
     index = loc[1]
     if (
         not isinstance(index, int)
         or index >= len(channels)
         or not isinstance(channels[index], dict)
     ):
-        return ""
-    name = channels[index].get("name")
-    return f" (channel {name})" if isinstance(name, str) else ""
+        return None
+    value = channels[index].get(key)
+    return value if isinstance(value, str) else None
 
 
 def _variable(loc: Loc, origins: dict[Loc, str]) -> str | None:
@@ -104,22 +128,27 @@ def nearest(word: str, allowed: Sequence[str]) -> str:
     return f"did you mean {near[0]!r}? " if near else ""
 
 
-def _suggest(root: type[BaseModel], loc: Loc) -> str:
+def _suggest(root: type[BaseModel], loc: Loc, data: dict[str, Any]) -> str:
     """'did you mean' the nearest key of the section, and the keys that section allows."""
-    model = section_model(root, loc[:-1])
+    kind = _channel_value(loc, data, "kind")
+    model = section_model(root, loc[:-1], kind)
     if model is None:
         return "remove it"
     allowed = sorted(field.alias or name for name, field in model.model_fields.items())
     section = ".".join(str(part) for part in loc[:-1]) or "the top level"
     if loc[:1] == ("channels",):
-        section = "a channel"
+        section = f"a {kind} channel" if kind else "a channel"
     return f"{nearest(str(loc[-1]), allowed)}allowed in {section}: {', '.join(allowed)}"
 
 
-def section_model(root: type[BaseModel], path: Loc) -> type[BaseModel] | None:
-    """The model of the table at ``path`` (list indexes and dict keys stepped over)."""
+def section_model(
+    root: type[BaseModel], path: Loc, tag: str | None = None
+) -> type[BaseModel] | None:
+    """The model of the table at ``path`` (list indexes and dict keys stepped over); in a
+    discriminated union, the member whose discriminator is ``tag``."""
     current: Any = root
     for part in path:
+        current = _member(current, tag)
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = _field(current, str(part))
             if field is None:
@@ -127,8 +156,24 @@ def section_model(root: type[BaseModel], path: Loc) -> type[BaseModel] | None:
             current = field
         else:
             current = _item_type(current)
-    current = _item_type(current) if not _is_model(current) else current
+    current = _member(current, tag)
+    if not _is_model(current):
+        current = _member(_item_type(current), tag)
     return current if _is_model(current) else None
+
+
+def _member(annotation: Any, tag: str | None) -> Any:
+    """``annotation`` itself, or in a discriminated union the member whose discriminator is
+    ``tag`` (None if none is)."""
+    if get_origin(annotation) is not Annotated:
+        return annotation
+    union, *metadata = get_args(annotation)
+    key = next((m.discriminator for m in metadata if isinstance(m, FieldInfo)), None)
+    for member in get_args(union):
+        field = member.model_fields.get(key) if _is_model(member) and key else None
+        if field is not None and tag in get_args(field.annotation):
+            return member
+    return None
 
 
 def _field(model: type[BaseModel], name: str) -> Any:

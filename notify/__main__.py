@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.config import ConfigError, load
+from core.config import ConfigError
+from notify.config import load
 from notify.dispatcher import Dispatcher
 from storage.engine import make_engine
 from storage.migrate import SchemaOutdated, check_schema

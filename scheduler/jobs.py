@@ -16,7 +16,8 @@ from pathlib import Path
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
-from core.config import Config, load
+from core.config import Config
+from notify.config import load
 from scheduler.health import check_source
 from scheduler.launcher import CrawlLauncher, CrawlOutcome, LauncherClosed
 from storage.clock import utcnow

@@ -1,11 +1,13 @@
-"""What every channel kind implements, the registry of kinds, and the delivery error."""
+"""What every channel kind implements, and the delivery error."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from core.config import ChannelConfig
+
+ConfigT = TypeVar("ConfigT", bound=ChannelConfig)
 
 
 class DeliveryError(Exception):
@@ -17,12 +19,16 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
-class Channel(ABC):
-    """One configured channel; ``targets()`` are sent (and tracked) one by one."""
+class Channel(ABC, Generic[ConfigT]):
+    """One configured channel; ``targets()`` are sent (and tracked) one by one.
+
+    A kind names itself (``kind``) and the model of its ``[[channels]]`` table (``config_model``,
+    a :class:`core.config.ChannelConfig` with ``kind: Literal["<kind>"]`` and its own keys)."""
 
     kind: ClassVar[str]
+    config_model: ClassVar[type[ChannelConfig]]
 
-    def __init__(self, config: ChannelConfig) -> None:
+    def __init__(self, config: ConfigT) -> None:
         self.config = config
 
     def targets(self) -> list[str]:
@@ -40,13 +46,3 @@ class Channel(ABC):
     def close(self) -> None:
         """Release connections held between sends (nothing to release by default)."""
         return None
-
-
-REGISTRY: dict[str, type[Channel]] = {}
-C = TypeVar("C", bound=type[Channel])
-
-
-def register(cls: C) -> C:
-    """Class decorator: make a channel kind available by its ``kind`` name."""
-    REGISTRY[cls.kind] = cls
-    return cls

@@ -10,9 +10,13 @@ from email.header import Header
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import formatdate
-from typing import Any
+from typing import Any, Literal
 
-from notify.channels.base import Channel, DeliveryError, register
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from core import checks
+from core.config import ChannelConfig
+from notify.channels.base import Channel, DeliveryError
 from notify.render import language_for, render
 
 log = logging.getLogger(__name__)
@@ -43,11 +47,46 @@ class _SubjectPolicy(EmailPolicy):
 POLICY = _SubjectPolicy()
 
 
-@register
-class EmailChannel(Channel):
+class EmailConfig(ChannelConfig):
+    """A ``kind = "email"`` channel: the SMTP server, the login (its password named by
+    ``smtp_password_env`` or ``smtp_password_file``), the sender and the recipients."""
+
+    model_config = ConfigDict(extra="forbid")
+    secret_keys = ("smtp_password",)
+
+    kind: Literal["email"]
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(587, gt=0, lt=65536)
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password_env: str | None = None
+    smtp_password_file: str | None = None
+    smtp_timeout: float = Field(30, gt=0)
+    sender: str = Field("akimwatch@localhost", alias="from")
+    to: list[str] = Field(default_factory=list)
+
+    @field_validator("to")
+    @classmethod
+    def _check_to(cls, value: list[str]) -> list[str]:
+        return [checks.email_address(address) for address in value]
+
+    @field_validator("sender")
+    @classmethod
+    def _check_sender(cls, value: str) -> str:
+        return checks.email_address(value)
+
+    @model_validator(mode="after")
+    def _check_recipients(self) -> EmailConfig:
+        if not self.to:
+            raise ValueError(f"channel {self.name!r}: an email channel needs to = [...]")
+        return self
+
+
+class EmailChannel(Channel[EmailConfig]):
     """Sends one message per delivery to every recipient in ``to``."""
 
     kind = "email"
+    config_model = EmailConfig
 
     def build(self, document: dict[str, Any], delivery_key: str) -> EmailMessage:
         """The MIME message for a document."""
@@ -105,7 +144,8 @@ class EmailChannel(Channel):
             if cfg.smtp_tls == "starttls":
                 smtp.starttls(context=context)
             if cfg.smtp_user:
-                smtp.login(cfg.smtp_user, cfg.secret("smtp_password") or "")
+                password = cfg.secret("smtp_password")
+                smtp.login(cfg.smtp_user, password.get_secret_value() if password else "")
         except BaseException:
             smtp.close()
             raise

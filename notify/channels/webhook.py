@@ -10,12 +10,16 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 import httpx
+from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
 import core
-from notify.channels.base import Channel, DeliveryError, register
+from core import checks
+from core.config import ChannelConfig
+from core.secrets import SecretUrl
+from notify.channels.base import Channel, DeliveryError
 
 RETRYABLE = {408, 429}
 
@@ -53,11 +57,36 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-@register
-class WebhookChannel(Channel):
+class WebhookConfig(ChannelConfig):
+    """A ``kind = "webhook"`` channel: the URL (a secret: its path often is the token) and the
+    signing secret named by ``secret_env`` or ``secret_file``."""
+
+    model_config = ConfigDict(extra="forbid")
+    secret_keys = ("secret",)
+
+    kind: Literal["webhook"]
+    url: SecretUrl | None = None
+    secret_env: str | None = None
+    secret_file: str | None = None
+    timeout: float = Field(10, gt=0)
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _check_url(cls, value: object) -> object:
+        return checks.http_url(value) if isinstance(value, str) and value else value
+
+    @model_validator(mode="after")
+    def _check_url_given(self) -> WebhookConfig:
+        if self.url is None or not self.url.get_secret_value():
+            raise ValueError(f"channel {self.name!r}: a webhook channel needs url")
+        return self
+
+
+class WebhookChannel(Channel[WebhookConfig]):
     """POSTs to ``url``; 2xx is success, 4xx other than 408/429 is permanent."""
 
     kind = "webhook"
+    config_model = WebhookConfig
     _client: httpx.Client | None = None
 
     def headers(self, body: bytes, delivery_key: str) -> dict[str, str]:
@@ -71,10 +100,10 @@ class WebhookChannel(Channel):
         }
         secret = self._secret()
         if secret:
-            headers["X-Akimwatch-Signature"] = signature(secret, timestamp, body)
+            headers["X-Akimwatch-Signature"] = signature(secret.get_secret_value(), timestamp, body)
         return headers
 
-    def _secret(self) -> str | None:
+    def _secret(self) -> SecretStr | None:
         """The signing secret, None when none is configured; one configured but gone missing or
         empty since the load raises a retried DeliveryError rather than sending unsigned."""
         named = self.config.secret_env or self.config.secret_file
@@ -84,7 +113,7 @@ class WebhookChannel(Channel):
             secret = self.config.secret("secret")
         except (OSError, UnicodeDecodeError) as exc:
             raise DeliveryError(f"channel {self.config.name}: secret {named}: {exc}") from exc
-        if not secret or not secret.strip():
+        if not secret or not secret.get_secret_value().strip():
             raise DeliveryError(
                 f"channel {self.config.name}: secret {named} is missing or empty; not sent unsigned"
             )
@@ -93,19 +122,22 @@ class WebhookChannel(Channel):
     def send(self, document: dict[str, Any], delivery_key: str, target: int) -> None:
         """POST the document once."""
         body = encode(document)
+        url = self.config.url
+        assert url is not None  # the model refuses a webhook channel without one
         if self._client is None:
             self._client = httpx.Client(timeout=self.config.timeout, verify=_tls_context())
         try:
             response = self._client.post(
-                str(self.config.url), content=body, headers=self.headers(body, delivery_key)
+                url.get_secret_value(), content=body, headers=self.headers(body, delivery_key)
             )
         except httpx.HTTPError as exc:
-            raise DeliveryError(f"POST {self.config.url}: {type(exc).__name__}: {exc}") from exc
+            detail = str(exc).replace(url.get_secret_value(), str(url))
+            raise DeliveryError(f"POST {url}: {type(exc).__name__}: {detail}") from exc
         if response.is_success:
             return
         status = response.status_code
         raise DeliveryError(
-            f"POST {self.config.url}: HTTP {status} {response.text[:200]!r}",
+            f"POST {url}: HTTP {status} {response.text[:200]!r}",
             permanent=400 <= status < 500 and status not in RETRYABLE,
             retry_after=retry_after(response.headers.get("Retry-After")),
         )

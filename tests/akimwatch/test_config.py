@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from akimwatch.cli import cli
-from core.config import ConfigError, load, parse_host_overrides
+from core.config import ConfigError, parse_host_overrides
 from core.exitcodes import EXIT_CONFIG
+from notify.config import load
 
 SAMPLE = """
 data_dir = "{tmp}"
@@ -107,7 +108,8 @@ def test_named_secrets_that_exist_load(tmp_path: Path) -> None:
         f'smtp_password_file = "{secret}"\n'
     )
     config = load(write(tmp_path, text), environ={"AW_TEST_SECRET": "s3cret"})
-    assert config.channel("desk").secret("smtp_password") == "pw"
+    password = config.channel("desk").secret("smtp_password")
+    assert password is not None and password.get_secret_value() == "pw"
     with pytest.raises(ConfigError, match=r"channels\.crm\.secret_env: .*AW_TEST_SECRET"):
         load(write(tmp_path, text), environ={"AW_TEST_SECRET": ""})
 

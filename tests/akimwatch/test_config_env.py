@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ChannelConfig, ConfigError, load
+from core.config import ConfigError
 from notify.channels.base import DeliveryError
-from notify.channels.webhook import WebhookChannel
+from notify.channels.webhook import WebhookChannel, WebhookConfig
+from notify.config import load
 
 WEBHOOK = '[[channels]]\nname = "crm"\nkind = "webhook"\nurl = "http://127.0.0.1:9/hook"\n'
 
@@ -81,7 +82,7 @@ def test_an_empty_secret_is_refused_at_load(
 def test_a_secret_emptied_after_the_load_is_not_sent_unsigned(tmp_path: Path) -> None:
     file = tmp_path / "hook-secret"
     file.write_text("k\n", encoding="utf-8")
-    config = ChannelConfig(
+    config = WebhookConfig(
         name="crm", kind="webhook", url="http://127.0.0.1:9/", secret_file=str(file)
     )
     channel = WebhookChannel(config)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ChannelConfig, ConfigError, load
+from core.config import ConfigError
 from detect.regions import UnknownRegion, canonical_region
+from notify.channels.webhook import WebhookConfig
+from notify.config import load
 
 
 @pytest.mark.parametrize(
@@ -41,7 +43,7 @@ def test_other_names_are_refused_with_the_allowed_ones(name: str) -> None:
 
 
 def test_channel_regions_are_stored_canonical_and_route_meetings() -> None:
-    channel = ChannelConfig(
+    channel = WebhookConfig(
         name="desk", kind="webhook", url="https://example.org/h", regions=["қарағанды облысы"]
     )
     assert channel.regions == ["Karaganda"]

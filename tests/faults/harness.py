@@ -14,7 +14,7 @@ from typing import Any
 from receivers import WebhookReceiver
 from sqlalchemy import select
 
-from core.config import load
+from notify.config import load
 from notify.dispatcher import Dispatcher
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade

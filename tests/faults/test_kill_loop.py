@@ -32,7 +32,7 @@ from harness import (
 )
 from receivers import SmtpFaults, WebhookReceiver, smtp_controller
 
-from core.config import load
+from notify.config import load
 from notify.dispatcher import Dispatcher
 from replicas import ReplicaServer
 from replicas.server import Reply, Request

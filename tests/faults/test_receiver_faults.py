@@ -22,7 +22,7 @@ from receivers import SmtpFaults, WebhookReceiver, smtp_controller
 from sqlalchemy import select
 
 from akimwatch.cli import cli
-from core.config import load
+from notify.config import load
 from notify.dispatcher import Dispatcher
 from replicas import ReplicaServer
 from sources.kazinform.replica import KazinformSite

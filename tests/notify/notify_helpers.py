@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from core.config import Config
+from notify.config import validate
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Outbox
@@ -77,10 +78,8 @@ def any_engine(any_url: str) -> Iterator[Engine]:
 
 
 def make_config(url: str, *channels: dict[str, Any], **notify: Any) -> Config:
-    """A Config with these channels and database."""
-    return Config.model_validate(
-        {"database": {"url": url}, "channels": list(channels), "notify": notify}
-    )
+    """A Config with these channels (validated by kind) and database."""
+    return validate({"database": {"url": url}, "channels": list(channels), "notify": notify})
 
 
 def webhook(receiver: Receiver, name: str = "crm", **extra: Any) -> dict[str, Any]:

@@ -19,8 +19,7 @@ from notify_helpers import (
 from notify_servers import Mailbox, Receiver, smtp_server
 from sqlalchemy import Engine
 
-from core.config import ChannelConfig
-from notify.channels.email import POLICY, EmailChannel, message_id
+from notify.channels.email import POLICY, EmailChannel, EmailConfig, message_id
 from notify.dispatcher import Dispatcher
 from notify.document import sample
 from notify.render import render
@@ -168,7 +167,7 @@ def test_a_long_subject_arrives_word_for_word(
 
 
 def test_subjects_of_every_length_survive_folding() -> None:
-    channel = EmailChannel(ChannelConfig.model_validate(_email(25)))
+    channel = EmailChannel(EmailConfig.model_validate(_email(25)))
     words = [
         "Глава",
         "государства",

@@ -19,9 +19,9 @@ from sqlalchemy import Engine, select
 
 from akimwatch.commands.export import export
 from akimwatch.commands.meetings import meetings
-from core.config import ChannelConfig
 from crawler.pipelines import to_record
 from detect import detect
+from notify.channels.webhook import WebhookConfig
 from notify.dispatcher import Dispatcher
 from notify.document import name_language
 from scheduler import feed
@@ -153,7 +153,7 @@ def test_one_meeting_names_the_akim_alike_in_every_output(
     [([], "ru"), (["kk"], "kk"), (["en"], "en"), (["ru", "en"], "ru"), (["kk", "en"], "en")],
 )
 def test_name_language_of_a_channel(languages: list[str], expected: str) -> None:
-    channel = ChannelConfig(
+    channel = WebhookConfig(
         name="c", kind="webhook", url="http://127.0.0.1:9/", languages=languages
     )
     assert name_language(channel) == expected
