@@ -7,11 +7,24 @@ akorda.kz. Which channels are read is ``[sources.telegram] channels`` (default `
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sources.base import Source
 
 CHANNELS = ("aqorda_resmi",)
 _POST = re.compile(r"^/(?:s/)?(?P<channel>[A-Za-z][A-Za-z0-9_]{3,31})/(?P<id>\d+)/?$")
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+
+
+def channel_names(value: Any) -> list[str]:
+    """``sources.telegram.channels``: public channel usernames (``@`` and ``t.me/`` allowed)."""
+    if isinstance(value, str) or not isinstance(value, list) or not value:
+        raise ValueError("expected a non-empty list of channel names, e.g. [\"aqorda_resmi\"]")
+    names = [str(item).strip().removeprefix("https://t.me/").lstrip("@") for item in value]
+    bad = [name for name in names if not _USERNAME.fullmatch(name)]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a Telegram channel name (letters, digits, _)")
+    return names
 
 
 def article_id(url: str) -> str | None:
@@ -34,4 +47,5 @@ SOURCE = Source(
     package=__name__,
     every_minutes=5,
     demo_config={"channels": list(CHANNELS)},
+    options={"channels": channel_names},
 )

@@ -119,10 +119,11 @@ def test_a_channel_without_a_public_preview_is_one_clear_error(tmp_path: Path) -
     assert "t.me/closed_channel has no public preview" in errors[0]
 
 
-def run_once(config: Path, server: ReplicaServer, source: str) -> str:
+def cli(config: Path, server: ReplicaServer, *args: str) -> str:
+    """One ``akimwatch`` command against the replicas; its output (it must succeed)."""
     env = {**os.environ, "AKIMWATCH_CONFIG": str(config),
            "AKIMWATCH_HOST_OVERRIDES": server.overrides_env()}  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", MAIN, "run-once", source], env=env, cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", MAIN, *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     return done.stdout
@@ -135,13 +136,21 @@ def test_a_post_before_the_akorda_article_alerts_once_and_the_article_joins_it(
     config, db_url = write_config(tmp_path, channel)
     akorda = AkordaSite(layout=0)
     with ReplicaServer([TelegramSite(), akorda]) as server:
-        run_once(config, server, "telegram")
+        cli(config, server, "run-once", "telegram")
         first = alerts(hook)
-        run_once(config, server, "akorda")
+        cli(config, server, "run-once", "akorda")
+        listed = json.loads(cli(config, server, "meetings", "--region", "karaganda", "--json"))
+        table = cli(config, server, "meetings", "--lead")
     karaganda = [a for a in first if a["meeting"]["region"] == "Karaganda"]
     assert len(karaganda) == 1
     assert {a["outlet"] for a in karaganda[0]["meeting"]["articles"]} == {"Akorda (Telegram)"}
+    assert karaganda[0]["meeting"]["lead"]["first"]["source"] == "telegram"
     assert alerts(hook) == first  # no second meeting.new for any meeting
+    (meeting,) = listed
+    delays = {s["source"]: s["delay_seconds"] for s in meeting["lead"]["sources"]}
+    assert meeting["lead"]["first"]["source"] == "telegram"
+    assert delays["telegram"] == 0 and delays["akorda"] > 0
+    assert table.splitlines()[1].startswith("Akorda (Telegram)")
     engine = make_engine(db_url)
     with Session(engine) as session:
         meeting = session.scalars(select(Meeting).where(Meeting.region == "Karaganda")).one()
