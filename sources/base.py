@@ -19,7 +19,7 @@ from typing import Any
 LANGUAGES = ("ru", "kk", "en")
 
 
-def _no_aliases() -> Mapping[str, str]:
+def _no_aliases() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
