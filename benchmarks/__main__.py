@@ -16,7 +16,9 @@ import sys
 import time
 from typing import Any
 
-BENCHMARKS = ("extraction", "classify", "dedup", "dispatch", "pipeline", "daemon", "truth")
+BENCHMARKS = (
+    "extraction", "classify", "dedup", "dispatch", "pipeline", "telegram", "daemon", "truth",
+)  # fmt: skip
 
 
 def machine() -> dict[str, Any]:

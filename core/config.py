@@ -114,7 +114,10 @@ class CrawlConfig(_Model):
 
 
 class SourceConfig(_Model):
-    """One source's schedule and languages."""
+    """One source's schedule and languages, and the keys the source itself declares
+    (``Source.options``, checked by :meth:`Config._check_sources`)."""
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True, populate_by_name=True)
 
     enabled: bool = True
     every_minutes: float = Field(10, gt=0)
@@ -136,6 +139,23 @@ class SourceConfig(_Model):
 
 def _default_sources() -> dict[str, SourceConfig]:
     return {s.name: SourceConfig(every_minutes=s.every_minutes) for s in source_registry().values()}
+
+
+def _check_options(name: str, source: SourceConfig) -> None:
+    """Check the keys of ``[sources.<name>]`` that the source declares, refuse any other."""
+    options = source_registry()[name].options
+    extra = source.__pydantic_extra__ or {}
+    for key, raw in extra.items():
+        if key not in options:
+            allowed = sorted([*SourceConfig.model_fields, *options])
+            hint = nearest(key, allowed)
+            raise ValueError(
+                f"sources.{name}.{key}: unknown key; {hint}allowed: {', '.join(allowed)}"
+            )
+        try:
+            extra[key] = options[key](raw)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"sources.{name}.{key} = {raw!r}: {exc}") from None
 
 
 def _all_known(values: list[str], allowed: Sequence[str], what: str) -> list[str]:
@@ -265,6 +285,8 @@ class Config(_Model):
         if bad:
             hint = nearest(bad[0], known)
             raise ValueError(f"unknown source {bad[0]!r}; {hint}allowed: {', '.join(known)}")
+        for name, source in value.items():
+            _check_options(name, source)
         return {**_default_sources(), **value}
 
     @field_validator("channels")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import metadata
 
-from sources import akorda, bestnews, govkz, kazinform
+from sources import akorda, bestnews, govkz, kazinform, telegram
 from sources.base import Source
 
 BUILT_IN: tuple[Source, ...] = (
@@ -19,6 +19,7 @@ BUILT_IN: tuple[Source, ...] = (
     akorda.SOURCE,
     govkz.SOURCE,
     bestnews.SOURCE,
+    telegram.SOURCE,
 )
 ENTRY_POINTS = "akimwatch.sources"
 

@@ -19,7 +19,7 @@ from typing import Any
 LANGUAGES = ("ru", "kk", "en")
 
 
-def _no_aliases() -> Mapping[str, str]:
+def _no_aliases() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
@@ -32,7 +32,9 @@ class Source:
     other host names of the same site into one for URL identity. ``article_id`` returns the
     source's own id for an article URL (or None). ``spider`` and ``replica`` are ``module:Class``
     import paths; ``replica_options`` are what the demo passes to the replica and ``demo_config``
-    the keys of ``[sources.<name>]`` in a configuration that crawls it.
+    the keys of ``[sources.<name>]`` in a configuration that crawls it. ``options`` are the
+    source's own keys of ``[sources.<name>]``, each with its check (the value to keep, or
+    ``ValueError`` saying what is wrong); they reach the spider in ``AKIMWATCH_SOURCE_OPTIONS``.
     """
 
     name: str
@@ -47,6 +49,7 @@ class Source:
     every_minutes: float = 10
     replica_options: Mapping[str, Any] = field(default_factory=_no_aliases)
     demo_config: Mapping[str, Any] = field(default_factory=_no_aliases)
+    options: Mapping[str, Callable[[Any], Any]] = field(default_factory=_no_aliases)
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.name):

@@ -104,6 +104,7 @@ def _article_row(plan: Plan, now: datetime) -> dict[str, Any]:
         "body": record.body,
         "author": record.author,
         "tags": list(record.tags),
+        "links": list(record.links),
         "published_at": record.published_at,
         "page_published_at": record.page_published_at,
         "first_seen_at": now,

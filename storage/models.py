@@ -79,6 +79,8 @@ class Article(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The URLs the article links to, where the source says so (a Telegram post's links).
+    links: Mapped[list[str]] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The page's own date when it disagreed with the listing's by more than a day.
     page_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

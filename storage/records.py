@@ -47,6 +47,9 @@ class ArticleRecord:
     page_published_at: datetime | None = None
     """The page's own date when it disagreed with the listing's by more than a day (the
     listing's is ``published_at``)."""
+    links: list[str] = field(default_factory=list)
+    """Absolute URLs the article links to where the source says so (a Telegram post's links:
+    the akorda.kz article it announces)."""
     meetings: list[MeetingRecord] = field(default_factory=list)
 
     def missing_fields(self) -> list[str]:

@@ -168,6 +168,7 @@ class ArticleStore:
         )
         article.title, article.lead, article.body = record.title, record.lead, record.body
         article.content_hash = record.content_hash
+        article.links = list(record.links) or article.links
         article.relevant = bool(record.meetings)
         article.published_at = article.published_at or record.published_at
         article.page_published_at = article.page_published_at or record.page_published_at

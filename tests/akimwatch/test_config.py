@@ -12,6 +12,7 @@ from akimwatch.cli import cli
 from core.config import ConfigError, parse_host_overrides
 from core.exitcodes import EXIT_CONFIG
 from notify.config import load
+from sources import names as source_names
 
 SAMPLE = """
 data_dir = "{tmp}"
@@ -34,7 +35,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_defaults_without_a_file() -> None:
     config = load(None, environ={})
     assert config.database_url == "sqlite:///data/akimwatch.db"
-    assert config.enabled_sources() == ["kazinform", "akorda", "govkz", "bestnews"]
+    assert config.enabled_sources() == list(source_names())
 
 
 def test_environment_overrides_single_keys(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 
 from replicas import ReplicaServer
 from replicas.server import Fault, Reply, Request
+from sources import names as source_names
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import CrawlRun, Outbox
@@ -38,7 +39,7 @@ def write_daemon_config(tmp: Path, channels: str, sources: str, **daemon: object
         "[crawl]\ndownload_delay = 0\nautothrottle = false\nretry_times = 0",
         f"timeout_seconds = {settings.pop('timeout', 60)}\ndownload_timeout = 120",
     ]
-    for name in ("kazinform", "akorda", "govkz", "bestnews"):
+    for name in source_names():
         enabled = "true" if name in sources.split(",") else "false"
         lines.append(
             f"[sources.{name}]\nenabled = {enabled}\nevery_minutes = {every}\n"

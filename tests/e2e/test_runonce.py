@@ -12,19 +12,17 @@ from pathlib import Path
 import pytest
 from crawling import ROOT, crawl_command, crawl_env, write_config
 
+import sources
 from core.config import Config
 from replicas import ReplicaServer
 from scheduler.lock import InstanceLock
-from sources.akorda.replica import AkordaSite
-from sources.bestnews.replica import BestnewsSite
-from sources.govkz.replica import GovkzSite
 from sources.kazinform.replica import KazinformSite
 from storage.engine import make_engine
 from storage.migrate import current_revision
 
 pytestmark = pytest.mark.slow
 MAIN = "import sys; from akimwatch.cli import main; sys.exit(main())"
-HOSTS = [h for site in (KazinformSite, AkordaSite, GovkzSite, BestnewsSite) for h in site.hosts]
+HOSTS = [h for source in sources.registry().values() for h in source.replica_class().hosts]
 NOWHERE = ",".join(f"{host}=http://akimwatch-test.invalid" for host in HOSTS)  # never resolves
 OFFLINE_BOUND = 60.0  # seconds: the README's first command on a machine without network
 
@@ -77,7 +75,7 @@ def test_without_network_every_source_fails_fast_naming_the_cause_and_the_demo(
     assert seconds < OFFLINE_BOUND, done.stdout
     assert done.returncode == 1, done.stdout + done.stderr[-2000:]
     lines = done.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == ["kazinform", "akorda", "govkz", "bestnews"]
+    assert [line.split()[0] for line in lines] == list(sources.names())
     for line in lines:
         assert "FAILED (cannot reach " in line and "name does not resolve (no network?)" in line
     assert "`akimwatch demo`" in done.stderr and "Traceback" not in done.stderr

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from akimwatch.cli import cli
+from sources import names as source_names
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import CrawlRun, Outbox, SourceHealth
@@ -35,7 +36,8 @@ def now(monkeypatch: pytest.MonkeyPatch) -> datetime:
 def config(tmp_path: Path) -> Path:
     """Kazinform every 10 minutes, the other sources disabled."""
     path = tmp_path / "akimwatch.toml"
-    disabled = "".join(f"[sources.{n}]\nenabled = false\n" for n in ("akorda", "govkz", "bestnews"))
+    others = [name for name in source_names() if name != "kazinform"]
+    disabled = "".join(f"[sources.{name}]\nenabled = false\n" for name in others)
     path.write_text(
         f'data_dir = "{tmp_path}"\n[database]\nurl = "sqlite:///{tmp_path / "aw.db"}"\n'
         f"[sources.kazinform]\nevery_minutes = 10\n{disabled}",
