@@ -108,7 +108,7 @@ def served(sites: dict[str, Any]) -> list[Served]:
                     rows.append(
                         Served(name, article, site.url_of(article), _day_only(site, article))
                     )
-            else:
+            elif site.stores(article):
                 rows.append(Served(name, article, site.url_of(article)))
     return rows
 

@@ -51,6 +51,11 @@ class Site:
         """Answer a request (404 by default)."""
         return Reply(404, b"not found")
 
+    def stores(self, article: Any) -> bool:
+        """Whether a crawl of the site stores this item of its data as an article (every one
+        by default; a channel's bare photo is not an article)."""
+        return True
+
 
 @dataclass
 class LogEntry:

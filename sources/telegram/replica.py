@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
+from typing import Any
 
 from crawler.extract.dates import ALMATY
 from replicas import layouts
@@ -62,6 +63,10 @@ class TelegramSite(Site):
             else a
             for a in self.articles
         ]
+
+    def stores(self, article: Any) -> bool:
+        """Posts with words are stored; a bare photo or video and service messages are not."""
+        return bool(self.text_of(article)) and not article.extra.get("service")
 
     def posts(self, channel: str) -> list[ReplicaArticle]:
         """The channel's posts, oldest first (pinned ones included, where they belong)."""

@@ -28,6 +28,8 @@ from sources.bestnews.spider import BestnewsSpider
 from sources.govkz.spider import GovkzSpider
 from sources.kazinform.replica import KazinformSite
 from sources.kazinform.spider import KazinformSpider
+from sources.telegram.replica import TelegramSite
+from sources.telegram.spider import TelegramSpider
 from storage.engine import make_engine
 from storage.models import CrawlRun
 from testkit.faults import empty_listing, matcher
@@ -41,7 +43,9 @@ from testkit.hostile import (
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from crawling import crawl, run_crawl, stored_articles, write_config
 
-SPIDERS: list[type[ListingSpider]] = [KazinformSpider, AkordaSpider, GovkzSpider, BestnewsSpider]
+SPIDERS: list[type[ListingSpider]] = [
+    KazinformSpider, AkordaSpider, GovkzSpider, BestnewsSpider, TelegramSpider,
+]  # fmt: skip
 OFFSITE = "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware"
 Replica = KazinformSite | AkordaSite | BestnewsSite
 
@@ -135,3 +139,15 @@ def test_kazinform_hostile_rss_links_are_offered_and_dropped(tmp_path: Path) -> 
     assert "/rss/en.xml" in served
     english = {site.url_of(a) for a in site.in_language("en")}
     assert set(stored_articles(db_url)) == english
+
+
+@pytest.mark.slow
+def test_telegram_never_follows_the_links_its_posts_carry(tmp_path: Path) -> None:
+    """Posts link to akorda.kz (and t.me pages answer for it here): nothing but t.me is asked."""
+    site = TelegramSite(page_size=4)
+    assert any(post.extra.get("links") for post in site.articles)
+    with ReplicaServer([site, AkordaSite()]) as server:
+        config, db_url = write_config(tmp_path)
+        crawl("telegram", config, server)
+        assert {e.host for e in server.requests_for()} == {"t.me"}
+    assert any(article.links for article in stored_articles(db_url).values())
