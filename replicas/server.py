@@ -12,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from replicas.articles import CrawledArticle
+
 
 @dataclass
 class Reply:
@@ -50,6 +52,15 @@ class Site:
     def handle(self, request: Request) -> Reply:
         """Answer a request (404 by default)."""
         return Reply(404, b"not found")
+
+    def crawled(self) -> list[CrawledArticle]:
+        """The articles a crawl of the site finds, with the URLs they are stored under (what the
+        truth benchmark scores; none by default)."""
+        return []
+
+    def source_options(self) -> dict[str, Any]:
+        """The ``[sources.<name>]`` keys a crawl needs to find all of them (none by default)."""
+        return {}
 
 
 @dataclass
