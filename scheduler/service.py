@@ -49,7 +49,7 @@ class SourceResult:
         return self.reason is None
 
     @property
-    def unreachable(self) -> bool:
+    def unreached(self) -> bool:
         """Whether the crawl failed because its hosts could not be reached."""
         return self.run is not None and bool(unreachable(self.run))
 
@@ -68,7 +68,7 @@ class CrawlResult:
     @property
     def offline(self) -> bool:
         """Whether no source could be reached at all (no network?)."""
-        return bool(self.sources) and all(result.unreachable for result in self.sources)
+        return bool(self.sources) and all(result.unreached for result in self.sources)
 
 
 def judge(outcome: CrawlOutcome) -> SourceResult:
