@@ -15,8 +15,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import sources
+from notify.config import load
 from replicas.server import ReplicaServer, Site
-from scheduler.launcher import CrawlLauncher, CrawlOutcome
+from scheduler.service import CrawlService, SourceResult
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article, Meeting, MeetingArticle, Outbox
@@ -26,8 +27,8 @@ DATABASE_NAME = "akimwatch.db"
 
 
 def replica_sites() -> dict[str, Site]:
-    """One replica per registered source, built with the options its description gives (gov.kz
-    revokes its tickets once mid-crawl, to show the re-handshake)."""
+    """One replica per registered source, built with the options its description gives (such as
+    a replica revoking its tickets once mid-crawl, to show the re-handshake)."""
     return {
         source.name: source.replica_class()(**source.replica_options)
         for source in sources.registry().values()
@@ -83,7 +84,7 @@ class FoundMeeting:
 class DemoResult:
     """What the demo crawled and found."""
 
-    outcomes: list[CrawlOutcome]
+    outcomes: list[SourceResult]
     articles: int
     meetings: list[FoundMeeting] = field(default_factory=list)
     notifications: list[str] = field(default_factory=list)
@@ -99,26 +100,26 @@ def run(data_dir: Path, echo: Callable[[str], None] = print) -> DemoResult:
     upgrade(engine)
     sites = replica_sites()
     with ReplicaServer(list(sites.values())) as server:
-        config = write_config(data_dir, database_url, server.overrides())
-        sources = list(sites)
-        launcher = CrawlLauncher(
-            engine, timeout=120, grace=5, env={"AKIMWATCH_CONFIG": str(config)}
-        )
-        echo(f"crawling {', '.join(sources)} from replicas at {server.url} ...")
-        outcomes = launcher.run_all(sources, parallel=1)  # one SQLite writer at a time
+        path = write_config(data_dir, database_url, server.overrides())
+        service = CrawlService(
+            load(path), engine, config_path=str(path), timeout=120, grace=5,
+            parallel=1, health=False,
+        )  # fmt: skip
+        echo(f"crawling {', '.join(sites)} from replicas at {server.url} ...")
+        crawled = service.crawl_all(list(sites))  # one at a time: one SQLite writer
     write_config(data_dir, database_url, {})  # the replicas are gone: no host overrides
-    for outcome in outcomes:
+    for outcome in crawled.sources:
         run_row = outcome.run
         echo(
             f"  {outcome.source:10} {'ok' if outcome.ok else 'FAILED':7}"
             f" new articles: {run_row.new_articles if run_row else 0}"
         )
-    result = summarize(engine, outcomes)
+    result = summarize(engine, crawled.sources)
     engine.dispose()
     return result
 
 
-def summarize(engine: Engine, outcomes: list[CrawlOutcome]) -> DemoResult:
+def summarize(engine: Engine, outcomes: list[SourceResult]) -> DemoResult:
     """The meetings (with their articles) and the queued notifications, rendered."""
     with Session(engine) as session:
         articles = len(session.scalars(select(Article.id)).all())

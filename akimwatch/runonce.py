@@ -13,22 +13,16 @@ import sys
 from datetime import date
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from akimwatch.commands import options
 from akimwatch.context import get_config, open_engine
 from core.config import Config
 from core.config_errors import nearest
-from scheduler.health import check_source
-from scheduler.launcher import CrawlLauncher, CrawlOutcome
 from scheduler.lock import EXIT_LOCKED, AlreadyRunning, InstanceLock
-from scheduler.schedule import due_sources
+from scheduler.service import CrawlResult, CrawlService, SourceResult
 from scheduler.terminal import Terminal
 from sources import names as source_names
-from storage.clock import utcnow
 from storage.migrate import upgrade
-from storage.runs import unreachable
 
 
 @click.command("run-once")
@@ -46,35 +40,27 @@ def run_once(
     """
     config: Config = get_config(ctx)
     engine = open_engine(config, check=False)
+    terminal = Terminal(sys.stdout) if sys.stdout.isatty() else None  # quiet under cron, pipes
+    service = CrawlService(
+        config, engine, config_path=ctx.find_root().obj.get("config_path"), terminal=terminal
+    )
     try:
         with InstanceLock(config, engine):
             upgrade(engine)  # under the lock: never beside a running daemon's migration
-            names = list(sources)
-            if not names and not every and since is None:
-                names = due_sources(config, engine, utcnow())
-                if not names:
-                    click.echo("no source is due")
-                    return
-            ok = run_sources(
-                config,
-                engine,
-                names,
-                since=since.isoformat() if since else None,
-                config_path=ctx.find_root().obj.get("config_path"),
-            )
+            due = not sources and not every and since is None
+            names = service.choose(sources, due=due)
+            if due and not names:
+                click.echo("no source is due")
+                return
+            result = service.crawl_all(names, since=since)
+            report(result)
             if not no_dispatch:
-                _dispatch(config, engine)
+                click.echo(f"notifications: {service.dispatch().summary()}")
     except AlreadyRunning as exc:
         click.echo(f"akimwatch run-once: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
-    if not ok:
+    if not result.ok:
         ctx.exit(1)
-
-
-def _dispatch(config: Config, engine: Engine) -> None:
-    from notify.dispatcher import Dispatcher
-
-    click.echo(f"notifications: {Dispatcher(config, engine).run_until_idle().summary()}")
 
 
 def known_sources(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -87,37 +73,12 @@ def known_sources(names: tuple[str, ...]) -> tuple[str, ...]:
     return names
 
 
-def run_sources(
-    config: Config,
-    engine: Engine,
-    names: list[str],
-    *,
-    since: str | None = None,
-    config_path: str | None = None,
-) -> bool:
-    """Crawl the named (else every enabled) source; True when every one succeeded."""
-    sources = names or config.enabled_sources()
-    env = {"AKIMWATCH_CONFIG": config_path} if config_path else {}
-    terminal = Terminal(sys.stdout) if sys.stdout.isatty() else None  # quiet under cron, pipes
-    launcher = CrawlLauncher(
-        engine,
-        config.crawl.timeout_seconds,
-        grace=config.daemon.kill_grace_seconds,
-        env=env,
-        terminal=terminal,
-    )
-    launcher.close_lost_runs()
-    outcomes = launcher.run_all(sources, {"since": since} if since else None)
-    if terminal is not None:
-        terminal.end()
-    for outcome in outcomes:
-        click.echo(summary_line(outcome))
-    with Session(engine) as session, session.begin():
-        for outcome in outcomes:
-            check_source(session, config, outcome.source)
-    if outcomes and all(unreached(outcome) for outcome in outcomes):
+def report(result: CrawlResult) -> None:
+    """A summary line per source; on stderr, the demo's hint when no source could be reached."""
+    for crawled in result.sources:
+        click.echo(summary_line(crawled))
+    if result.offline:
         click.echo(OFFLINE_HINT, err=True)
-    return all(outcome.ok for outcome in outcomes)
 
 
 OFFLINE_HINT = (
@@ -126,18 +87,13 @@ OFFLINE_HINT = (
 )
 
 
-def unreached(outcome: CrawlOutcome) -> bool:
-    """Whether a crawl failed because its hosts could not be reached."""
-    return outcome.run is not None and bool(unreachable(outcome.run))
-
-
-def summary_line(outcome: CrawlOutcome) -> str:
+def summary_line(crawled: SourceResult) -> str:
     """One line per source: status, pages, items, new articles, errors, seconds."""
-    run = outcome.run
-    status = "ok" if outcome.ok else f"FAILED ({outcome.reason})"
+    run = crawled.run
+    status = "ok" if crawled.ok else f"FAILED ({crawled.reason})"
     counts = (
         f"pages={run.pages} items={run.items} new={run.new_articles} errors={run.errors}"
         if run
         else ""
     )
-    return f"{outcome.source:10} {status:12} {counts} {outcome.seconds:.1f}s"
+    return f"{crawled.source:10} {status:12} {counts} {crawled.seconds:.1f}s"

@@ -1,11 +1,12 @@
-"""Pipeline figures through the production entry points, against the Kazinform replica on 127.0.0.1.
+"""Pipeline figures through the production entry points, against the corpus replica on 127.0.0.1
+(``testkit.corpus``: one source's replica, that source found in the registry).
 
 ``python -m benchmarks.pipeline [--quick]`` prints JSON:
 - ``new_article_to_webhook_s_median`` (and ``_min``, ``_max``): from a new meeting article
   appearing on the replica to its webhook arriving at a local HTTP receiver, when
-  ``akimwatch run-once kazinform`` (crawl child + dispatcher) starts right away. A schedule adds
+  ``akimwatch run-once SOURCE`` (crawl child + dispatcher) starts right away. A schedule adds
   up to one interval (``every_minutes``) of waiting on top;
-- ``backfill_pages_per_min``: ``scrapy crawl kazinform -a since=...`` over a synthetic corpus with
+- ``backfill_pages_per_min``: ``scrapy crawl SOURCE -a since=...`` over a synthetic corpus with
   politeness off (no AutoThrottle, no delay, 32 concurrent requests), every page extracted,
   detected and stored; Scrapy's ``elapsed_time_seconds`` is the clock;
 - ``scrapy_bench_pages_per_min``: ``scrapy bench`` (link following, no processing) run in the same
@@ -29,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+import sources
 from benchmarks.receiver import WebhookReceiver
 from crawler.extract.dates import ALMATY
 from replicas import ReplicaServer
@@ -46,18 +48,21 @@ FAST = (
     "LOG_LEVEL=WARNING",
 )
 BENCH_LINE = re.compile(r"Crawled (\d+) pages \(at (\d+) pages/min\)")
+SOURCE = next(
+    s.name for s in sources.registry().values() if issubclass(CorpusSite, s.replica_class())
+)
 
 
 def _config(tmp: Path, hook_url: str | None = None) -> tuple[Path, str]:
-    """A config for the Russian Kazinform feed only; returns (path, database URL)."""
+    """A config for the corpus source's Russian feed only; returns (path, database URL)."""
     db_url = f"sqlite:///{tmp / 'akimwatch.db'}"
     text = (
         f'data_dir = "{tmp}"\n[database]\nurl = "{db_url}"\n'
         "[crawl]\ndownload_delay = 0\nautothrottle = false\ntimeout_seconds = 600\n"
-        '[sources.kazinform]\nlanguages = ["ru"]\n'
+        f'[sources.{SOURCE}]\nlanguages = ["ru"]\n'
     )
     text += "".join(
-        f"[sources.{name}]\nenabled = false\n" for name in ("akorda", "govkz", "bestnews")
+        f"[sources.{name}]\nenabled = false\n" for name in sources.names() if name != SOURCE
     )
     if hook_url:
         text += f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook_url}"\n'
@@ -89,10 +94,10 @@ def _run(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[str
 
 
 def _run_once(env: dict[str, str]) -> float:
-    """``akimwatch run-once kazinform``; the crawl child's seconds from its summary line."""
+    """``akimwatch run-once SOURCE``; the crawl child's seconds from its summary line."""
     code = "import sys; from akimwatch.cli import main; sys.exit(main())"
-    out, _ = _run([sys.executable, "-c", code, "run-once", "kazinform"], env)
-    return float(re.findall(r"^kazinform .* ([\d.]+)s$", out, re.M)[-1])
+    out, _ = _run([sys.executable, "-c", code, "run-once", SOURCE], env)
+    return float(re.findall(rf"^{SOURCE} .* ([\d.]+)s$", out, re.M)[-1])
 
 
 def latency(trials: int) -> dict[str, Any]:
@@ -136,7 +141,7 @@ def backfill(articles: int) -> dict[str, Any]:
             "-m",
             "scrapy",
             "crawl",
-            "kazinform",
+            SOURCE,
             "-a",
             "languages=ru",
             "-a",

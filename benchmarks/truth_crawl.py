@@ -1,9 +1,10 @@
 """One ``akimwatch run-once`` of every replica in one layout, with real local receivers.
 
-The four replicas are served on 127.0.0.1 in the layout asked, the sources crawled by the README's
-first command (``HOST_OVERRIDES`` to the replicas, a fresh SQLite database, politeness off) and
-dispatched to one webhook channel and one email channel. What comes back is what the score needs:
-the replicas (their articles and URLs), the stored articles, the webhooks and the emails.
+Every source's replica is served on 127.0.0.1 in the layout asked, the sources crawled by the
+README's first command (``HOST_OVERRIDES`` to the replicas, a fresh SQLite database, politeness
+off) and dispatched to one webhook channel and one email channel. What comes back is what the
+score needs: the replicas (their articles and URLs), the stored articles, the webhooks and the
+emails.
 """
 
 from __future__ import annotations
@@ -24,21 +25,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import sources
 from benchmarks.receiver import Mailbox, WebhookReceiver
 from crawler.extract.dates import ALMATY
 from replicas import ReplicaServer
 from replicas.articles import ReplicaArticle
-from sources.akorda.replica import AkordaSite
-from sources.bestnews.replica import BestnewsSite
-from sources.govkz.pages import frontend_url
-from sources.govkz.replica import GovkzSite
-from sources.kazinform.replica import KazinformSite
+from replicas.server import Site
 from storage.engine import make_engine
 from storage.models import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = "import sys; from akimwatch.cli import main; sys.exit(main())"
-SOURCES = ("kazinform", "akorda", "govkz", "bestnews")
 # A replica meeting whose reports were not all published at one time has them all this recent.
 SPREAD = timedelta(hours=6)
 WINDOW_MINUTES = 30  # [notify] update_window_minutes, the default
@@ -68,13 +65,10 @@ class Crawl:
 
 
 def replicas(layout: int, now: datetime | None = None) -> dict[str, Any]:
-    """The four replicas in ``layout``, their articles moved back so that no local midnight falls
-    between the reports of one meeting, whatever the time of day ``now``."""
+    """Every registered source's replica in ``layout``, their articles moved back so that no
+    local midnight falls between the reports of one meeting, whatever the time of day ``now``."""
     sites: dict[str, Any] = {
-        "kazinform": KazinformSite(layout=layout),
-        "akorda": AkordaSite(layout=layout),
-        "govkz": GovkzSite(layout=layout),
-        "bestnews": BestnewsSite(layout=layout),
+        source.name: source.replica_class()(layout=layout) for source in sources.registry().values()
     }
     back = shift(now or datetime.now(UTC))
     for site in sites.values():
@@ -94,43 +88,39 @@ def shift(now: datetime) -> timedelta:
     return since_midnight + timedelta(hours=1) if since_midnight < SPREAD else timedelta(0)
 
 
-def served(sites: dict[str, Any]) -> list[Served]:
-    """Every article a crawled host lists, with the URL it is stored under (Akorda's old pages,
-    listed only on the mirror the spider does not crawl, are not served)."""
-    rows = []
-    for name, site in sites.items():
-        for article in site.articles:
-            if name == "govkz":
-                url = frontend_url(article.extra["project"], article.id, article.language)
-                rows.append(Served(name, article, url))
-            elif name == "akorda":
-                if article in site.listed(article.language):
-                    rows.append(
-                        Served(name, article, site.url_of(article), _day_only(site, article))
-                    )
-            elif site.stores(article):
-                rows.append(Served(name, article, site.url_of(article)))
-    return rows
+def served(sites: dict[str, Site]) -> list[Served]:
+    """Every article a crawl of the replicas finds, with the URL it is stored under."""
+    return [
+        Served(name, found.article, found.url, found.day_only)
+        for name, site in sites.items()
+        for found in site.crawled()
+    ]
 
 
-def _day_only(site: AkordaSite, article: ReplicaArticle) -> bool:
-    """Akorda pages other than ``og`` print the day only; the RSS feed has the time of its items."""
-    return article.markup != "og" and article not in site.feed(article.language)
-
-
-def config_text(tmp: Path, projects: list[str], hook: str, smtp_port: int) -> str:
-    """The TOML of the run: every source, no politeness, a webhook channel and an email channel
-    that also takes updates (the README's example events)."""
+def config_text(tmp: Path, sites: dict[str, Site], hook: str, smtp_port: int) -> str:
+    """The TOML of the run: every source with the options its replica needs, no politeness, a
+    webhook channel and an email channel that also takes updates (the README's example events)."""
     return (
         f'data_dir = "{tmp}"\n[database]\nurl = "sqlite:///{tmp / "akimwatch.db"}"\n'
         "[crawl]\ndownload_delay = 0\nautothrottle = false\nretry_times = 1\n"
         f"[notify]\nupdate_window_minutes = {WINDOW_MINUTES}\n"
-        f"[sources.govkz]\nprojects = {json.dumps(projects)}\n"
+        f"{source_tables(sites)}"
         f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook}"\n'
         f'[[channels]]\nname = "{MAIL_CHANNEL}"\nkind = "email"\nsmtp_host = "127.0.0.1"\n'
         f'smtp_port = {smtp_port}\nsmtp_tls = "none"\nto = ["desk@example.org"]\n'
         'events = ["meeting.new", "meeting.updated"]\n'
     )
+
+
+def source_tables(sites: dict[str, Site]) -> str:
+    """``[sources.<name>]`` with the keys each replica asks for (TOML)."""
+    tables = []
+    for name, site in sites.items():
+        options = site.source_options()
+        if options:
+            keys = "".join(f"{key} = {json.dumps(value)}\n" for key, value in options.items())
+            tables.append(f"[sources.{name}]\n{keys}")
+    return "".join(tables)
 
 
 def stored(db_url: str) -> dict[str, datetime | None]:
@@ -166,7 +156,7 @@ class Rig:
             "AKIMWATCH_HOST_OVERRIDES": self.server.overrides_env(),
         }
         done = subprocess.run(
-            [sys.executable, "-c", MAIN, "run-once", *SOURCES], env=env, cwd=ROOT,
+            [sys.executable, "-c", MAIN, "run-once", *self.sites], env=env, cwd=ROOT,
             capture_output=True, text=True, timeout=600, check=False,
         )  # fmt: skip
         if done.returncode != 0:
@@ -185,13 +175,12 @@ def rig(layout: int) -> Iterator[Rig]:
     """Serve the replicas in ``layout`` with a webhook receiver and an SMTP server, a fresh
     configuration and database in a temporary directory."""
     sites = replicas(layout)
-    projects = sorted({a.extra["project"] for a in sites["govkz"].articles})
     hook, mailbox = WebhookReceiver().start(), Mailbox()
     port = mailbox.start()
     try:
         with tempfile.TemporaryDirectory() as name, ReplicaServer(list(sites.values())) as server:
             config = Path(name) / "akimwatch.toml"
-            config.write_text(config_text(Path(name), projects, hook.url, port), encoding="utf-8")
+            config.write_text(config_text(Path(name), sites, hook.url, port), encoding="utf-8")
             yield Rig(layout, sites, server, hook, mailbox, config)
     finally:
         hook.stop()

@@ -74,7 +74,7 @@ _DATELINE = re.compile(r"\s*(?:[.,–—]|-\s)")
 
 
 def _dateline(f: Facts, m: RegionMention) -> bool:
-    """A city opening a sentence as the dateline ("ASTANA. KAZINFORM –"), not its subject."""
+    """A city opening a sentence as the dateline ("ASTANA. AGENCY –"), not its subject."""
     return not f.is_title and m.start <= 1 and bool(_DATELINE.match(f.text, m.end))
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import cache
 
+import sources
 from detect.gazetteer import REPUBLICAN_CITIES, gazetteer
 from detect.nominative import nominative
 
@@ -39,11 +41,19 @@ _NOT_THE_AKIM = re.compile(
 )
 _AKIM_NEAR = re.compile(r"(?:аким|әкім|akim|governor|mayor|глав\w+ (?:региона|области))")
 _LATIN = re.compile("[A-Za-z]")
-_NOT_NAME = re.compile(
-    r"(?:токаев|тоқаев|tokayev|kassym|касым|қасым|президент|president|мемлекет|глава|head|"
-    r"аким|әкім|akim|governor|kazinform|акорда|ақорда|akorda)",
-    re.I,
+_NOT_NAME_WORDS = (  # the President, titles, his residence (Ақорда)
+    r"токаев|тоқаев|tokayev|kassym|касым|қасым|президент|president|мемлекет|глава|head|"
+    r"аким|әкім|akim|governor|акорда|ақорда"
 )
+
+
+@cache
+def _not_name() -> re.Pattern[str]:
+    """Words no akim's name contains: the President's, titles, his residence, and every
+    registered source's name and outlet (an agency's name in a dateline, an outlet credited)."""
+    outlets = {word.lower() for s in sources.registry().values() for word in (s.name, s.outlet)}
+    words = "|".join(re.escape(word) for word in sorted(outlets))
+    return re.compile(f"(?:{_NOT_NAME_WORDS}|{words})", re.I)
 
 
 def display_name(akim: str | None, language: str) -> str | None:
@@ -90,12 +100,12 @@ def _written_name(written: str, low: str, region: str, on: dt.date | None) -> st
     for end in sorted(ends):
         end = max([end, *(m.end for m in regions if m.start <= end + 2 and m.end > end)])
         match = _NAME_AFTER.match(original[end:])
-        if match and not _NOT_NAME.search(match.group(1)):
+        if match and not _not_name().search(match.group(1)):
             return match.group(1)
     for match in _NAME_BEFORE.finditer(original):
         titled = _AKIM_NEAR.search(low[match.end() : match.end() + 60])
         near = any(0 <= m.start - match.end() <= 40 for m in mentions)
-        if titled and near and not _NOT_NAME.search(match.group(1)):
+        if titled and near and not _not_name().search(match.group(1)):
             return match.group(1)
     return None
 

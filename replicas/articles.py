@@ -32,6 +32,15 @@ class ReplicaArticle:
         return '"' + hashlib.md5(text.encode("utf-8")).hexdigest() + '"'
 
 
+@dataclass(frozen=True)
+class CrawledArticle:
+    """A replica article a crawl of its site finds, and the URL the crawler stores it under."""
+
+    article: ReplicaArticle
+    url: str
+    day_only: bool = False  # the site shows only the day of this article, nowhere its time
+
+
 def _published(raw: dict[str, Any], now: datetime) -> datetime:
     if "published" in raw:
         return datetime.fromisoformat(raw["published"]).astimezone(UTC)

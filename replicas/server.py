@@ -12,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from replicas.articles import CrawledArticle
+
 
 @dataclass
 class Reply:
@@ -51,10 +53,14 @@ class Site:
         """Answer a request (404 by default)."""
         return Reply(404, b"not found")
 
-    def stores(self, article: Any) -> bool:
-        """Whether a crawl of the site stores this item of its data as an article (every one
-        by default; a channel's bare photo is not an article)."""
-        return True
+    def crawled(self) -> list[CrawledArticle]:
+        """The articles a crawl of the site finds, with the URLs they are stored under (what the
+        truth benchmark scores; none by default)."""
+        return []
+
+    def source_options(self) -> dict[str, Any]:
+        """The ``[sources.<name>]`` keys a crawl needs to find all of them (none by default)."""
+        return {}
 
 
 @dataclass

@@ -111,7 +111,7 @@ class Daemon:
     def run(self) -> None:
         """Block until stopped by a signal."""
         jobs.install(self.rt)
-        self.rt.launcher.close_lost_runs()
+        self.rt.service.close_lost_runs()
         self.add_jobs(utcnow())
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._on_signal)
@@ -131,5 +131,5 @@ class Daemon:
         """Pause, SIGTERM running crawls, wait the grace period (then SIGKILL), shut down."""
         self.scheduler.stopping = True
         self.scheduler.pause()
-        self.rt.launcher.close()
+        self.rt.service.close()
         self.scheduler.shutdown(wait=True)

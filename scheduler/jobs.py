@@ -1,8 +1,9 @@
 """Job functions with stable import paths: the persistent job store pickles only their names and
 plain arguments (a source name, the config path), never objects.
 
-The daemon installs its :class:`Runtime` (config, engine, launcher) with :func:`install`; a job
-run without one (another process reading the same job store) builds its own from the config path.
+The daemon installs its :class:`Runtime` (config, engine, crawl service) with :func:`install`; a
+job run without one (another process reading the same job store) builds its own from the config
+path.
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, delete
-from sqlalchemy.orm import Session
 
 from core.config import Config
 from notify.config import load
-from scheduler.health import check_source
-from scheduler.launcher import CrawlLauncher, CrawlOutcome, LauncherClosed
+from scheduler.service import CrawlService, SourceResult
 from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.models import CrawlRun, Outbox
@@ -33,20 +32,16 @@ class Runtime:
 
     config: Config
     engine: Engine
-    launcher: CrawlLauncher
+    service: CrawlService
     config_path: str | None = None
-    busy: dict[str, threading.Lock] = field(default_factory=dict)
     feed_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, config: Config, engine: Engine, config_path: str | None) -> Runtime:
         """A runtime whose crawl children read the same config file."""
-        env = {"AKIMWATCH_CONFIG": config_path} if config_path else {}
-        launcher = CrawlLauncher(
-            engine, config.crawl.timeout_seconds, grace=config.daemon.kill_grace_seconds, env=env
+        return cls(
+            config, engine, CrawlService(config, engine, config_path=config_path), config_path
         )
-        busy = {name: threading.Lock() for name in config.sources}
-        return cls(config, engine, launcher, config_path, busy)
 
 
 _runtime: Runtime | None = None
@@ -67,23 +62,12 @@ def runtime(config_path: str | None) -> Runtime:
     return _runtime
 
 
-def crawl(rt: Runtime, source: str, args: dict[str, str] | None = None) -> CrawlOutcome | None:
-    """One crawl of ``source`` unless one is already running; then health and the feed."""
-    lock = rt.busy.setdefault(source, threading.Lock())
-    if not lock.acquire(blocking=False):
-        log.info("%s: a crawl is still running; skipping this one", source)
-        return None
-    try:
-        outcome = rt.launcher.run(source, args)
-    except LauncherClosed:
-        return None
-    finally:
-        lock.release()
-    log.info("%s: %s", source, "ok" if outcome.ok else f"failed ({outcome.reason})")
-    with Session(rt.engine) as session, session.begin():
-        check_source(session, rt.config, source)
-    write_feed(rt)
-    return outcome
+def crawl(rt: Runtime, source: str, *, recheck: bool = False) -> SourceResult | None:
+    """One crawl of ``source`` (with its health check) unless one is running; then the feed."""
+    result = rt.service.crawl(source, recheck=recheck)
+    if result is not None:
+        write_feed(rt)
+    return result
 
 
 def crawl_source(source: str, config_path: str | None = None) -> None:
@@ -95,7 +79,7 @@ def recheck_sources(config_path: str | None = None) -> None:
     """Change re-check: ``scrapy crawl NAME -a recheck=1`` for every enabled source in turn."""
     rt = runtime(config_path)
     for source in rt.config.enabled_sources():
-        crawl(rt, source, {"recheck": "1"})
+        crawl(rt, source, recheck=True)
 
 
 def dispatch(config_path: str | None = None) -> None:

@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 from scheduler.terminal import Relay, Terminal
 from storage.clock import utcnow
 from storage.models import CrawlRun
-from storage.runs import problem
 
 logger = logging.getLogger(__name__)
 LOST_MARGIN = timedelta(minutes=2)  # past timeout + grace + this, an unfinished run is dead
@@ -51,34 +50,13 @@ def die_with_parent(parent: int) -> None:
 
 @dataclass
 class CrawlOutcome:
-    """How one child crawl ended."""
+    """How one child crawl ended (judged by ``scheduler.service.judge``)."""
 
     source: str
     returncode: int | None
     seconds: float
     killed_by: str | None = None
     run: CrawlRun | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Finished by itself, exit 0, and recorded as a good run (see ``health.problem``)."""
-        return (
-            self.killed_by is None
-            and self.returncode == 0
-            and self.run is not None
-            and problem(self.run) is None
-        )
-
-    @property
-    def reason(self) -> str | None:
-        """Why the crawl counts as failed (None when it is ok)."""
-        if self.ok:
-            return None
-        if self.killed_by:
-            return f"killed: {self.killed_by}"
-        if self.run is None:
-            return f"no run recorded, exit {self.returncode}"
-        return problem(self.run) or f"exit {self.returncode}"
 
 
 def crawl_command(source: str, args: Mapping[str, str] | None = None) -> list[str]:

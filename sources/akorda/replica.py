@@ -14,7 +14,7 @@ from email.utils import format_datetime
 
 from crawler.extract.dates import ALMATY
 from replicas import layouts
-from replicas.articles import ReplicaArticle, load_articles
+from replicas.articles import CrawledArticle, ReplicaArticle, load_articles
 from replicas.layouts import Link
 from replicas.server import Reply, Request, Site
 
@@ -79,6 +79,19 @@ class AkordaSite(Site):
     def feed(self, language: str) -> list[ReplicaArticle]:
         """Articles in a language's RSS feed."""
         return self.listed(language)[: self.feed_size]
+
+    def crawled(self) -> list[CrawledArticle]:
+        """The articles the main host lists (the old site's pages are listed only on the mirror,
+        which the spider does not crawl); pages other than ``og`` print the day only, unless the
+        RSS feed gives the time of the item."""
+        return [
+            CrawledArticle(article, self.url_of(article), self._day_only(article))
+            for article in self.articles
+            if article in self.listed(article.language)
+        ]
+
+    def _day_only(self, article: ReplicaArticle) -> bool:
+        return article.markup != "og" and article not in self.feed(article.language)
 
     def handle(self, request: Request) -> Reply:
         """Listings, feeds and article pages."""

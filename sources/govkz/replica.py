@@ -21,8 +21,9 @@ import bcrypt
 
 from crawler.extract.dates import ALMATY
 from replicas import layouts
-from replicas.articles import ReplicaArticle, load_articles
+from replicas.articles import CrawledArticle, ReplicaArticle, load_articles
 from replicas.server import Reply, Request, Site
+from sources.govkz.pages import frontend_url
 
 NEWS = "/api/v1/public/content-manager/news"
 K6 = "/api/v1/public/_/c/k6"
@@ -105,6 +106,17 @@ class GovkzSite(Site):
         if project in self.content_projects or self.layout in (1, 4):
             data = {"content": chunk, "totalElements": len(items), "number": page}
         return Reply(200, json.dumps(data, ensure_ascii=False).encode(), JSON)
+
+    def crawled(self) -> list[CrawledArticle]:
+        """Every article, at the portal's page for it (the URL the spider stores)."""
+        return [
+            CrawledArticle(a, frontend_url(a.extra["project"], a.id, a.language))
+            for a in self.articles
+        ]
+
+    def source_options(self) -> dict[str, Any]:
+        """Every project the articles belong to."""
+        return {"projects": sorted({a.extra["project"] for a in self.articles})}
 
     def listed(self, project: str, language: str) -> list[ReplicaArticle]:
         """A project's articles in a language, newest first."""

@@ -16,7 +16,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from crawler.extract.dates import ALMATY
 from replicas import layouts
-from replicas.articles import ReplicaArticle, load_articles
+from replicas.articles import CrawledArticle, ReplicaArticle, load_articles
 from replicas.layouts import Link
 from replicas.server import Reply, Request, Site
 
@@ -81,6 +81,10 @@ class KazinformSite(Site):
     def url_of(self, article: ReplicaArticle) -> str:
         """The article's real URL."""
         return f"https://{HOSTS[article.language]}{self.path_of(article)}"
+
+    def crawled(self) -> list[CrawledArticle]:
+        """Every article, at its real URL."""
+        return [CrawledArticle(article, self.url_of(article)) for article in self.articles]
 
     def handle(self, request: Request) -> Reply:
         """Feed pages, RSS and article pages."""

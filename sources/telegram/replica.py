@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from typing import Any
 
 from crawler.extract.dates import ALMATY
 from replicas import layouts
-from replicas.articles import ReplicaArticle, load_articles
+from replicas.articles import CrawledArticle, ReplicaArticle, load_articles
 from replicas.server import Reply, Request, Site
 
 HOST = "t.me"
@@ -64,9 +63,14 @@ class TelegramSite(Site):
             for a in self.articles
         ]
 
-    def stores(self, article: Any) -> bool:
-        """Posts with words are stored; a bare photo or video and service messages are not."""
-        return bool(self.text_of(article)) and not article.extra.get("service")
+    def crawled(self) -> list[CrawledArticle]:
+        """The posts with words, at their links (a bare photo or video and service messages are
+        not articles)."""
+        return [
+            CrawledArticle(post, self.url_of(post))
+            for post in self.articles
+            if self.text_of(post) and not post.extra.get("service")
+        ]
 
     def posts(self, channel: str) -> list[ReplicaArticle]:
         """The channel's posts, oldest first (pinned ones included, where they belong)."""

@@ -38,7 +38,7 @@ MAIN = "import sys; from akimwatch.cli import main; sys.exit(main())"
 def with_text(site: TelegramSite) -> list[Any]:
     """The posts a crawl stores: those with words (not a bare photo or video, not a service
     message)."""
-    return [p for p in site.articles if site.stores(p)]
+    return [found.article for found in site.crawled()]
 
 
 @pytest.fixture
