@@ -136,9 +136,10 @@ class TelegramSpider(ListingSpider):
     def make_item(
         self, response: Response, extracted: Extracted, entry: ListingEntry, language: str
     ) -> ArticleRecord:
-        """A re-checked post, under its own URL (not the embed page's)."""
+        """A re-checked post, under its own URL (not the embed page's; the embed page's
+        validators are kept: the next re-check asks for that page again, conditionally)."""
         item = super().make_item(response, extracted, entry, language)
-        item.url, item.aliases, item.etag, item.last_modified = entry.url, [], None, None
+        item.url, item.aliases = entry.url, []
         return item
 
 
