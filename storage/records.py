@@ -49,7 +49,7 @@ class ArticleRecord:
     listing's is ``published_at``)."""
     links: list[str] = field(default_factory=list)
     """Absolute URLs the article links to where the source says so (a Telegram post's links:
-    the akorda.kz article it announces)."""
+    the article it announces)."""
     meetings: list[MeetingRecord] = field(default_factory=list)
 
     def missing_fields(self) -> list[str]:

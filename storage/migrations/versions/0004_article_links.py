@@ -1,5 +1,5 @@
 """``articles.links``: the URLs an article links to where its source says so (a Telegram post's
-links, which tie it to the akorda.kz article it announces); existing articles get an empty list
+links, which tie it to the article it announces); existing articles get an empty list
 
 Revision ID: 0004
 Revises: 0003
