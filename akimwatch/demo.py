@@ -1,6 +1,7 @@
 """The offline demo: serve every replica on 127.0.0.1, crawl them all through ``HOST_OVERRIDES``
 into a SQLite database (each crawl a child ``scrapy crawl`` process, as in production), then show
-what a user would receive: the meetings found with their articles, and the pending notifications.
+what a user would receive: the meetings found with their articles, and the pending notifications
+(the crawls' events routed to the demo's channels, as a dispatcher would, but not sent).
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import sources
+from core.config import Config, load
+from notify.outbox import route_events, router
 from replicas.server import ReplicaServer, Site
 from scheduler.launcher import CrawlLauncher, CrawlOutcome
+from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article, Meeting, MeetingArticle, Outbox
@@ -106,7 +110,8 @@ def run(data_dir: Path, echo: Callable[[str], None] = print) -> DemoResult:
         )
         echo(f"crawling {', '.join(sources)} from replicas at {server.url} ...")
         outcomes = launcher.run_all(sources, parallel=1)  # one SQLite writer at a time
-    write_config(data_dir, database_url, {})  # the replicas are gone: no host overrides
+    final = write_config(data_dir, database_url, {})  # the replicas are gone: no host overrides
+    queue(engine, load(final))
     for outcome in outcomes:
         run_row = outcome.run
         echo(
@@ -116,6 +121,12 @@ def run(data_dir: Path, echo: Callable[[str], None] = print) -> DemoResult:
     result = summarize(engine, outcomes)
     engine.dispose()
     return result
+
+
+def queue(engine: Engine, config: Config) -> None:
+    """Route the crawls' events into pending notifications, as the dispatcher does first."""
+    with Session(engine) as session, session.begin():
+        route_events(session, router(config), utcnow())
 
 
 def summarize(engine: Engine, outcomes: list[CrawlOutcome]) -> DemoResult:
