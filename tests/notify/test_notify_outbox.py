@@ -1,5 +1,6 @@
-"""Routing at dispatch time: saving writes events only; the dispatcher routes each event once,
-with the configuration in force when it routes, even when several dispatchers race."""
+"""The outbox's life: saving writes events only; the dispatcher routes each event once, with the
+configuration in force when it routes, even when several dispatchers race; retention forgets
+settled deliveries and routed events, never pending or unrouted ones."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 from notify_helpers import REGIONS, first_day, make_config, outbox_rows, webhook
 from notify_servers import Receiver
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from detect import Meeting
 from notify import outbox
 from notify.dispatcher import Dispatcher
 from storage.engine import make_engine, session_factory
-from storage.models import Event
+from storage.models import Event, Outbox
 from storage.records import ArticleRecord
 from storage.repository import ArticleStore
 
@@ -107,3 +108,21 @@ def test_routing_takes_the_configuration_in_force_at_dispatch(
     [second] = save_meetings(engine, 1, start=1)
     assert Dispatcher(added, engine).run_once().sent == 2
     assert sorted(r.key for r in receiver.ok())[-2:] == [f"{second}:crm", f"{second}:desk"]
+
+
+def test_retention_forgets_only_settled_deliveries_and_routed_events(
+    db_url: str, engine: Engine, receiver: Receiver
+) -> None:
+    config = make_config(db_url, webhook(receiver))
+    save_meetings(engine, 2)
+    Dispatcher(config, engine).run_once()
+    with session_factory(engine)() as session, session.begin():
+        session.execute(update(Outbox).where(Outbox.id == 1).values(status="pending"))
+    save_meetings(engine, 1, start=2)  # not routed yet
+    cutoff = datetime.now(UTC) + timedelta(seconds=1)
+    with session_factory(engine)() as session, session.begin():
+        assert outbox.purge(session, cutoff) == 1
+    assert [(row.id, row.status) for row in outbox_rows(engine)] == [(1, "pending")]
+    assert unrouted(engine) == 1
+    with session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(Event)) == 1
