@@ -1,6 +1,7 @@
 """The offline demo: serve every replica on 127.0.0.1, crawl them all through ``HOST_OVERRIDES``
 into a SQLite database (each crawl a child ``scrapy crawl`` process, as in production), then show
-what a user would receive: the meetings found with their articles, and the pending notifications.
+what a user would receive: the meetings found with their articles, and the pending notifications
+(the crawls' events routed to the demo's channels, as a dispatcher would, but not sent).
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import sources
+from core.config import Config
 from notify.config import load
+from notify.outbox import route_events, router
 from replicas.server import ReplicaServer, Site
 from scheduler.service import CrawlService, SourceResult
+from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article, Meeting, MeetingArticle, Outbox
@@ -107,7 +111,8 @@ def run(data_dir: Path, echo: Callable[[str], None] = print) -> DemoResult:
         )  # fmt: skip
         echo(f"crawling {', '.join(sites)} from replicas at {server.url} ...")
         crawled = service.crawl_all(list(sites))  # one at a time: one SQLite writer
-    write_config(data_dir, database_url, {})  # the replicas are gone: no host overrides
+    final = write_config(data_dir, database_url, {})  # the replicas are gone: no host overrides
+    queue(engine, load(final))
     for outcome in crawled.sources:
         run_row = outcome.run
         echo(
@@ -117,6 +122,12 @@ def run(data_dir: Path, echo: Callable[[str], None] = print) -> DemoResult:
     result = summarize(engine, crawled.sources)
     engine.dispose()
     return result
+
+
+def queue(engine: Engine, config: Config) -> None:
+    """Route the crawls' events into pending notifications, as the dispatcher does first."""
+    with Session(engine) as session, session.begin():
+        route_events(session, router(config), utcnow())
 
 
 def summarize(engine: Engine, outcomes: list[SourceResult]) -> DemoResult:

@@ -20,11 +20,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.receiver import WebhookReceiver
+from detect import Meeting
 from notify.config import validate
 from notify.dispatcher import Dispatcher
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
-from storage.records import ArticleRecord, MeetingRecord
+from storage.records import ArticleRecord
 from storage.repository import ArticleStore
 
 EVER = timedelta(days=36500)  # the synthetic meetings span years: every one is alerted
@@ -38,7 +39,7 @@ def _record(number: int) -> ArticleRecord:
         title=f"Токаев принял акима ({number})",
         body="Текст.",
         published_at=datetime.now(UTC),
-        meetings=[MeetingRecord("reception", date.fromordinal(739000 + 3 * number), "Karaganda")],
+        meetings=[Meeting("reception", date.fromordinal(739000 + 3 * number), "Karaganda")],
     )
 
 
@@ -62,16 +63,14 @@ def run(quick: bool = False) -> dict[str, float]:
         dispatcher = Dispatcher(config, engine)
         sessions = session_factory(engine)
         with sessions() as session:
-            ArticleStore(session, config.route, notify_max_age=EVER).save(
-                [_record(n) for n in range(backlog)]
-            )
+            ArticleStore(session, notify_max_age=EVER).save([_record(n) for n in range(backlog)])
         started = time.perf_counter()
         sent = dispatcher.run_until_idle().sent
         throughput = sent / (time.perf_counter() - started)
         latencies = []
         for number in range(backlog, backlog + samples):
             with sessions() as session:
-                ArticleStore(session, config.route, notify_max_age=EVER).save([_record(number)])
+                ArticleStore(session, notify_max_age=EVER).save([_record(number)])
             committed = time.perf_counter()
             dispatcher.run_once()
             key = f"meeting.new:{date.fromordinal(739000 + 3 * number).isoformat()}/Karaganda:crm"

@@ -14,30 +14,19 @@ from crawler.store import CrawlStore
 from detect import Meeting, detect
 from detect.gazetteer import gazetteer
 from storage.clock import utcnow
-from storage.records import ArticleRecord, MeetingRecord, SaveResult
+from storage.records import ArticleRecord, SaveResult
 
 logger = logging.getLogger(__name__)
 ALMATY = ZoneInfo("Asia/Almaty")
 
 
 def to_record(item: ArticleRecord, meetings: list[Meeting]) -> ArticleRecord:
-    """The item with the meetings detected in it (undated ones take the article's date)."""
+    """The item with the meetings detected in it, completed for storage: undated ones take the
+    article's date, ``akim_known`` tells a gazetteer person from a name as written."""
     fallback = (item.published_at or utcnow()).astimezone(ALMATY).date()
-    return replace(
-        item,
-        meetings=[
-            MeetingRecord(
-                kind=m.kind,
-                date=m.date or fallback,
-                region=m.region,
-                regions=tuple(m.regions),
-                akim=m.akim,
-                evidence=m.evidence,
-                akim_known=m.akim in gazetteer().people,
-            )
-            for m in meetings
-        ],
-    )
+    people = gazetteer().people
+    completed = [replace(m, date=m.date or fallback, akim_known=m.akim in people) for m in meetings]
+    return replace(item, meetings=completed)
 
 
 class StorePipeline:

@@ -8,7 +8,6 @@ from datetime import timedelta
 from scrapy.crawler import Crawler
 from sqlalchemy import Engine, select
 
-from core.config import load
 from storage.engine import make_engine, read_only, session_factory
 from storage.migrate import check_schema
 from storage.models import CrawlRun
@@ -28,7 +27,6 @@ class CrawlStore:
         self.sessions = session_factory(engine)
         self.read_sessions = session_factory(read_only(engine))  # look-ups: no write lock
         self.notify_max_age = notify_max_age
-        self.router = load().route
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> CrawlStore:
@@ -48,11 +46,9 @@ class CrawlStore:
             return known_urls(session, urls)
 
     def save(self, records: list[ArticleRecord]) -> SaveResult:
-        """Store a batch in one transaction."""
+        """Store a batch in one transaction (with the events it gives rise to)."""
         with self.sessions() as session:
-            return ArticleStore(session, self.router, notify_max_age=self.notify_max_age).save(
-                records
-            )
+            return ArticleStore(session, notify_max_age=self.notify_max_age).save(records)
 
     def previous_run_clean(self, spider: str, before_id: int | None) -> bool:
         """Whether the listing crawl of ``spider`` before ``before_id`` was a good run (else:

@@ -21,14 +21,25 @@ _EVIDENCE_CHARS = 700
 
 @dataclass(frozen=True)
 class Meeting:
-    """One meeting of the President with the akim of a region (or with several akims)."""
+    """One meeting of the President with the akim of a region (or with several akims): what
+    detection finds, what the store pipeline completes (an undated meeting takes its article's
+    date, ``akim_known`` is set) and what storage files."""
 
-    region: str | None
-    regions: tuple[str, ...]
-    akim: str | None
     kind: str
     date: dt.date | None
-    evidence: str
+    region: str | None = None
+    regions: tuple[str, ...] = ()
+    akim: str | None = None
+    evidence: str = ""
+    akim_known: bool = False
+    """``akim`` is the key of a gazetteer person (else a name as written, in the nominative)."""
+
+    @property
+    def day(self) -> dt.date:
+        """The local date the meeting is filed under; storage takes dated meetings only."""
+        if self.date is None:
+            raise ValueError("an undated meeting cannot be stored: give it its article's date")
+        return self.date
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict of the meeting."""
@@ -63,7 +74,7 @@ def _meeting(sents: list[Sentence], folded: list[str], art: Article, d: Draft) -
     if d.person and d.region and (note := art.gaz.check(d.person, d.region, day)):
         logger.info("%s (evidence: %s)", note, evidence[:120])  # the evidence stays the source's
     akim = _akim_name(sents, folded, d, day)
-    return Meeting(d.region, d.regions, akim, d.kind, day, evidence)
+    return Meeting(d.kind, day, d.region, d.regions, akim, evidence)
 
 
 def detect(

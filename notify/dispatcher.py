@@ -1,4 +1,8 @@
-"""The dispatcher: due outbox entries -> channels, with claims, retries, dead letters, digests.
+"""The dispatcher: events -> outbox entries -> channels, with claims, retries, dead letters,
+digests (the outbox's states and routing are ``notify.outbox``).
+
+Each run first routes the events saved since the last run with the configuration in force now,
+then claims due entries.
 
 At-least-once delivery: an entry is claimed by one run, sent, and marked sent in its own commit
 right after the send. A crash between the send and the mark leaves a claim that a later run takes
@@ -20,7 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.config import Config
-from notify import claims, workers
+from notify import outbox, workers
 from notify.channels import Channel, DeliveryError, make_channel
 from notify.document import MissingSubject, build, build_digest, name_language
 from notify.health import raise_admin_alert
@@ -36,8 +40,9 @@ _Clock = Callable[[], datetime]
 
 @dataclass
 class DispatchReport:
-    """What one run did, counted in outbox entries."""
+    """What one run did, counted in outbox entries (``routed``: events routed into them)."""
 
+    routed: int = 0
     claimed: int = 0
     sent: int = 0
     retrying: int = 0
@@ -49,7 +54,16 @@ class DispatchReport:
 
     def add(self, other: DispatchReport) -> None:
         """Accumulate another run's counts."""
-        for name in ("claimed", "sent", "retrying", "dead", "held", "skipped", "reclaimed"):
+        for name in (
+            "routed",
+            "claimed",
+            "sent",
+            "retrying",
+            "dead",
+            "held",
+            "skipped",
+            "reclaimed",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
 
@@ -74,6 +88,7 @@ class Dispatcher:
         rng: random.Random | None = None,
     ) -> None:
         self.config = config
+        self.route = outbox.router(config)
         self.sessions = session_factory(engine)
         self.lease = lease
         self.rng = rng or random.Random()
@@ -81,16 +96,19 @@ class Dispatcher:
         self._runs = 0
 
     def run_once(self, now: datetime | None = None) -> DispatchReport:
-        """Claim one batch of due entries, send them, record the outcome; ``now`` for tests."""
+        """Route new events, claim one batch of due entries, send them, record the outcome;
+        ``now`` for tests."""
         now = now or utcnow()
         self._runs += 1
         token = f"{self.worker_id}/{self._runs}"
         report = DispatchReport()
         with self.sessions() as session, session.begin():
-            orphans = [token for token in claims.claimers(session) if workers.gone(token)]
-            report.reclaimed = claims.take_back(session, orphans)
-            report.reclaimed += claims.reclaim_stale(session, now, self.lease)
-            entries = claims.claim(session, token, now, self.config.notify.batch_size)
+            report.routed, _ = outbox.route_events(session, self.route, now)
+        with self.sessions() as session, session.begin():
+            orphans = [token for token in outbox.claimers(session) if workers.gone(token)]
+            report.reclaimed = outbox.take_back(session, orphans)
+            report.reclaimed += outbox.reclaim_stale(session, now, self.lease)
+            entries = outbox.claim(session, token, now, self.config.notify.batch_size)
         report.claimed = len(entries)
         with self.sessions() as session:
             jobs = plan(session, self.config, entries, token, now, report)
@@ -163,16 +181,16 @@ class Dispatcher:
             if index in delivered:
                 continue
             with session.begin():
-                if not claims.renew(session, job.entries, token, clock()):
+                if not outbox.renew(session, job.entries, token, clock()):
                     raise _ClaimLost
             channel.send(document, channel.target_key(job.key, index), index)
             delivered.add(index)
             changes = {"delivered": sorted(delivered)}
             with session.begin():
                 if len(delivered) < len(targets):
-                    claims.save_payload(session, job.entries, token, changes)
+                    outbox.save_payload(session, job.entries, token, changes)
                 else:
-                    claims.mark_sent(
+                    outbox.mark_sent(
                         session, job.entries, token, clock(), {**changes, "sent": document}
                     )
 
@@ -187,30 +205,18 @@ class Dispatcher:
     ) -> None:
         report.errors.append(f"{job.key}: {error}")
         session.rollback()
+        settings = self.config.notify
         attempts = job.entries[0].attempts + 1
-        delay = self.backoff(attempts, error.retry_after)
+        delay = outbox.backoff(settings, attempts, self.rng, error.retry_after)
         with session.begin():
             for entry in job.entries:
-                dead = error.permanent or now - _age_base(entry) >= self._give_up
-                claims.mark_failed(session, entry, token, str(error), None if dead else now + delay)
+                dead = error.permanent or outbox.given_up(settings, entry, now)
+                outbox.mark_failed(session, entry, token, str(error), None if dead else now + delay)
                 if dead:
                     report.dead += 1
                     self._alert_dead(session, entry, str(error))
                 else:
                     report.retrying += 1
-
-    @property
-    def _give_up(self) -> timedelta:
-        return timedelta(hours=self.config.notify.give_up_hours)
-
-    def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
-        """Exponential backoff with jitter after ``attempts`` failures; never before Retry-After."""
-        settings = self.config.notify
-        ceiling = min(
-            settings.backoff_max_seconds, settings.backoff_base_seconds * 2 ** (attempts - 1)
-        )
-        seconds = ceiling / 2 + self.rng.uniform(0, ceiling / 2)
-        return timedelta(seconds=max(seconds, retry_after or 0))
 
     def _alert_dead(self, session: Session, entry: Outbox, error: str) -> None:
         if entry.event_type == "health":
@@ -218,7 +224,6 @@ class Dispatcher:
             return
         raise_admin_alert(
             session,
-            self.config,
             f"dead:{entry.delivery_key}",
             f"notification to {entry.channel} failed for good",
             f"Outbox entry {entry.id} ({entry.event_type}, key {entry.delivery_key}) to channel "
@@ -235,8 +240,3 @@ def _clock_from(now: datetime) -> _Clock:
     """A clock starting at ``now`` (possibly simulated) and advancing in real time."""
     start = time.monotonic()
     return lambda: now + timedelta(seconds=time.monotonic() - start)
-
-
-def _age_base(entry: Outbox) -> datetime:
-    requeued = entry.payload.get("requeued_at")
-    return datetime.fromisoformat(requeued) if requeued else entry.created_at

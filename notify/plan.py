@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from core.config import ChannelConfig, Config
-from notify import claims, updates
+from notify import outbox, updates
 from storage.models import Outbox
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -106,7 +106,7 @@ def plan(
         for (name, meeting_id), group in batch.updates.items():
             _coalesce(session, batch, channels[name], meeting_id, group, counts)
         for entry, due in batch.held:
-            claims.release(session, entry, token, due)
+            outbox.release(session, entry, token, due)
     counts.held += len(batch.held)
     for name, group in batch.digests.items():
         key = digest_key(name, group, channels[name].digest_hour)
@@ -125,7 +125,7 @@ def _coalesce(
     """Skip, hold, or make one job of the claimed updates of one meeting to one channel."""
     decision = updates.decide(session, channel.name, meeting_id, group, batch.now, batch.window)
     if decision.skip is not None:
-        claims.skip(session, group, batch.token, batch.now, decision.skip)
+        outbox.skip(session, group, batch.token, batch.now, decision.skip)
         counts.skipped += len(group)
     elif decision.hold_until is not None:
         batch.held.extend((entry, decision.hold_until) for entry in group)

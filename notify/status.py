@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.config import Config
-from notify import claims, workers
+from notify import outbox, workers
 from storage.models import Outbox
 
 
@@ -40,7 +40,7 @@ class ChannelDelivery:
 
 
 def _counts(session: Session, lease_start: datetime) -> dict[str, dict[str, int]]:
-    orphans = [token for token in claims.claimers(session) if workers.gone(token)]
+    orphans = [token for token in outbox.claimers(session) if workers.gone(token)]
     failing = (Outbox.status == "pending") & (Outbox.attempts > 0)
     stuck = (Outbox.status == "sending") & (
         (Outbox.claimed_at < lease_start) | Outbox.claimed_by.in_(orphans)

@@ -62,21 +62,19 @@ def check_source(session: Session, config: Config, source: str) -> str | None:
     if state.state != "failing" and found.failures_in_row >= threshold:
         text = describe(source, found.streak[:threshold])
         first = found.streak[-1].id
-        _change(session, config, state, "failing", f"source-failing:{source}:{first}", text)
+        _change(session, state, "failing", f"source-failing:{source}:{first}", text)
         state.last_problem = text
         return text
     if state.state == "failing" and found.failures_in_row == 0 and found.last_good is not None:
         text = f"{source}: working again (run {found.last_good.id} finished normally)"
-        _change(session, config, state, "ok", f"source-ok:{source}:{found.last_good.id}", text)
+        _change(session, state, "ok", f"source-ok:{source}:{found.last_good.id}", text)
         return text
     return None
 
 
-def _change(
-    session: Session, config: Config, state: SourceHealth, new: str, key: str, text: str
-) -> None:
+def _change(session: Session, state: SourceHealth, new: str, key: str, text: str) -> None:
     subject = f"akimwatch: {text.split(';')[0]}"
-    raise_admin_alert(session, config, key, subject, text)
+    raise_admin_alert(session, key, subject, text)
     state.state, state.changed_at = new, utcnow()
     log.warning("health: %s", text)
 

@@ -1,9 +1,8 @@
-"""Job functions with stable import paths: the persistent job store pickles only their names and
-plain arguments (a source name, the config path), never objects.
+"""Job functions with stable import paths and plain arguments (a source name, the config path),
+never objects.
 
 The daemon installs its :class:`Runtime` (config, engine, crawl service) with :func:`install`; a
-job run without one (another process reading the same job store) builds its own from the config
-path.
+job run without one (a command run outside the daemon) builds its own from the config path.
 """
 
 from __future__ import annotations
@@ -15,13 +14,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session
 
 from core.config import Config
+from notify import outbox
 from notify.config import load
 from scheduler.service import CrawlService, SourceResult
 from storage.clock import utcnow
 from storage.engine import make_engine
-from storage.models import CrawlRun, Outbox
+from storage.models import CrawlRun
 
 log = logging.getLogger(__name__)
 
@@ -93,27 +94,24 @@ def dispatch(config_path: str | None = None) -> None:
 
 
 def retention(config_path: str | None = None) -> None:
-    """Forget crawl runs and delivered or dead notifications older than ``retention_days``."""
+    """Forget crawl runs and delivered or dead notifications (``notify.outbox.purge``) older than
+    ``retention_days``."""
     rt = runtime(config_path)
     days = rt.config.daemon.retention_days
     if not days:
         return
     cutoff = utcnow() - timedelta(days=days)
-    with rt.engine.begin() as connection:
-        runs = connection.execute(delete(CrawlRun).where(CrawlRun.started_at < cutoff))
-        sent = connection.execute(
-            delete(Outbox).where(
-                Outbox.status.in_(("sent", "skipped", "dead")), Outbox.created_at < cutoff
-            )
-        )
-    log.info("retention: removed %s crawl runs, %s outbox rows", runs.rowcount, sent.rowcount)
+    with Session(rt.engine) as session, session.begin():
+        runs = session.execute(delete(CrawlRun).where(CrawlRun.started_at < cutoff))
+        sent = outbox.purge(session, cutoff)
+    log.info("retention: removed %s crawl runs, %s outbox rows", runs.rowcount, sent)  # type: ignore[attr-defined]
 
 
 def write_feed(rt: Runtime) -> None:
     """Rewrite the Atom feed of meetings when ``daemon.feed_path`` is set."""
     if not rt.config.daemon.feed_path:
         return
-    from scheduler.feed import write
+    from notify.feed import write
 
     with rt.feed_lock:
         write(rt.engine, Path(rt.config.daemon.feed_path))

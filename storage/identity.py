@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.records import MeetingRecord
+from detect.detector import Meeting
 
 ALMATY = ZoneInfo("Asia/Almaty")
 DATE_TOLERANCE = timedelta(days=1)
@@ -40,14 +40,14 @@ def scope(kind: str, region: str | None, regions: tuple[str, ...] | list[str]) -
     return region
 
 
-def record_scope(record: MeetingRecord) -> str:
+def record_scope(record: Meeting) -> str:
     """The scope of a detected meeting."""
     return scope(record.kind, record.region, record.regions)
 
 
-def meeting_key(record: MeetingRecord) -> str:
+def meeting_key(record: Meeting) -> str:
     """``YYYY-MM-DD/Region`` or ``YYYY-MM-DD/collective:RegionA+RegionB``."""
-    return f"{record.date.isoformat()}/{record_scope(record)}"
+    return f"{record.day.isoformat()}/{record_scope(record)}"
 
 
 def _latin(word: str) -> str:

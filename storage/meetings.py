@@ -1,8 +1,9 @@
 """Meeting identity in the database: one meeting per scope and local date, whoever reports it.
 
 The linker finds or creates the meeting each detected meeting belongs to, links the article, fills
-fields the first report lacked (recording which article filled them), announces a new meeting once
-per routed channel, and, when an article changed, follows corrections: an akim name fixed, a
+fields the first report lacked (recording which article filled them), writes an event for a new
+meeting (and a further report, a changed article) once, and, when an article changed, follows
+corrections: an akim name fixed, a
 meeting that appeared, moved to another region or date, or disappeared.
 
 The akim's name is the one the best-ranked report gives (:func:`name_rank`), so the stored name
@@ -18,7 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from detect.detector import Meeting as Detected
 from storage.clock import utcnow
+from storage.events import record_event
 from storage.identity import (
     DATE_TOLERANCE,
     akim_suffix,
@@ -29,8 +32,7 @@ from storage.identity import (
     scope,
 )
 from storage.models import Article, Meeting, MeetingArticle
-from storage.outbox import enqueue
-from storage.records import ArticleRecord, MeetingRecord, Router, SaveResult
+from storage.records import ArticleRecord, SaveResult
 
 ALMATY = ZoneInfo("Asia/Almaty")
 NAME_LANGUAGES = ("ru", "en", "kk")
@@ -49,7 +51,7 @@ def name_rank(known: bool, article: Article) -> tuple[int, bool, datetime, str]:
     return rank, article.published_at is None, published, article.canonical_url
 
 
-def _named(sources: dict[str, int], detected: MeetingRecord, article: Article) -> dict[str, int]:
+def _named(sources: dict[str, int], detected: Detected, article: Article) -> dict[str, int]:
     """``sources`` with the akim taken from ``article`` (``akim_person``: a gazetteer person)."""
     named = {field: id_ for field, id_ in sources.items() if field != "akim_person"}
     named["akim"] = article.id
@@ -70,16 +72,13 @@ def _signature(meetings: Sequence[Meeting]) -> set[tuple[str, str | None]]:
 class MeetingLinker:
     """Links articles to meetings within one session (the caller commits)."""
 
-    def __init__(
-        self, session: Session, router: Router, notify_max_age: timedelta | None = None
-    ) -> None:
+    def __init__(self, session: Session, notify_max_age: timedelta | None = None) -> None:
         self.session = session
-        self.router = router
         self.notify_max_age = notify_max_age
 
-    def find(self, record: MeetingRecord, published: datetime | None) -> Meeting | None:
+    def find(self, record: Detected, published: datetime | None) -> Meeting | None:
         """The stored meeting ``record`` reports: same scope and akim, same or adjacent day."""
-        window = (record.date - DATE_TOLERANCE, record.date + DATE_TOLERANCE)
+        window = (record.day - DATE_TOLERANCE, record.day + DATE_TOLERANCE)
         candidates = self.session.scalars(
             select(Meeting).where(Meeting.local_date.between(*window)).order_by(Meeting.id)
         )
@@ -87,20 +86,18 @@ class MeetingLinker:
         matches = [
             m for m in candidates if meeting_scope(m) == wanted and same_akim(m.akim, record.akim)
         ]
-        matches.sort(key=lambda m: abs((m.local_date - record.date).days))
+        matches.sort(key=lambda m: abs((m.local_date - record.day).days))
         for meeting in matches:
             if self._same_day(meeting, record, published):
                 return meeting
         return None
 
-    def _same_day(
-        self, meeting: Meeting, record: MeetingRecord, published: datetime | None
-    ) -> bool:
-        if meeting.local_date == record.date:
+    def _same_day(self, meeting: Meeting, record: Detected, published: datetime | None) -> bool:
+        if meeting.local_date == record.day:
             return True
-        if record.date > meeting.local_date:
+        if record.day > meeting.local_date:
             return late_report(meeting.local_date, published)
-        return late_report(record.date, self._first_published(meeting))
+        return late_report(record.day, self._first_published(meeting))
 
     def _first_published(self, meeting: Meeting) -> datetime | None:
         return self.session.scalar(
@@ -135,14 +132,14 @@ class MeetingLinker:
             if meeting not in kept:
                 self._unlink(meeting, article)
         if before != _signature(kept):
-            result.outbox_rows += enqueue(
+            key = record_event(
                 self.session,
-                self.router,
                 "article.changed",
                 article=article,
                 suffix=f"v{article.version}",
                 languages=[article.language],
             )
+            result.event_keys.extend(filter(None, [key]))
 
     def linked(self, article_id: int) -> list[Meeting]:
         """The meetings an article is linked to."""
@@ -157,10 +154,10 @@ class MeetingLinker:
 
     @staticmethod
     def _previous_match(
-        previous: list[Meeting], kept: list[Meeting], detected: MeetingRecord
+        previous: list[Meeting], kept: list[Meeting], detected: Detected
     ) -> Meeting | None:
         for meeting in previous:
-            close = abs(meeting.local_date - detected.date) <= DATE_TOLERANCE
+            close = abs(meeting.local_date - detected.day) <= DATE_TOLERANCE
             if meeting not in kept and close and meeting_scope(meeting) == record_scope(detected):
                 return meeting
         return None
@@ -169,7 +166,7 @@ class MeetingLinker:
         self,
         article: Article,
         record: ArticleRecord,
-        detected: MeetingRecord,
+        detected: Detected,
         previous: list[Meeting],
         kept: list[Meeting],
         result: SaveResult,
@@ -177,13 +174,13 @@ class MeetingLinker:
     ) -> Meeting:
         meeting = self.find(detected, record.published_at)
         if meeting is not None:
-            if detected.date < meeting.local_date:  # a meeting is never after a report of it
-                meeting.local_date, meeting.updated_at = detected.date, utcnow()
+            if detected.day < meeting.local_date:  # a meeting is never after a report of it
+                meeting.local_date, meeting.updated_at = detected.day, utcnow()
             self._fill(meeting, detected, article, record)
             if self._link(meeting, article, detected.evidence):
                 result.linked_meetings += 1
                 if alert and self._recent(meeting) and self._news(meeting, article):
-                    result.outbox_rows += self._announce(meeting, "meeting.updated", article)
+                    self._announce(meeting, "meeting.updated", article, result)
             return meeting
         movable = [m for m in previous if m not in kept and self._only_link(m, article)]
         if movable:
@@ -193,18 +190,18 @@ class MeetingLinker:
         self._link(meeting, article, detected.evidence)
         result.new_meetings += 1
         if alert and self._recent(meeting):
-            result.outbox_rows += self._announce(meeting, "meeting.new", article)
+            self._announce(meeting, "meeting.new", article, result)
         return meeting
 
-    def _new_key(self, detected: MeetingRecord) -> str:
+    def _new_key(self, detected: Detected) -> str:
         key = meeting_key(detected)
         taken = self.session.scalar(select(Meeting.id).where(Meeting.meeting_key == key))
         return key if taken is None else f"{key}/{akim_suffix(detected.akim)}"
 
-    def _create(self, detected: MeetingRecord, article: Article, record: ArticleRecord) -> Meeting:
+    def _create(self, detected: Detected, article: Article, record: ArticleRecord) -> Meeting:
         meeting = Meeting(
             meeting_key=self._new_key(detected),
-            local_date=detected.date,
+            local_date=detected.day,
             region=detected.region,
             regions=list(detected.regions),
             akim=detected.akim,
@@ -219,10 +216,10 @@ class MeetingLinker:
         self.session.flush()
         return meeting
 
-    def _move(self, meeting: Meeting, detected: MeetingRecord, article: Article) -> None:
+    def _move(self, meeting: Meeting, detected: Detected, article: Article) -> None:
         """A correction moved the only report of a meeting to another scope or date."""
         meeting.meeting_key = self._new_key(detected)
-        meeting.local_date, meeting.kind = detected.date, detected.kind
+        meeting.local_date, meeting.kind = detected.day, detected.kind
         meeting.region, meeting.regions = detected.region, list(detected.regions)
         meeting.akim = detected.akim
         meeting.field_sources = {
@@ -232,7 +229,7 @@ class MeetingLinker:
         meeting.updated_at = utcnow()
         self.session.flush()
 
-    def _correct(self, meeting: Meeting, detected: MeetingRecord, article: Article) -> None:
+    def _correct(self, meeting: Meeting, detected: Detected, article: Article) -> None:
         """Take a corrected akim name from the article that supplied it, or from an article that
         names the akim better (or fill a gap)."""
         sources = dict(meeting.field_sources or {})
@@ -242,7 +239,7 @@ class MeetingLinker:
             meeting.updated_at = utcnow()
 
     def _fill(
-        self, meeting: Meeting, detected: MeetingRecord, article: Article, record: ArticleRecord
+        self, meeting: Meeting, detected: Detected, article: Article, record: ArticleRecord
     ) -> None:
         sources = dict(meeting.field_sources or {})
         if self._better(meeting, detected, article):
@@ -254,7 +251,7 @@ class MeetingLinker:
         if sources != meeting.field_sources:
             meeting.field_sources, meeting.updated_at = sources, utcnow()
 
-    def _better(self, meeting: Meeting, detected: MeetingRecord, article: Article) -> bool:
+    def _better(self, meeting: Meeting, detected: Detected, article: Article) -> bool:
         """Whether ``article`` names the akim differently and better than the stored name's report
         (always, when no name or no report of it is stored)."""
         if not detected.akim or detected.akim == meeting.akim:
@@ -312,17 +309,19 @@ class MeetingLinker:
             for source, language, url in others
         )
 
-    def _announce(self, meeting: Meeting, event_type: str, article: Article) -> int:
+    def _announce(
+        self, meeting: Meeting, event_type: str, article: Article, result: SaveResult
+    ) -> None:
         update = event_type == "meeting.updated"
-        return enqueue(
+        key = record_event(
             self.session,
-            self.router,
             event_type,
             meeting=meeting,
             article=article if update else None,
             suffix=f"article{article.id}" if update else "",
             languages=[article.language],
         )
+        result.event_keys.extend(filter(None, [key]))
 
 
 def _summary(body: str, limit: int = 300) -> str:

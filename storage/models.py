@@ -1,4 +1,4 @@
-"""SQLAlchemy models: articles, versions, meetings, the outbox, crawl runs, source health."""
+"""SQLAlchemy models: articles, versions, meetings, events, the outbox, crawl runs, health."""
 
 from __future__ import annotations
 
@@ -178,8 +178,33 @@ class MeetingArticle(Base):
     article: Mapped[Article] = relationship()
 
 
+class Event(Base):
+    """Something to alert about (a new meeting, an update, a changed article, a health alert),
+    written in the transaction that stored its cause; ``event_key`` makes it once only.
+
+    It carries what routing needs; the dispatcher routes it into outbox rows (one per channel)
+    and sets ``routed_at``.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_routed_at", "routed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(255), unique=True)
+    event_type: Mapped[str] = mapped_column(String(32))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    region: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Outbox(Base):
-    """A notification waiting to be sent, sent, or dead; ``delivery_key`` makes it exactly-once."""
+    """A delivery of an event to one channel, waiting, sent, or dead; ``delivery_key`` (the event's
+    key and the channel's name) makes it exactly-once."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)

@@ -1,29 +1,14 @@
-"""Plain records handed to storage by the crawler: storage knows no Scrapy item or detector type."""
+"""Plain records handed to storage by the crawler (storage knows no Scrapy item), and what a save
+did. The meetings they carry are detection's own :class:`detect.Meeting`."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import ClassVar
 
-Router = Callable[[str, "str | None", "str | None", Sequence[str]], list[str]]
-"""(event type, region, kind, languages) -> the names of the channels that want the event."""
-
-
-@dataclass(frozen=True)
-class MeetingRecord:
-    """A meeting as detected in one article."""
-
-    kind: str
-    date: date
-    region: str | None = None
-    regions: tuple[str, ...] = ()
-    akim: str | None = None
-    evidence: str = ""
-    akim_known: bool = False
-    """``akim`` is the key of a gazetteer person (else a name as written, in the nominative)."""
+from detect.detector import Meeting
 
 
 @dataclass
@@ -50,7 +35,7 @@ class ArticleRecord:
     links: list[str] = field(default_factory=list)
     """Absolute URLs the article links to where the source says so (a Telegram post's links:
     the article it announces)."""
-    meetings: list[MeetingRecord] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
 
     def missing_fields(self) -> list[str]:
         """Required fields that extraction could not fill (a sign that a layout changed)."""
@@ -72,20 +57,23 @@ class SaveResult:
     unchanged_articles: int = 0
     new_meetings: int = 0
     linked_meetings: int = 0
-    outbox_rows: int = 0
     article_ids: list[int] = field(default_factory=list)
+    event_keys: list[str] = field(default_factory=list)
+    """The keys of the events written (``storage.events``); the dispatcher routes them."""
 
     COUNTS: ClassVar[tuple[str, ...]] = (
         "new_articles", "changed_articles", "unchanged_articles",
-        "new_meetings", "linked_meetings", "outbox_rows",
+        "new_meetings", "linked_meetings",
     )  # fmt: skip
 
     def counts(self) -> dict[str, int]:
-        """The counters by name."""
-        return {name: getattr(self, name) for name in self.COUNTS}
+        """The counters by name (``new_events``: how many events were written)."""
+        counts = {name: getattr(self, name) for name in self.COUNTS}
+        return {**counts, "new_events": len(self.event_keys)}
 
     def add(self, other: SaveResult) -> None:
         """Accumulate another batch's counts."""
-        for name, value in other.counts().items():
-            setattr(self, name, getattr(self, name) + value)
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         self.article_ids.extend(other.article_ids)
+        self.event_keys.extend(other.event_keys)

@@ -1,11 +1,11 @@
-"""The repository API: batched look-ups and writes of articles, meetings and outbox rows.
+"""The repository API: batched look-ups and writes of articles, meetings and events.
 
 ``ArticleStore.save`` writes one batch in one transaction: new articles, their first versions and
 URLs go in as bulk inserts (``storage.batch``); known articles are updated through the ORM (a new
 version with a diff when the extracted content changed; the superseded version then gets its own
 copy of the lead and body, which the current version shares with the article). Concurrent writers
 (two crawls at once) are made safe by the unique keys (``article_urls.url_key``, ``meeting_key``,
-``delivery_key``), a PostgreSQL advisory lock per meeting scope, and retrying the whole batch when
+``event_key``), a PostgreSQL advisory lock per meeting scope, and retrying the whole batch when
 a unique key or a deadlock stops it.
 """
 
@@ -25,7 +25,7 @@ from storage.clock import utcnow
 from storage.identity import record_scope
 from storage.meetings import MeetingLinker
 from storage.models import Article, ArticleUrl, ArticleVersion
-from storage.records import ArticleRecord, Router, SaveResult
+from storage.records import ArticleRecord, SaveResult
 from storage.urls import url_key
 
 ATTEMPTS = 4
@@ -57,14 +57,15 @@ class ArticleStore:
     """Writes batches of extracted articles in one transaction each."""
 
     def __init__(
-        self, session: Session, router: Router, *, notify_max_age: timedelta = timedelta(hours=48)
+        self, session: Session, *, notify_max_age: timedelta = timedelta(hours=48)
     ) -> None:
         self.session = session
-        self.linker = MeetingLinker(session, router, notify_max_age)
+        self.linker = MeetingLinker(session, notify_max_age)
         self.notify_max_age = notify_max_age
 
     def save(self, records: Sequence[ArticleRecord]) -> SaveResult:
-        """Store a batch (articles, versions, aliases, meetings, outbox) and commit it at once."""
+        """Store a batch (articles, versions, aliases, meetings, events) and commit it at once; the
+        result lists the events written."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 result = self._save_once(records)

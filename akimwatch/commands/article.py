@@ -66,6 +66,6 @@ def article(ctx: click.Context, url: str, history: bool, as_json: bool) -> None:
             raise click.BadParameter(str(error), param_hint="URL") from None
         if found is None:
             raise click.ClickException(f"no stored article is reached by {url}")
-        keys = [m.meeting_key for m in MeetingLinker(session, lambda *a: []).linked(found.id)]
+        keys = [m.meeting_key for m in MeetingLinker(session).linked(found.id)]
         data = _data(found, keys, history)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else _text(data))

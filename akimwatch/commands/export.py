@@ -1,5 +1,5 @@
 """``akimwatch export`` (meetings or articles as CSV, JSON or JSON lines) and ``akimwatch feed``
-(the Atom feed of meetings). CSV columns are listed in ``scheduler/outputs.py``."""
+(the Atom feed of meetings). CSV columns are listed in ``notify/exports.py``."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from akimwatch.commands import options
 from akimwatch.context import get_config, open_engine
-from scheduler import feed as atom
-from scheduler import outputs
+from notify import exports
+from notify import feed as atom
 
 
 @click.command("export")
@@ -56,15 +56,15 @@ def export(
 ) -> None:
     """Export meetings (with their articles) or articles, for spreadsheets and scripts."""
     engine = open_engine(get_config(ctx))
-    build = outputs.meeting_query if what == "meetings" else outputs.article_query
-    columns = outputs.MEETING_COLUMNS if what == "meetings" else outputs.ARTICLE_COLUMNS
+    build = exports.meeting_query if what == "meetings" else exports.article_query
+    columns = exports.MEETING_COLUMNS if what == "meetings" else exports.ARTICLE_COLUMNS
     query = build(since, until, region)
     with Session(engine) as session:
-        total = outputs.count(session, query)
+        total = exports.count(session, query)
         found = (
-            outputs.meeting_rows(session, query, language)
+            exports.meeting_rows(session, query, language)
             if what == "meetings"
-            else outputs.article_rows(session, query)
+            else exports.article_rows(session, query)
         )
         with _target(output) as out, _progress(found, total) as rows:
             WRITERS[fmt](rows, columns, out)
@@ -92,7 +92,7 @@ def _csv(rows: Iterator[dict[str, Any]], columns: list[str], out: IO[str]) -> No
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for row in rows:
-        writer.writerow(outputs.flat(row, columns))
+        writer.writerow(exports.flat(row, columns))
 
 
 def _json(rows: Iterator[dict[str, Any]], columns: list[str], out: IO[str]) -> None:

@@ -13,6 +13,7 @@ from core.config import Config, ConfigError
 from notify.channels import DeliveryError, make_channel
 from notify.dispatcher import Dispatcher
 from notify.document import sample
+from notify.outbox import NotRequeueable, requeue
 from storage.clock import utcnow
 from storage.engine import session_factory
 from storage.models import Outbox
@@ -103,15 +104,8 @@ def retry(ctx: click.Context, entry_id: int) -> None:
     """Re-queue dead entry ENTRY_ID (a pending one is made due now)."""
     config = get_config(ctx)
     with session_factory(open_engine(config))() as session, session.begin():
-        entry = session.get(Outbox, entry_id)
-        if entry is None:
-            raise click.ClickException(f"no outbox entry {entry_id}")
-        if entry.status not in ("dead", "pending"):
-            raise click.ClickException(
-                f"entry {entry_id} is {entry.status}: only dead or pending entries can be retried"
-            )
-        now = utcnow()
-        entry.payload = {**entry.payload, "requeued_at": now.isoformat()}
-        entry.status, entry.attempts, entry.next_attempt_at = "pending", 0, now
-        entry.claimed_by = entry.claimed_at = None
+        try:
+            entry = requeue(session, entry_id, utcnow())
+        except NotRequeueable as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo(f"entry {entry_id} ({entry.delivery_key}) re-queued; run `akimwatch notify`")

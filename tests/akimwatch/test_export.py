@@ -10,7 +10,7 @@ import feedparser
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from scheduler import feed, outputs
+from notify import exports, feed
 from storage.clock import utcnow
 from storage.models import Article, Meeting, MeetingArticle
 
@@ -42,14 +42,14 @@ def _seed(engine: Engine) -> None:
 def test_meetings_csv_has_the_documented_columns_and_filters_by_region(engine: Engine) -> None:
     _seed(engine)
     with Session(engine) as session:
-        rows = list(outputs.meeting_rows(session, outputs.meeting_query(None, None, "pavlodar")))
-        none = list(outputs.meeting_rows(session, outputs.meeting_query(None, None, "abai")))
+        rows = list(exports.meeting_rows(session, exports.meeting_query(None, None, "pavlodar")))
+        none = list(exports.meeting_rows(session, exports.meeting_query(None, None, "abai")))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=outputs.MEETING_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=exports.MEETING_COLUMNS)
     writer.writeheader()
-    writer.writerows(outputs.flat(row, outputs.MEETING_COLUMNS) for row in rows)
+    writer.writerows(exports.flat(row, exports.MEETING_COLUMNS) for row in rows)
     read = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert list(read[0]) == outputs.MEETING_COLUMNS and none == []
+    assert list(read[0]) == exports.MEETING_COLUMNS and none == []
     assert read[0]["sources"] == "kazinform" and read[0]["article_count"] == "1"
 
 

@@ -13,9 +13,10 @@ from akimwatch.commands.article import article
 from akimwatch.commands.export import export
 from akimwatch.commands.meetings import meetings
 from core.config import Config, DatabaseConfig
+from detect import Meeting
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
-from storage.records import ArticleRecord, MeetingRecord
+from storage.records import ArticleRecord
 from storage.repository import ArticleStore
 
 AT = datetime(2026, 3, 21, 12, tzinfo=ZoneInfo("Asia/Almaty"))
@@ -23,8 +24,8 @@ AKORDA = "https://www.akorda.kz/ru/glava-gosudarstva-prinyal-akima-2895622"
 KAZINFORM = "https://qazinform.com/news/tokayev-receives-governor-9c2d1e"
 
 
-def _meeting(region: str, akim: str | None, day: int = 21) -> MeetingRecord:
-    return MeetingRecord(kind="reception", date=date(2026, 3, day), region=region, akim=akim)
+def _meeting(region: str, akim: str | None, day: int = 21) -> Meeting:
+    return Meeting(kind="reception", date=date(2026, 3, day), region=region, akim=akim)
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def config(sqlite_url: str) -> Config:
                       meetings=[_meeting("Karaganda", "Ермаганбет Булекпаев")]),
     ]  # fmt: skip
     with session_factory(engine)() as session:
-        store = ArticleStore(session, lambda *a: [])
+        store = ArticleStore(session)
         for record in records:
             store.save([record])
     engine.dispose()

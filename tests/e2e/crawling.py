@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from core.config import load
+from notify.outbox import route_events, router
 from replicas import ReplicaServer
+from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article
@@ -34,6 +38,18 @@ def write_config(tmp_path: Path, extra: str = "") -> tuple[Path, str]:
     upgrade(engine)
     engine.dispose()
     return path, db_url
+
+
+def route_saved(db_url: str) -> None:
+    """Route the crawls' events into outbox rows as a dispatcher's run begins (nothing is sent),
+    with the configuration written beside the database (``akimwatch.toml``)."""
+    database = make_url(db_url).database
+    assert database, db_url
+    config = load(Path(database).parent / "akimwatch.toml")
+    engine = make_engine(db_url)
+    with Session(engine) as session, session.begin():
+        route_events(session, router(config), utcnow())
+    engine.dispose()
 
 
 def crawl_env(config: Path, server: ReplicaServer) -> dict[str, str]:

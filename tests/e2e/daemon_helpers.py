@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from crawling import ROOT, crawl_env
+from crawling import ROOT, crawl_env, route_saved
 from sqlalchemy import func, select, update
 
 from replicas import ReplicaServer
@@ -21,7 +21,7 @@ from replicas.server import Fault, Reply, Request
 from sources import names as source_names
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import CrawlRun, Outbox
+from storage.models import CrawlRun, Event, Outbox
 from testkit.faults import Matcher
 
 INTERVAL = 6.0  # seconds: every_minutes = 0.1
@@ -94,8 +94,12 @@ def runs(config: Path, spider: str = "") -> list[CrawlRun]:
 
 
 def backdate(config: Path, by: timedelta, sent: bool = False) -> None:
-    """Move every crawl run ``by`` into the past; mark the outbox sent if asked."""
-    engine = make_engine(f"sqlite:///{config.parent / 'akimwatch.db'}")
+    """Move every crawl run ``by`` into the past; route the saved events and mark the outbox sent
+    if asked."""
+    db_url = f"sqlite:///{config.parent / 'akimwatch.db'}"
+    if sent:
+        route_saved(db_url)
+    engine = make_engine(db_url)
     with session_factory(engine)() as session, session.begin():
         for run in session.scalars(select(CrawlRun)):
             run.started_at -= by
@@ -106,14 +110,16 @@ def backdate(config: Path, by: timedelta, sent: bool = False) -> None:
 
 
 def outbox_settled(config: Path) -> bool:
-    """Whether every outbox row is delivered or dead: no dispatch can send anything more."""
+    """Whether every event is routed and every outbox row delivered or dead: no dispatch can send
+    anything more."""
     engine = make_engine(f"sqlite:///{config.parent / 'akimwatch.db'}")
     with session_factory(engine)() as session:
         open_rows = session.scalar(
             select(func.count()).where(Outbox.status.not_in(("sent", "dead")))
         )
+        unrouted = session.scalar(select(func.count()).where(Event.routed_at.is_(None)))
     engine.dispose()
-    return open_rows == 0
+    return open_rows == unrouted == 0
 
 
 def wait_until(check: Callable[[], object], timeout: float, what: str) -> None:

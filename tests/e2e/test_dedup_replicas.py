@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from crawling import ROOT, crawl, crawl_command, crawl_env, write_config
+from crawling import ROOT, crawl, crawl_command, crawl_env, route_saved, write_config
 from sqlalchemy import select
 
 from replicas import ReplicaServer
@@ -41,6 +41,7 @@ def server(kazinform: KazinformSite) -> Iterator[ReplicaServer]:
 
 
 def rows(db_url: str) -> tuple[list[Meeting], list[Outbox]]:
+    route_saved(db_url)
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
         meetings = list(session.scalars(select(Meeting)))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crawling import ROOT, crawl, crawl_command, crawl_env, write_config
+from crawling import ROOT, crawl, crawl_command, crawl_env, route_saved, write_config
 from sqlalchemy import func, select
 
 from replicas import ReplicaServer
@@ -35,6 +35,7 @@ def server(site: KazinformSite) -> Iterator[ReplicaServer]:
 
 
 def snapshot(db_url: str) -> dict[str, object]:
+    route_saved(db_url)
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
         urls = sorted(session.scalars(select(Article.url)))

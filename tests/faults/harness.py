@@ -78,6 +78,7 @@ def run_once(
 
 def admin_alerts(db_url: str) -> list[str]:
     """The texts of the queued admin (health) alerts, oldest first."""
+    crawling.route_saved(db_url)
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
         payloads = session.scalars(
@@ -100,6 +101,7 @@ def runs(db_url: str) -> list[CrawlRun]:
 
 def snapshot(db_url: str) -> dict[str, Any]:
     """Articles (by URL: title, body, date, hash), meeting keys and outbox delivery keys."""
+    crawling.route_saved(db_url)
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
         articles = {
@@ -122,6 +124,7 @@ def assert_kept(before: dict[str, Any], after: dict[str, Any]) -> None:
 
 def outbox_per_meeting(db_url: str) -> Counter[tuple[int | None, str]]:
     """Outbox rows of ``meeting.new`` per (meeting, channel)."""
+    crawling.route_saved(db_url)
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
         rows = session.execute(
@@ -142,6 +145,7 @@ def dispatch(config: Path, db_url: str, rounds: int = 1) -> None:
 
 def expected_keys(db_url: str) -> set[str]:
     """Delivery keys of every ``meeting.new`` outbox row."""
+    crawling.route_saved(db_url)
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
         keys = set(

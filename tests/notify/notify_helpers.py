@@ -15,11 +15,14 @@ from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from core.config import Config
+from detect import Meeting
 from notify.config import validate
+from notify.outbox import route_events, router
+from storage.clock import utcnow
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Outbox
-from storage.records import ArticleRecord, MeetingRecord
+from storage.records import ArticleRecord
 from storage.repository import ArticleStore
 
 PG_ENV = "AKIMWATCH_TEST_PG_URL"
@@ -102,7 +105,8 @@ REGIONS = ["Karaganda", "Pavlodar", "Kostanay", "Aktobe", "Atyrau", "Turkistan",
 def add_meetings(
     engine: Engine, config: Config, count: int = 1, *, title: str = "", start: int = 0
 ) -> list[str]:
-    """Store ``count`` articles each reporting a new meeting; returns the outbox delivery keys."""
+    """Store ``count`` articles each reporting a new meeting and route their events with
+    ``config`` (as the dispatcher does first); returns the outbox delivery keys."""
     records = []
     for number in range(start, start + count):
         day = first_day() + timedelta(days=number // len(REGIONS))
@@ -116,12 +120,14 @@ def add_meetings(
                 lead=f"Глава государства заслушал доклад ({number}).",
                 body="Текст статьи.",
                 published_at=datetime.now(UTC) - timedelta(hours=1),
-                meetings=[MeetingRecord("reception", day, region, akim="Аким Акимов")],
+                meetings=[Meeting("reception", day, region, akim="Аким Акимов")],
             )
         )
     with session_factory(engine)() as session:
         before = set(session.scalars(select(Outbox.delivery_key)))
-        ArticleStore(session, config.route).save(records)
+        ArticleStore(session).save(records)
+        with session.begin():
+            route_events(session, router(config), utcnow())
         after = list(session.scalars(select(Outbox.delivery_key).order_by(Outbox.id)))
     return [key for key in after if key not in before]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ from notify_helpers import add_meetings, admin_webhook, make_config, outbox_rows
 from notify_servers import Answer, Receiver
 from sqlalchemy import Engine, update
 
-from notify import workers
+from notify import outbox, workers
 from notify.dispatcher import Dispatcher
 from notify.health import raise_admin_alert
 from notify.plan import next_digest
@@ -76,11 +77,11 @@ def test_gives_up_after_give_up_hours(db_url: str, engine: Engine, receiver: Rec
 
 def test_backoff_grows_with_jitter_and_is_capped(db_url: str, engine: Engine) -> None:
     config = make_config(db_url, backoff_base_seconds=10, backoff_max_seconds=100)
-    dispatcher = Dispatcher(config, engine)
-    delays = [dispatcher.backoff(n).total_seconds() for n in range(1, 8)]
+    rng = random.Random()
+    delays = [outbox.backoff(config.notify, n, rng).total_seconds() for n in range(1, 8)]
     assert 5 <= delays[0] <= 10 and 10 <= delays[1] <= 20 and 20 <= delays[2] <= 40
     assert all(50 <= delay <= 100 for delay in delays[4:])
-    assert dispatcher.backoff(1, retry_after=500).total_seconds() == 500
+    assert outbox.backoff(config.notify, 1, rng, retry_after=500).total_seconds() == 500
 
 
 def test_admin_alert_is_idempotent_and_never_reaches_audience_channels(
@@ -89,8 +90,10 @@ def test_admin_alert_is_idempotent_and_never_reaches_audience_channels(
     audience = webhook(receiver, events=["meeting.new", "health"])
     config = make_config(db_url, audience, admin_webhook(receiver))
     with session_factory(engine)() as session, session.begin():
-        added = [raise_admin_alert(session, config, "source:akorda", "down", "x") for _ in "ab"]
-    assert added == [1, 0]
+        added = [raise_admin_alert(session, "source:akorda", "down", "x") for _ in "ab"]
+    assert added == [True, False]
+    with session_factory(engine)() as session, session.begin():
+        assert outbox.route_events(session, outbox.router(config), datetime.now(UTC)) == (1, 1)
     assert [row.channel for row in outbox_rows(engine)] == ["ops"]
 
 

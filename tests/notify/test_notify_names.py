@@ -21,11 +21,11 @@ from akimwatch.commands.export import export
 from akimwatch.commands.meetings import meetings
 from crawler.pipelines import to_record
 from detect import detect
+from notify import feed
 from notify.channels.webhook import WebhookConfig
 from notify.dispatcher import Dispatcher
 from notify.document import name_language
-from scheduler import feed
-from scheduler.outputs import meeting_query, meeting_rows
+from notify.exports import meeting_query, meeting_rows
 from storage.engine import session_factory
 from storage.models import Meeting
 from storage.records import ArticleRecord
@@ -122,7 +122,7 @@ def test_one_meeting_names_the_akim_alike_in_every_output(
     config = make_config(db_url, *_channels(receiver, smtp_port))
     for minutes, language in enumerate(order):
         with session_factory(engine)() as session:
-            ArticleStore(session, config.route).save([_record(language, 10 * minutes)])
+            ArticleStore(session).save([_record(language, 10 * minutes)])
     with session_factory(engine)() as session:
         [meeting] = session.scalars(select(Meeting))
         assert meeting.akim == "Yermaganbet Bulekpayev"

@@ -20,11 +20,12 @@ from notify_servers import Mailbox, Receiver
 from sqlalchemy import Engine, update
 
 from core.config import Config
+from detect import Meeting
 from notify import workers
 from notify.dispatcher import Dispatcher
 from storage.engine import session_factory
 from storage.models import Outbox
-from storage.records import ArticleRecord, MeetingRecord
+from storage.records import ArticleRecord
 from storage.repository import ArticleStore
 
 SCHEMA = json.loads(
@@ -70,16 +71,14 @@ def _record(
         body=f"Текст отчёта {number}.",
         published_at=published,
         meetings=[
-            MeetingRecord(
-                "reception", day, region, akim="Аким Акимов", evidence=f"Основание {number}."
-            )
+            Meeting("reception", day, region, akim="Аким Акимов", evidence=f"Основание {number}.")
         ],
     )
 
 
 def _store(engine: Engine, config: Config, records: list[ArticleRecord]) -> None:
     with session_factory(engine)() as session:
-        store = ArticleStore(session, config.route, notify_max_age=timedelta(hours=48))
+        store = ArticleStore(session, notify_max_age=timedelta(hours=48))
         for record in records:  # one batch per article, as a crawl with small batches does
             store.save([record])
 

@@ -78,7 +78,7 @@ def add_articles(session: Session, now: datetime, count: int) -> None:
                       f"Новость {n}", "Текст.", published_at=now)
         for n in range(count)
     ]  # fmt: skip
-    ArticleStore(session, lambda *a: []).save(records)
+    ArticleStore(session).save(records)
 
 
 def add_outbox(session: Session, *statuses: str) -> None:

@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
 
+from detect import Meeting as Detected
+from notify.outbox import route_events
+from storage.clock import utcnow
 from storage.engine import session_factory
 from storage.models import Meeting, Outbox
-from storage.records import ArticleRecord, MeetingRecord, SaveResult
+from storage.records import ArticleRecord, SaveResult
 from storage.repository import ArticleStore
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -34,9 +37,9 @@ def meeting(
     day: date = DAY,
     kind: str = "reception",
     regions: tuple[str, ...] = (),
-) -> MeetingRecord:
+) -> Detected:
     """A meeting as the detector reports it."""
-    return MeetingRecord(
+    return Detected(
         kind=kind,
         date=day,
         region=region,
@@ -51,7 +54,7 @@ def article(
     source: str,
     language: str,
     published: datetime,
-    *meetings: MeetingRecord,
+    *meetings: Detected,
     title: str = "Глава государства принял акима",
     body: str = "Текст.",
     **extra: object,
@@ -72,7 +75,7 @@ def article(
 def save(engine: Engine, *records: ArticleRecord) -> SaveResult:
     """Store one batch, as the pipeline does (alerting on any age: the dates here are fixed)."""
     with session_factory(engine)() as session:
-        return ArticleStore(session, route, notify_max_age=EVER).save(list(records))
+        return ArticleStore(session, notify_max_age=EVER).save(list(records))
 
 
 def count(engine: Engine, model: type) -> int:
@@ -82,8 +85,11 @@ def count(engine: Engine, model: type) -> int:
 
 
 def outbox_keys(engine: Engine) -> list[str]:
-    """Every delivery key, sorted."""
+    """Every delivery key, sorted, once the saved events are routed by ``route`` (what the
+    dispatcher does first)."""
     with session_factory(engine)() as session:
+        with session.begin():
+            route_events(session, route, utcnow())
         return sorted(session.scalars(select(Outbox.delivery_key)))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from dedup_helpers import DAY, article, count, local, meeting, outbox_keys, route
+from dedup_helpers import DAY, article, count, local, meeting, outbox_keys
 from sqlalchemy import Engine
 
 from storage.engine import session_factory
@@ -43,7 +43,7 @@ def _writer(
         barrier.wait()
         for batch in _batches(source):
             with session_factory(engine)() as session:
-                ArticleStore(session, route, notify_max_age=timedelta(days=36500)).save(batch)
+                ArticleStore(session, notify_max_age=timedelta(days=36500)).save(batch)
     except BaseException as exc:  # reported by the test thread
         errors.append(exc)
 

@@ -1,4 +1,4 @@
-"""The repository on SQLite and PostgreSQL: identity, versions, meetings and outbox rows."""
+"""The repository on SQLite and PostgreSQL: identity, versions, meetings and events."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, func, select
 
+from detect import Meeting as Detected
+from notify.outbox import route_events
 from storage.clock import utcnow
 from storage.engine import session_factory
 from storage.migrate import check_schema, current_revision, head_revision
-from storage.models import Article, ArticleVersion, Meeting, MeetingArticle, Outbox
-from storage.records import ArticleRecord, MeetingRecord
+from storage.models import Article, ArticleVersion, Event, Meeting, MeetingArticle, Outbox
+from storage.records import ArticleRecord
 from storage.repository import ArticleStore, known_urls
 
 
@@ -32,9 +34,9 @@ def today() -> date:
     return datetime.now(ZoneInfo("Asia/Almaty")).date()
 
 
-def meeting(day: date) -> MeetingRecord:
+def meeting(day: date) -> Detected:
     """A reception of the Karaganda akim on ``day``."""
-    return MeetingRecord(
+    return Detected(
         kind="reception",
         date=day,
         region="Karaganda",
@@ -50,7 +52,7 @@ def count(engine: Engine, model: type) -> int:
 
 def save(engine: Engine, *records: ArticleRecord) -> None:
     with session_factory(engine)() as session:
-        ArticleStore(session, route).save(list(records))
+        ArticleStore(session).save(list(records))
 
 
 def test_schema_is_at_head(engine: Engine) -> None:
@@ -79,14 +81,38 @@ def test_same_source_id_under_another_url_is_the_same_article(engine: Engine) ->
     assert count(engine, Article) == 1
 
 
-def test_meeting_and_outbox_rows_written_with_the_article(engine: Engine, today: date) -> None:
+def route_all(engine: Engine) -> list[str]:
+    """Route the saved events as the dispatcher does first; every delivery key, sorted."""
+    with session_factory(engine)() as session:
+        with session.begin():
+            route_events(session, route, utcnow())
+        return sorted(session.scalars(select(Outbox.delivery_key)))
+
+
+def test_meeting_and_its_events_written_with_the_article(engine: Engine, today: date) -> None:
     save(engine, record("https://www.akorda.kz/ru/a-1000001", meetings=[meeting(today)]))
     save(engine, record("https://www.inform.kz/ru/b-7a1c3e", meetings=[meeting(today)]))
     assert count(engine, Meeting) == 1
     assert count(engine, MeetingArticle) == 2
-    with session_factory(engine)() as session:
-        keys = sorted(session.scalars(select(Outbox.delivery_key)))
+    keys = route_all(engine)
     assert keys == [f"meeting.new:{today}/Karaganda:hook", f"meeting.new:{today}/Karaganda:mail"]
+
+
+def test_saving_returns_its_events_and_writes_no_delivery(engine: Engine, today: date) -> None:
+    first = record("https://www.akorda.kz/ru/a-1000001", meetings=[meeting(today)])
+    with session_factory(engine)() as session:
+        result = ArticleStore(session).save([first])
+    assert result.event_keys == [f"meeting.new:{today}/Karaganda"]
+    assert result.counts()["new_events"] == 1
+    assert count(engine, Outbox) == 0
+    with session_factory(engine)() as session:
+        [event] = session.scalars(select(Event))
+        assert (event.event_key, event.event_type) == (result.event_keys[0], "meeting.new")
+        assert (event.region, event.kind, event.languages) == ("Karaganda", "reception", ["ru"])
+        assert event.meeting_id is not None and event.routed_at is None
+    with session_factory(engine)() as session:  # the same report again: no second event
+        assert ArticleStore(session).save([first]).event_keys == []
+    assert count(engine, Event) == 1
 
 
 def test_edit_creates_a_version_with_a_diff(engine: Engine) -> None:
@@ -104,4 +130,5 @@ def test_old_articles_are_stored_without_alerts(engine: Engine, today: date) -> 
     item = record("https://www.akorda.kz/ru/a-1000001", meetings=[meeting(today)], published_at=old)
     save(engine, item)
     assert count(engine, Meeting) == 1
-    assert count(engine, Outbox) == 0
+    assert count(engine, Event) == 0
+    assert route_all(engine) == []

@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import Engine, select
 
 from crawler.pipelines import to_record
+from detect import Meeting as Detected
 from detect import detect
 from storage.engine import session_factory
 from storage.meetings import name_rank
 from storage.models import Article, Meeting
-from storage.records import ArticleRecord, MeetingRecord
+from storage.records import ArticleRecord
 from storage.repository import ArticleStore
 
 PUBLISHED = datetime(2026, 11, 20, 5, tzinfo=UTC)
@@ -61,7 +62,7 @@ def _stored(engine: Engine, records: Sequence[ArticleRecord]) -> str | None:
     """Save ``records`` one crawl each, in order; the akim of the one meeting they report."""
     for record in records:
         with session_factory(engine)() as session:
-            ArticleStore(session, _router).save([record])
+            ArticleStore(session).save([record])
     with session_factory(engine)() as session:
         [meeting] = session.scalars(select(Meeting))
         return meeting.akim
@@ -85,7 +86,7 @@ def test_without_a_russian_report_english_then_kazakh(
 
 
 def _named(url: str, language: str, minutes: int, akim: str, known: bool) -> ArticleRecord:
-    meeting = MeetingRecord(
+    meeting = Detected(
         "reception", PUBLISHED.date(), "Abai", akim=akim, evidence=akim, akim_known=known
     )
     published = PUBLISHED + timedelta(minutes=minutes)
@@ -122,7 +123,7 @@ def test_a_corrected_report_still_ranks_by_language(engine: Engine) -> None:
     kk = _detected("kk")
     corrected = ArticleRecord(
         kk.url, kk.source, "kk", kk.title, kk.body + " Түзету.", published_at=kk.published_at,
-        meetings=[MeetingRecord("reception", PUBLISHED.date(), "Kostanay", akim="Серік Жұмабай")],
+        meetings=[Detected("reception", PUBLISHED.date(), "Kostanay", akim="Серік Жұмабай")],
     )  # fmt: skip
     assert _stored(engine, [kk, _detected("ru"), corrected]) == LEMMA["ru"]
 

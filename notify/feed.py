@@ -12,7 +12,7 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from scheduler.outputs import meeting_query, meeting_rows
+from notify.exports import meeting_query, meeting_rows
 from storage.clock import utcnow
 
 FEED_ID = "tag:akimwatch.kz,2026:meetings"
