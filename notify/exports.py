@@ -3,8 +3,11 @@
 CSV columns (documented for users):
 
 meetings: ``meeting_key, local_date, kind, region, regions, akim, title, summary, created_at,
-updated_at, article_count, sources, urls`` (``regions``, ``sources`` and ``urls`` are joined with
-``" | "``; times are ISO 8601 UTC; ``local_date`` is the meeting's date in Kazakhstan).
+updated_at, article_count, sources, urls, first_source, first_reported_at, source_delays``
+(``regions``, ``sources``, ``urls`` and ``source_delays`` are joined with ``" | "``; times are ISO
+8601 UTC; ``local_date`` is the meeting's date in Kazakhstan; ``first_source`` reported the meeting
+first, at ``first_reported_at``, and ``source_delays`` lists each source as ``source:seconds``
+behind it, see :mod:`storage.lead`).
 
 articles: ``url, canonical_url, source, language, published_at, first_seen_at, title, lead,
 relevant, version, meeting_keys``.
@@ -21,11 +24,13 @@ from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from detect.names import display_name
+from storage.lead import Lead, lead_of, reported_at
 from storage.models import Article, Meeting, MeetingArticle
 
 MEETING_COLUMNS = [
     "meeting_key", "local_date", "kind", "region", "regions", "akim", "title", "summary",
-    "created_at", "updated_at", "article_count", "sources", "urls",
+    "created_at", "updated_at", "article_count", "sources", "urls", "first_source",
+    "first_reported_at", "source_delays",
 ]  # fmt: skip
 ARTICLE_COLUMNS = [
     "url", "canonical_url", "source", "language", "published_at", "first_seen_at", "title",
@@ -70,6 +75,7 @@ def meeting_rows(
     query = query.options(selectinload(Meeting.links).selectinload(MeetingArticle.article))
     for meeting in session.scalars(query.execution_options(yield_per=BATCH)):
         articles = [link.article for link in meeting.links]
+        lead = lead_of((a.source, reported_at(a)) for a in articles)
         yield {
             "meeting_key": meeting.meeting_key,
             "local_date": _iso(meeting.local_date),
@@ -85,7 +91,21 @@ def meeting_rows(
             "sources": sorted({a.source for a in articles}),
             "urls": [a.url for a in articles],
             "articles": [article_row(a, []) for a in articles],
+            **_lead_columns(lead),
         }
+
+
+def _lead_columns(lead: Lead | None) -> dict[str, Any]:
+    """Which source was first, when, and each source's delay behind it."""
+    if lead is None:
+        return {"first_source": None, "first_reported_at": None, "source_delays": [], "lead": None}
+    data = lead.to_dict()
+    return {
+        "first_source": lead.source,
+        "first_reported_at": data["first"]["at"],
+        "source_delays": [f"{s['source']}:{s['delay_seconds']}" for s in data["sources"]],
+        "lead": data,
+    }
 
 
 def updated(meeting: Meeting) -> datetime:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from feedgen.feed import FeedGenerator
@@ -40,13 +41,25 @@ def build(engine: Engine, limit: int = MAX_ENTRIES) -> bytes:
         entry.updated(row["updated_at"])
         entry.published(row["created_at"])
         summary = row["summary"] or row["title"] or row["meeting_key"]
-        entry.summary(f"Аким: {row['akim']}. {summary}" if row["akim"] else summary)
+        summary = f"Аким: {row['akim']}. {summary}" if row["akim"] else summary
+        entry.summary(f"{summary} {_first(row)}".strip())
         for url in row["urls"]:
             entry.link(href=url, rel="alternate" if url == row["urls"][0] else "related")
         for region in sorted(set(row["regions"]) | ({row["region"]} - {None})):
             entry.category(term=region)
     feed.updated(max((r["updated_at"] for r in rows), default=utcnow().isoformat()))
     return bytes(feed.atom_str(pretty=True))
+
+
+def _first(row: dict[str, Any]) -> str:
+    """ "Первым сообщил: …" with how far behind each other source followed."""
+    lead = row.get("lead")
+    if not lead:
+        return ""
+    later = [f"{s['outlet']} +{round(s['delay_seconds'] / 60)} мин" for s in lead["sources"][1:]]
+    return f"Первым сообщил: {lead['first']['outlet']}" + (
+        f" ({', '.join(later)})." if later else "."
+    )
 
 
 def write(engine: Engine, path: Path) -> None:

@@ -9,6 +9,8 @@ meeting that precedes Akorda's article alerts once, the article joining its meet
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -141,6 +143,8 @@ def test_a_post_before_the_akorda_article_alerts_once_and_the_article_joins_it(
         cli(config, server, "run-once", "akorda")
         listed = json.loads(cli(config, server, "meetings", "--region", "karaganda", "--json"))
         table = cli(config, server, "meetings", "--lead")
+        exported = cli(config, server, "export", "--format", "csv", "--region", "karaganda")
+        cli(config, server, "feed", "--output", str(tmp_path / "feed.xml"))
     karaganda = [a for a in first if a["meeting"]["region"] == "Karaganda"]
     assert len(karaganda) == 1
     assert {a["outlet"] for a in karaganda[0]["meeting"]["articles"]} == {"Akorda (Telegram)"}
@@ -151,6 +155,9 @@ def test_a_post_before_the_akorda_article_alerts_once_and_the_article_joins_it(
     assert meeting["lead"]["first"]["source"] == "telegram"
     assert delays["telegram"] == 0 and delays["akorda"] > 0
     assert table.splitlines()[1].startswith("Akorda (Telegram)")
+    (row,) = csv.DictReader(io.StringIO(exported))
+    assert row["first_source"] == "telegram" and "akorda:" in row["source_delays"]
+    assert "Первым сообщил: Akorda (Telegram) (Akorda +" in (tmp_path / "feed.xml").read_text()
     engine = make_engine(db_url)
     with Session(engine) as session:
         meeting = session.scalars(select(Meeting).where(Meeting.region == "Karaganda")).one()
