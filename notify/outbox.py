@@ -95,8 +95,8 @@ def _add_deliveries(session: Session, event: Event, channels: Sequence[str]) -> 
     ]
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(Outbox).values(rows)
-    result = session.execute(statement.on_conflict_do_nothing(index_elements=["delivery_key"]))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    inserted = statement.on_conflict_do_nothing(index_elements=["delivery_key"])
+    return len(session.execute(inserted.returning(Outbox.id)).all())  # rowcount: -1 on psycopg
 
 
 def reclaim_stale(session: Session, now: datetime, lease: timedelta) -> int:
