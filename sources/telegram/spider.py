@@ -81,9 +81,10 @@ class TelegramSpider(ListingSpider):
         if page == 1 and not posts and not preview.empty:
             stats.inc_value("akimwatch/empty_listings")
         wanted = [post for post in posts if post.language in self.languages]
-        fresh = [_entry(post) for post in wanted if post.url not in self.seen]
+        new_here = [post for post in wanted if post.url not in self.seen]  # a pinned post recurs
         self.seen.update(post.url for post in wanted)
-        in_range = [post for post in wanted if self._in_range(_entry(post))]
+        fresh = [_entry(post) for post in new_here]
+        in_range = [post for post in new_here if self._in_range(_entry(post))]
         known = CrawlStore.for_crawler(self.crawler).known(post.url for post in in_range)
         unknown = [_entry(post) for post in in_range if post.url not in known]
         for post in in_range:

@@ -31,7 +31,7 @@ from replicas.layouts import LAYOUTS
 from sources.akorda.replica import AkordaSite
 from sources.telegram.replica import TelegramSite
 from storage.engine import make_engine
-from storage.models import Article, ArticleVersion, Meeting, MeetingArticle
+from storage.models import Article, ArticleVersion, CrawlRun, Meeting, MeetingArticle
 
 pytestmark = pytest.mark.slow
 MAIN = "import sys; from akimwatch.cli import main; sys.exit(main())"
@@ -65,6 +65,11 @@ def test_every_post_with_text_is_stored_and_an_idle_poll_is_one_request(
             assert (stored.title, stored.language) == (post.title, post.language)
             assert stored.published_at == post.published
             assert stored.source_id == f"aqorda_resmi/{post.id}"
+        engine = make_engine(db_url)
+        with Session(engine) as session:
+            (run,) = session.scalars(select(CrawlRun)).all()
+        engine.dispose()
+        assert run.items == len(articles)  # the pinned post, on two pages, is yielded once
         linked = articles["https://t.me/aqorda_resmi/9015"]
         assert any(link.startswith("https://www.akorda.kz/ru/") for link in linked.links)
         server.clear_log()
