@@ -1,11 +1,12 @@
 """Extraction throughput on saved article pages, next to the raw lxml parse rate of the same pages.
 
-The pages are the saved Kazinform and Bestnews article fixtures (``sources/<name>/fixtures``),
-each padded
-with the kind of boilerplate a real page carries (menus, a long related/popular list, an inline
-script, a footer) to a realistic size of about 40-60 KB. One iteration of "extraction" is the whole
-per-page work of a crawl: parse + site extraction (title, lead, body without boilerplate, tags) +
-date; "raw parse" is ``lxml.html.fromstring`` alone. Both run on one core in this process.
+The pages are the saved Kazinform and Bestnews UTF-8 article pages (``sources/<name>/fixtures``),
+each padded with the kind of boilerplate a real page carries (menus, a long related/popular list,
+an inline script, a footer) to a realistic size of about 40-60 KB. One iteration of "extraction"
+is the whole per-page work of a crawl on the response the downloader built: its page object
+(one parse, with the response's encoding), site extraction (title, lead, body without
+boilerplate, tags) + date; "raw parse" is
+``lxml.html.fromstring`` alone. Both run on one core in this process.
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lxml import html as lxml_html
+from scrapy.http import HtmlResponse, Response
 
+from crawler.extract.page import ArticlePage
+from crawler.extract.saved import saved_pages
 from sources.bestnews import pages as bestnews
 from sources.kazinform import pages as kazinform
 
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
-EXTRACTORS: dict[str, Callable[[bytes, str], object]] = {
-    "kazinform": lambda page, url: kazinform.extract_article(page, url),
-    "bestnews": lambda page, url: bestnews.extract_article(page, url),
+HEADERS = {"Content-Type": "text/html; charset=utf-8"}
+ARTICLE_PAGES: dict[str, type[ArticlePage]] = {
+    "kazinform": kazinform.ArticlePage,
+    "bestnews": bestnews.ArticlePage,
 }
 
 
@@ -43,18 +48,18 @@ def _padding() -> bytes:
     ).encode()
 
 
-def pages() -> list[tuple[str, str, bytes]]:
-    """``(source, url, page)`` for every saved article page, padded to a realistic size."""
+def pages() -> list[tuple[str, Response]]:
+    """``(source, response)`` for every saved UTF-8 article page, padded to a realistic size
+    (the responses Scrapy's downloader hands the spider)."""
     padding = _padding()
-    found = []
-    for source in EXTRACTORS:
-        for spec_path in sorted((SOURCES / source / "fixtures").glob("*.json")):
-            spec = json.loads(spec_path.read_text("utf-8"))
-            page_path = spec_path.with_suffix(".html")
-            if spec["kind"] != "article" or not page_path.exists():
+    found: list[tuple[str, Response]] = []
+    for source in ARTICLE_PAGES:
+        for saved in saved_pages(SOURCES / source / "fixtures"):
+            served = saved.spec["page"], saved.spec["headers"]["Content-Type"]
+            if served != ("ArticlePage", HEADERS["Content-Type"]):
                 continue
-            page = page_path.read_bytes().replace(b"</body>", padding + b"</body>", 1)
-            found.append((source, spec["url"], page))
+            page = saved.body.replace(b"</body>", padding + b"</body>", 1)
+            found.append((source, HtmlResponse(saved.spec["url"], body=page, headers=HEADERS)))
     return found
 
 
@@ -74,12 +79,12 @@ def run(quick: bool = False) -> dict[str, float]:
     seconds = 0.5 if quick else 3.0
 
     def extract_all() -> None:
-        for source, url, page in corpus:
-            EXTRACTORS[source](page, url)
+        for source, response in corpus:
+            ARTICLE_PAGES[source](response).to_record()
 
     def parse_all() -> None:
-        for _, _, page in corpus:
-            lxml_html.fromstring(page)
+        for _, response in corpus:
+            lxml_html.fromstring(response.body)
 
     extraction = _rate(extract_all, len(corpus), seconds)
     raw = _rate(parse_all, len(corpus), seconds)
@@ -88,7 +93,7 @@ def run(quick: bool = False) -> dict[str, float]:
         "raw_parse_pages_per_s": round(raw, 1),
         "extraction_to_parse_ratio": round(extraction / raw, 3),
         "pages": float(len(corpus)),
-        "mean_page_kb": round(sum(len(p) for _, _, p in corpus) / len(corpus) / 1024, 1),
+        "mean_page_kb": round(sum(len(r.body) for _, r in corpus) / len(corpus) / 1024, 1),
     }
 
 

@@ -2,9 +2,10 @@
 
 Explicit dates ("21 марта", "22 September 2020", "24 желтоқсан", "15-наурызда", "Oct. 10"),
 "yesterday" ("вчера", "кеше"), "the day before yesterday" and weekdays ("on Wednesday", "в среду",
-"сәрсенбі күні") are read with a small month table, not a general date parser, and resolved
-against the publication date: a meeting is never after its publication (a day-month later in
-the year than publication is of the year before; a weekday is the last one on or before it).
+"сәрсенбі күні") are read with the month table of :mod:`detect.months`, not a general date
+parser, and resolved against the publication date: a meeting is never after its publication (a
+day-month later in the year than publication is of the year before; a weekday is the last one on
+or before it).
 """
 
 from __future__ import annotations
@@ -13,26 +14,14 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from detect import months
 from detect.context_words import RECAP
+from detect.normalize import fold
 
 ALMATY = ZoneInfo("Asia/Almaty")
+_FOLDED = {n: tuple(fold(stem) for stem in stems) for n, stems in months.STEMS.items()}
 
-_MONTHS = {
-    1: ("январ", "қаңтар", "january", "jan"),
-    2: ("феврал", "ақпан", "february", "feb"),
-    3: ("март", "наурыз", "march", "mar"),
-    4: ("апрел", "сәуір", "april", "apr"),
-    5: ("ма[яие]", "мамыр", "may"),
-    6: ("июн", "маусым", "june", "jun"),
-    7: ("июл", "шілде", "july", "jul"),
-    8: ("август", "тамыз", "august", "aug"),
-    9: ("сентябр", "қыркүиек", "september", "sept?"),
-    10: ("октябр", "қазан", "october", "oct"),
-    11: ("ноябр", "қараша", "november", "nov"),
-    12: ("декабр", "желтоқсан", "december", "dec"),
-}
-_MONTH_ALT = "|".join(f"(?P<m{n}>{'|'.join(stems)})" for n, stems in _MONTHS.items())
-_MONTH = rf"(?:{_MONTH_ALT})[a-zа-яәғқңөұүһі]*\.?"
+_MONTH = rf"(?:{months.pattern(_FOLDED, '[a-zа-яәғқңөұүһі]')})\.?"
 _YEAR = r"(?:,?\s*(?P<year>(?:19|20)\d\d))?"
 _DAY_FIRST = re.compile(
     rf"(?<!\d)(?P<day>[0-3]?\d)(?:-?(?:го|ші|шы|ое))?(?:\s+|-){_MONTH}{_YEAR}(?!\d)"
@@ -70,10 +59,6 @@ def local_date(published: dt.datetime | None) -> dt.date | None:
     return published.date()
 
 
-def _month(match: re.Match[str]) -> int:
-    return next(n for n in _MONTHS if match.group(f"m{n}"))
-
-
 def _explicit(text: str, base: dt.date | None) -> dt.date | None:
     for pattern in (_NUMERIC, _DAY_FIRST, _MONTH_FIRST):
         for m in pattern.finditer(text):
@@ -84,7 +69,7 @@ def _explicit(text: str, base: dt.date | None) -> dt.date | None:
 
 
 def _build(m: re.Match[str], base: dt.date | None) -> dt.date | None:
-    month = int(m.group("mon")) if "mon" in m.re.groupindex else _month(m)
+    month = int(m.group("mon")) if "mon" in m.re.groupindex else months.number_of(m)
     year = int(m.group("year")) if m.group("year") else (base.year if base else None)
     if year is None:
         return None

@@ -14,8 +14,10 @@ import re
 MAX_CHARS = 60_000
 """Only the first characters of a text are analysed: an article's lead is always within them."""
 
-_SCRIPT_STYLE = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-_BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li|/h\d|/tr|/section|/article|p|li)\b[^>]*>", re.I)
+_DROPPED = re.compile(
+    r"<(script|style|noscript|template|iframe|figure|figcaption)\b[^>]*>.*?</\1\s*>", re.I | re.S
+)
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:br|p|div|li|h\d|tr|blockquote|section|article)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]{0,400}>")
 _HAS_TAG = re.compile(r"<[a-zA-Z/!][^>]{0,400}>")
 
@@ -90,11 +92,13 @@ _ARABIC = re.compile("[\u0600-\u06ff]")
 
 
 def strip_html(text: str) -> str:
-    """Remove tags (keeping block boundaries as line breaks) and decode entities."""
+    """HTML to text, the one routine for markup in a string (the detector's input, an API's
+    article HTML): scripts, styles, figures and their captions removed, block boundaries kept
+    as line breaks, entities decoded; text without markup passes through."""
     if "<" not in text and "&" not in text:
         return text
     if _HAS_TAG.search(text):
-        text = _SCRIPT_STYLE.sub(" ", text)
+        text = _DROPPED.sub(" ", text)
         text = _BLOCK_TAG.sub("\n", text)
         text = _TAG.sub(" ", text)
     return html.unescape(text)

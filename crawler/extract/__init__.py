@@ -1,4 +1,5 @@
-"""Extraction: pure functions from page bytes (or API JSON) to article fields and listings."""
+"""Extraction: page objects over Scrapy responses (:mod:`crawler.extract.page`), the generic
+helpers they read pages with, and the mapping of their fields to records."""
 
 from crawler.extract.types import Extracted, ListingEntry
 

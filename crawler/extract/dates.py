@@ -13,39 +13,9 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from detect.months import month_number
+
 ALMATY = ZoneInfo("Asia/Almaty")
-_MONTHS = {
-    # Russian nominative, genitive and abbreviations; Kazakh; English.
-    **dict.fromkeys(("январь", "января", "янв", "қаңтар", "қаңтардың", "january", "jan"), 1),
-    **dict.fromkeys(("февраль", "февраля", "фев", "ақпан", "ақпанның", "february", "feb"), 2),
-    **dict.fromkeys(("март", "марта", "мар", "наурыз", "наурыздың", "march", "mar"), 3),
-    **dict.fromkeys(("апрель", "апреля", "апр", "сәуір", "сәуірдің", "april", "apr"), 4),
-    **dict.fromkeys(("май", "мая", "мамыр", "мамырдың", "may"), 5),
-    **dict.fromkeys(("июнь", "июня", "июн", "маусым", "маусымның", "june", "jun"), 6),
-    **dict.fromkeys(("июль", "июля", "июл", "шілде", "шілденің", "july", "jul"), 7),
-    **dict.fromkeys(("август", "августа", "авг", "тамыз", "тамыздың", "august", "aug"), 8),
-    **dict.fromkeys(
-        (
-            "сентябрь",
-            "сентября",
-            "сен",
-            "сент",
-            "қыркүйек",
-            "қыркүйектің",
-            "september",
-            "sep",
-            "sept",
-        ),
-        9,
-    ),
-    **dict.fromkeys(("октябрь", "октября", "окт", "қазан", "қазанның", "october", "oct"), 10),
-    **dict.fromkeys(
-        ("ноябрь", "ноября", "ноя", "нояб", "қараша", "қарашаның", "november", "nov"), 11
-    ),
-    **dict.fromkeys(
-        ("декабрь", "декабря", "дек", "желтоқсан", "желтоқсанның", "december", "dec"), 12
-    ),
-}
 _TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})"
 _PATTERNS = [
     # "15:00, 23 Ноябрь 2025", "18:39, 22 June 2022 | GMT +6"
@@ -148,7 +118,7 @@ def is_local_midnight(value: datetime) -> bool:
 
 def _from_match(groups: dict[str, str | None]) -> datetime | None:
     number, name = groups.get("m"), (groups.get("mon") or "").strip(".")
-    month = int(number) if number else _MONTHS.get(name)
+    month = int(number) if number else month_number(name)
     if month is None:
         return None
     try:

@@ -1,4 +1,5 @@
-"""Generic HTML helpers: parsing, text of a node without boilerplate, meta tags and JSON-LD."""
+"""Generic HTML helpers over a parsed page (:attr:`crawler.extract.page.Page.tree`): the text of
+a node without boilerplate, meta tags and JSON-LD."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
-from lxml.etree import ParserError, XPath, _Element
+from lxml.etree import XPath, _Element
 
 BOILERPLATE = (
     "script",
@@ -42,31 +44,22 @@ _READ_ALSO = re.compile(
 )
 _BLOCKS = frozenset(("p", "blockquote", "li", "h2", "h3"))
 _CONTAINERS = frozenset(("ul", "ol", "div", "section", "table", "dl"))
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 _META = XPath("//meta[@content]")
 MIN_BODY = 20  # characters: less is a caption or a date, not an article's text
 _SPACE = re.compile(r"[ \t\u00a0\u200b]+")
 
 
-def parse(document: bytes | str, encoding: str | None = None) -> _Element:
-    """Parse a page into an lxml tree (an empty document for an empty or broken page).
-
-    Bytes are decoded with ``encoding``, else the page's own ``<meta charset>``, else UTF-8 (lxml
-    alone would fall back to Latin-1 and garble Cyrillic text).
-    """
-    if not document or not document.strip():
-        return lxml_html.fromstring("<html><body></body></html>")
+def html_tree(document: bytes, encoding: str) -> _Element:
+    """A page's bytes parsed into an lxml tree, decoded as ``encoding`` (an empty document for
+    an empty or broken page; an encoding lxml does not know is decoded by Python instead)."""
     try:
-        if isinstance(document, bytes):
-            return lxml_html.fromstring(document, parser=_parser(encoding or _charset(document)))
-        return lxml_html.fromstring(document)
-    except (ParserError, ValueError, LookupError):
-        return lxml_html.fromstring("<html><body></body></html>")
-
-
-def _charset(document: bytes) -> str:
-    match = _META_CHARSET.search(document[:4096])
-    return match.group(1).decode("ascii").lower() if match else "utf-8"
+        root = etree.fromstring(document, _parser(encoding)) if document.strip() else None
+    except LookupError:
+        utf8 = document.decode(encoding, "replace").encode("utf-8", "surrogatepass")
+        return html_tree(utf8, "utf-8")
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    return root if root is not None else lxml_html.document_fromstring("<html><body></body></html>")
 
 
 @lru_cache(maxsize=16)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -16,19 +17,31 @@ from crawler.extract.dates import parse_iso, parse_text_date
 from crawler.extract.html import clean_text
 from crawler.extract.types import ListingEntry
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
-)
+
+@lru_cache(maxsize=8)
+def _parser(encoding: str | None) -> etree.XMLParser:
+    return etree.XMLParser(
+        encoding=encoding,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        recover=True,
+    )
 
 
 def rss_entries(
-    document: bytes, base_url: str, article_url: Callable[[str], str | None]
+    document: bytes,
+    base_url: str,
+    article_url: Callable[[str], str | None],
+    encoding: str | None = None,
 ) -> list[ListingEntry]:
     """The feed's items whose link ``article_url`` accepts (it returns the URL to keep, or None),
-    first occurrence of each URL only; a broken or empty feed gives no entries."""
+    first occurrence of each URL only; a broken or empty feed gives no entries. ``encoding``
+    (the HTTP charset) overrides the XML declaration."""
     try:
-        root = etree.fromstring(document, _PARSER)
-    except etree.XMLSyntaxError:
+        root = etree.fromstring(document, _parser(encoding))
+    except (etree.XMLSyntaxError, LookupError):
         return []
     if root is None:
         return []

@@ -10,8 +10,7 @@ it goes on to the page limit instead, so the next run continues where that one s
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from typing import Any, ClassVar
 
 import scrapy
@@ -20,7 +19,9 @@ from scrapy.http import Response
 
 from crawler.completeness import not_the_article
 from crawler.extract.dates import ALMATY
+from crawler.extract.page import ArticlePage, Page
 from crawler.extract.published import Reconciled, reconcile
+from crawler.extract.records import article_record
 from crawler.extract.types import Extracted, ListingEntry
 from crawler.middlewares.offsite import within
 from crawler.middlewares.retry import BACKOFF_META
@@ -33,10 +34,13 @@ LISTING_DATE = "akimwatch_listing_published"
 
 
 class ListingSpider(Recheck, scrapy.Spider):
-    """Base class: subclasses say how to build listing URLs and extract listings and articles."""
+    """Base class: subclasses say how to build listing URLs and which page objects read the
+    listing and article responses (``listing_page``, ``article_page``)."""
 
     source: str = ""
     allowed_domains: ClassVar[list[str]] = []
+    listing_page: ClassVar[type[Page[list[ListingEntry]]]]
+    article_page: ClassVar[type[ArticlePage]]
 
     def __init__(
         self,
@@ -61,12 +65,12 @@ class ListingSpider(Recheck, scrapy.Spider):
         raise NotImplementedError
 
     def parse_entries(self, response: Response, language: str) -> list[ListingEntry]:
-        """The article entries of a listing response."""
-        raise NotImplementedError
+        """The article entries of a listing response (its ``listing_page``)."""
+        return self.listing_page(response).to_record()
 
     def extract(self, response: Response, language: str) -> Extracted:
-        """The article's fields from its page."""
-        raise NotImplementedError
+        """The article's fields from its page (its ``article_page``)."""
+        return self.article_page(response, language).to_record()
 
     # -- routing ----------------------------------------------------------------------------
     @property
@@ -198,24 +202,18 @@ class ListingSpider(Recheck, scrapy.Spider):
     def make_item(
         self, response: Response, extracted: Extracted, entry: ListingEntry, language: str
     ) -> ArticleRecord:
-        """Build the item, filling gaps (title, date) from the listing entry."""
-        aliases = [*response.meta.get("redirect_urls", []), entry.url]
-        dated = self.reconcile_dates(response, extracted, entry)
-        return ArticleRecord(
-            url=response.url,
+        """The item: the extracted fields, gaps filled from the listing entry, the response's
+        validators and the URLs that redirected to it."""
+        return article_record(
+            extracted,
+            entry,
             source=self.source,
-            language=extracted.language or language,
-            title=extracted.title or entry.title,
-            lead=extracted.lead,
-            body=extracted.body,
-            published_at=dated.published_at,
-            page_published_at=dated.page_published_at,
-            author=extracted.author,
-            tags=extracted.tags,
-            source_id=extracted.source_id,
+            language=language,
+            url=response.url,
+            dated=self.reconcile_dates(response, extracted, entry),
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
-            aliases=[a for a in dict.fromkeys(aliases) if a != response.url],
+            aliases=[*response.meta.get("redirect_urls", []), entry.url],
         )
 
     def reconcile_dates(
@@ -235,16 +233,6 @@ class ListingSpider(Recheck, scrapy.Spider):
                 listing,
             )
         return dated
-
-
-def response_time(response: Response) -> datetime | None:
-    """The server's ``Date`` header (what relative stamps such as "Сегодня, 14:30" count
-    from), else None."""
-    value = _header(response, "Date")
-    try:
-        return parsedate_to_datetime(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _header(response: Response, name: str) -> str | None:

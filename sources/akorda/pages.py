@@ -8,11 +8,11 @@ The date is optional on the page: the spider falls back to the listing or RSS da
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
 
+from crawler.extract import page
 from crawler.extract.cards import card_entries
 from crawler.extract.dates import is_date_text, parse_text_date
 from crawler.extract.html import (
@@ -24,13 +24,12 @@ from crawler.extract.html import (
     main_block,
     meta,
     node_text,
-    parse,
+    select,
     split_site_name,
     text_of,
     title_element,
 )
 from crawler.extract.published import page_published
-from crawler.extract.rss import rss_entries
 from crawler.extract.types import Extracted, ListingEntry
 from storage.urls import source_article_id
 
@@ -67,63 +66,70 @@ def is_article(url: str) -> bool:
     return bool(ARTICLE_PATH.match(path)) and not SKIP.search(path)
 
 
-def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
-    """Entries of an ``/events`` page: ``div.card`` with ``h3 a`` and an ``h5`` date (and the
-    old site's ``div.list-block-title a``)."""
-    tree = parse(document, "utf-8")
-    entries: dict[str, ListingEntry] = {}
-    for link in tree.cssselect("div.card h3 a[href], div.list-block-title a[href]"):
-        url = urljoin(base_url, link.get("href", "").strip())
-        if not is_article(url) or url in entries:
-            continue
-        card = next(
-            (a for a in link.iterancestors("div") if _CARD.search(a.get("class", ""))), None
-        )
-        stamp = first_text(card, ("h5", ".date", "time")) if card is not None else ""
-        language = language_of(url) or "ru"
-        entries[url] = ListingEntry(
-            url=url,
-            title=_text(link),
-            published_at=parse_text_date(stamp, (language, "ru", "en")) if stamp else None,
-        )
-    return list(entries.values()) or card_entries(tree, base_url, is_article)
+class ListingPage(page.Page[list[ListingEntry]]):
+    """An ``/events`` page: ``div.card`` with ``h3 a`` and an ``h5`` date (and the old site's
+    ``div.list-block-title a``), else cards found by structure."""
+
+    def to_record(self) -> list[ListingEntry]:
+        """The listed articles with their card dates."""
+        entries: dict[str, ListingEntry] = {}
+        for link in select(self.tree, "div.card h3 a[href], div.list-block-title a[href]"):
+            url = urljoin(self.url, link.get("href", "").strip())
+            if is_article(url) and url not in entries:
+                entries[url] = _entry(link, url)
+        return list(entries.values()) or card_entries(self.tree, self.url, is_article)
 
 
-def extract_rss(document: bytes, base_url: str) -> list[ListingEntry]:
-    """Items of an RSS 2.0 feed; site-relative and absolute links both work."""
-    return rss_entries(document, base_url, lambda url: url if is_article(url) else None)
-
-
-def extract_article(
-    document: bytes | str, url: str, language: str, now: datetime | None = None
-) -> Extracted:
-    """An article page of any known or unknown markup, with generic fallbacks; ``now`` (the
-    response time) dates relative stamps such as "Сегодня, 14:30"."""
-    tree = parse(document, "utf-8")
-    ld = article_ld(tree)
-    headline = title_element(tree, TITLE)
-    title = (
-        (clean_text(text_of(headline)) if headline is not None else "")
-        or split_site_name(meta(tree, "og:title"))
-        or clean_text(str(ld.get("headline", "")))
+def _entry(link: _Element, url: str) -> ListingEntry:
+    card = next((a for a in link.iterancestors("div") if _CARD.search(a.get("class", ""))), None)
+    stamp = first_text(card, ("h5", ".date", "time")) if card is not None else ""
+    language = language_of(url) or "ru"
+    return ListingEntry(
+        url=url,
+        title=clean_text(text_of(link)),
+        published_at=parse_text_date(stamp, (language, "ru", "en")) if stamp else None,
     )
-    body_node = first(tree, BODY)
-    if body_node is None:
-        body_node = main_block(tree)
-    lead = first_text(tree, LEAD) or lead_before(body_node, headline, is_date_text)
-    body = node_text(body_node)
-    if lead and body.startswith(lead):
-        body = body[len(lead) :].strip()
-    return Extracted(
-        title=title,
-        lead=lead,
-        body=body,
-        published_at=page_published(tree, url, is_article, headline, now),
-        author=_author(tree, ld),
-        tags=_tags(tree, ld),
-        language=language_of(url) or language,
-        source_id=source_article_id("akorda", url),
-    )
+
+
+class FeedPage(page.FeedPage):
+    """The RSS 2.0 feed; site-relative and absolute links both work."""
+
+    def article_url(self, url: str) -> str | None:
+        """The link, when it is an article."""
+        return url if is_article(url) else None
+
+
+class ArticlePage(page.ArticlePage):
+    """An article page of any known or unknown markup, with generic fallbacks; the server's
+    clock dates relative stamps such as "Сегодня, 14:30"."""
+
+    def to_record(self) -> Extracted:
+        """The article's fields."""
+        tree, url = self.tree, self.url
+        ld = article_ld(tree)
+        headline = title_element(tree, TITLE)
+        title = (
+            (clean_text(text_of(headline)) if headline is not None else "")
+            or split_site_name(meta(tree, "og:title"))
+            or clean_text(str(ld.get("headline", "")))
+        )
+        body_node = first(tree, BODY)
+        if body_node is None:
+            body_node = main_block(tree)
+        lead = first_text(tree, LEAD) or lead_before(body_node, headline, is_date_text)
+        body = node_text(body_node)
+        if lead and body.startswith(lead):
+            body = body[len(lead) :].strip()
+        return Extracted(
+            title=title,
+            lead=lead,
+            body=body,
+            published_at=page_published(tree, url, is_article, headline, self.now),
+            author=_author(tree, ld),
+            tags=_tags(tree, ld),
+            language=language_of(url) or self.language,
+            source_id=source_article_id("akorda", url),
+        )
 
 
 def _author(tree: _Element, ld: dict[str, object]) -> str | None:
@@ -136,14 +142,10 @@ def _author(tree: _Element, ld: dict[str, object]) -> str | None:
 
 
 def _tags(tree: _Element, ld: dict[str, object]) -> list[str]:
-    tags = [_text(a).lstrip("#") for s in TAGS for a in tree.cssselect(s)]
+    tags = [clean_text(text_of(a)).lstrip("#") for s in TAGS for a in select(tree, s)]
     keywords = ld.get("keywords")
     if isinstance(keywords, str):
         tags += [k.strip() for k in keywords.split(",")]
     elif isinstance(keywords, list):
         tags += [str(k).strip() for k in keywords]
     return [t for t in dict.fromkeys(tags) if t]
-
-
-def _text(node: _Element) -> str:
-    return clean_text("".join(str(t) for t in node.itertext()))

@@ -12,8 +12,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.extract.types import Extracted, ListingEntry
-from crawler.spiders.base import ListingSpider, response_time
+from crawler.spiders.base import ListingSpider
 from crawler.store import CrawlStore
 from sources.akorda import pages as akorda
 
@@ -26,6 +25,8 @@ class AkordaSpider(ListingSpider):
     name = "akorda"
     source = "akorda"
     allowed_domains = ["akorda.kz"]  # noqa: RUF012 (Scrapy reads a list)
+    listing_page = akorda.ListingPage
+    article_page = akorda.ArticlePage
 
     def __init__(self, *args: Any, host: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,17 +59,13 @@ class AkordaSpider(ListingSpider):
         url = f"{self.base(language)}/events"
         yield self.listing_request(url if page == 1 else f"{url}?page={page}", language, page)
 
-    def parse_entries(self, response: Response, language: str) -> list[ListingEntry]:
-        """``div.card`` entries (old site: ``div.list-block-title``)."""
-        return akorda.extract_listing(response.text, response.url)
-
     def parse_feed(self, response: Response, language: str) -> Iterator[scrapy.Request]:
         """Request the unknown articles of the RSS feed (an extra listing that never paginates;
         the events listing decides how deep to go), then the first events page."""
         assert self.crawler.stats is not None
         if response.status == 200:  # an error page is no listing (a run judged by what it got)
             self.crawler.stats.inc_value("akimwatch/listing_pages")
-        feed = akorda.extract_rss(response.body, response.url) if response.status == 200 else []
+        feed = akorda.FeedPage(response).to_record() if response.status == 200 else []
         entries = [e for e in feed if self._allowed(e.url) and self._in_range(e)]
         known = CrawlStore.for_crawler(self.crawler).known(e.url for e in entries)
         for entry in entries:
@@ -80,9 +77,3 @@ class AkordaSpider(ListingSpider):
         """No feed: the events listing alone."""
         self.logger.warning("akorda RSS failed: %s", failure.value)
         yield from self.listing_requests(failure.request.cb_kwargs["language"], 1)
-
-    def extract(self, response: Response, language: str) -> Extracted:
-        """The article page, whatever its markup."""
-        return akorda.extract_article(
-            response.text, response.url, language, response_time(response)
-        )

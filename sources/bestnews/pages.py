@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
 
+from crawler.extract import page
 from crawler.extract.cards import card_entries
 from crawler.extract.dates import is_date_text, parse_iso, parse_text_date
 from crawler.extract.html import (
@@ -27,7 +28,6 @@ from crawler.extract.html import (
     main_block,
     meta,
     node_text,
-    parse,
     select,
     split_site_name,
     text_of,
@@ -56,32 +56,33 @@ CARD_TIME = ("time", "small.uk-text-muted", ".uk-article-meta")
 NOT_ARTICLES = ("/t/", "/component/", "/index.php", "/prislat-novost", "/popular-news")
 
 
-def extract_article(
-    document: bytes | str, url: str, language: str = "ru", now: datetime | None = None
-) -> Extracted:
-    """Extract a Bestnews article page of either template generation (or a redesign: generic
-    title, lead and body fallbacks); ``now`` dates relative stamps."""
-    tree = parse(document)
-    ld = article_ld(tree)
-    headline = title_element(tree, TITLE)
-    title = (
-        (clean_text(text_of(headline)) if headline is not None else "")
-        or str(ld.get("headline") or "").strip()
-        or split_site_name(meta(tree, "og:title"))
-    )
-    body_node = first(tree, BODY)
-    if body_node is None:
-        body_node = main_block(tree)
-    return Extracted(
-        title=title,
-        lead=first_text(tree, LEAD) or lead_before(body_node, headline, is_date_text),
-        body=node_text(body_node),
-        published_at=page_published(tree, url, is_article_url, headline, now),
-        author=_author(tree, ld),
-        tags=_tags(tree),
-        language="ru",
-        source_id=source_article_id("bestnews", url),
-    )
+class ArticlePage(page.ArticlePage):
+    """A Bestnews article page of either template generation (or a redesign: generic title,
+    lead and body fallbacks); the server's clock dates relative stamps."""
+
+    def to_record(self) -> Extracted:
+        """The article's fields (always Russian)."""
+        tree = self.tree
+        ld = article_ld(tree)
+        headline = title_element(tree, TITLE)
+        title = (
+            (clean_text(text_of(headline)) if headline is not None else "")
+            or str(ld.get("headline") or "").strip()
+            or split_site_name(meta(tree, "og:title"))
+        )
+        body_node = first(tree, BODY)
+        if body_node is None:
+            body_node = main_block(tree)
+        return Extracted(
+            title=title,
+            lead=first_text(tree, LEAD) or lead_before(body_node, headline, is_date_text),
+            body=node_text(body_node),
+            published_at=page_published(tree, self.url, is_article_url, headline, self.now),
+            author=_author(tree, ld),
+            tags=_tags(tree),
+            language="ru",
+            source_id=source_article_id("bestnews", self.url),
+        )
 
 
 def _author(tree: _Element, ld: dict[str, Any]) -> str | None:
@@ -112,19 +113,21 @@ def is_article_url(url: str) -> bool:
     return host_ok and len(segments) == 2 and not parts.path.startswith(NOT_ARTICLES)
 
 
-def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
-    """Article cards of a category blog, tag page or home module."""
-    tree = parse(document)
-    entries: dict[str, ListingEntry] = {}
-    for selector in CARD_LINKS:
-        for link in select(tree, selector):
-            url = urljoin(base_url, (link.get("href") or "").strip())
-            if not is_article_url(url) or url in entries or in_boilerplate(link):
-                continue
-            entries[url] = ListingEntry(
-                url=url, title=clean_text(text_of(link)), published_at=_card_time(link)
-            )
-    return list(entries.values()) or card_entries(tree, base_url, is_article_url)
+class ListingPage(page.Page[list[ListingEntry]]):
+    """A category blog, tag page or home module."""
+
+    def to_record(self) -> list[ListingEntry]:
+        """The article cards (by the template's card links, else by structure)."""
+        entries: dict[str, ListingEntry] = {}
+        for selector in CARD_LINKS:
+            for link in select(self.tree, selector):
+                url = urljoin(self.url, (link.get("href") or "").strip())
+                if not is_article_url(url) or url in entries or in_boilerplate(link):
+                    continue
+                entries[url] = ListingEntry(
+                    url=url, title=clean_text(text_of(link)), published_at=_card_time(link)
+                )
+        return list(entries.values()) or card_entries(self.tree, self.url, is_article_url)
 
 
 def _card_time(link: _Element) -> datetime | None:

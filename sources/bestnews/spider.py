@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.extract.types import Extracted, ListingEntry
-from crawler.spiders.base import ListingSpider, response_time
+from crawler.extract.types import ListingEntry
+from crawler.spiders.base import ListingSpider
 from sources.bestnews import pages as bestnews
 
 BASE = "https://bestnews.kz"
@@ -39,6 +39,8 @@ class BestnewsSpider(ListingSpider):
     name = "bestnews"
     source = "bestnews"
     allowed_domains = ["bestnews.kz"]  # noqa: RUF012 (Scrapy reads a list)
+    listing_page = bestnews.ListingPage
+    article_page = bestnews.ArticlePage
 
     def __init__(self, *args: Any, listings: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,11 +75,8 @@ class BestnewsSpider(ListingSpider):
         yield from super().parse_listing(response, language, page)
 
     def parse_entries(self, response: Response, language: str) -> list[ListingEntry]:
-        """Cards of a category blog, tag page or home module."""
-        entries = bestnews.extract_listing(response.body, response.url)
+        """Cards of a category blog, tag page or home module (their count sets the offset of
+        the next page)."""
+        entries = super().parse_entries(response, language)
         response.meta["akimwatch_cards"] = len(entries)
         return entries
-
-    def extract(self, response: Response, language: str) -> Extracted:
-        """The article page (either template generation)."""
-        return bestnews.extract_article(response.body, response.url, now=response_time(response))

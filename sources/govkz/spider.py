@@ -14,12 +14,12 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.extract.types import Extracted, ListingEntry
+from crawler.extract.records import article_record
+from crawler.extract.types import ListingEntry
 from crawler.middlewares.reach import HostUnreachable
 from crawler.spiders.base import ListingSpider
 from crawler.store import CrawlStore
 from sources.govkz import pages as govkz
-from storage.records import ArticleRecord
 
 MAX_HANDSHAKES = 3
 ACCEPT_LANGUAGE = {"ru": "ru", "kk": "kk", "en": "en"}
@@ -83,7 +83,7 @@ class GovkzSpider(ListingSpider):
     ) -> Iterator[scrapy.Request]:
         """Send the ticket's pairs as headers; the token/hash pair when k6 gave nothing or when
         a ticket was refused before."""
-        auth = govkz.ticket_headers(response.body) if response.status == 200 else {}
+        auth = govkz.TicketPage(response).to_record()
         if not auth or attempt > 0:
             auth.update(govkz.token_headers())
         yield self.news_request(project, language, page, attempt, auth)
@@ -132,10 +132,11 @@ class GovkzSpider(ListingSpider):
     ) -> Iterator[Any]:
         """Yield the unknown items of an API page and go on while pages hold something new."""
         assert self.crawler.stats is not None
-        if govkz.not_allowed(response.status, response.body):
+        api = govkz.ApiPage(response, project, language)
+        if api.refused:
             yield from self._refused(project, language, page, attempt)
             return
-        items = govkz.news_items(response.body) if response.status == 200 else None
+        items = api.to_record()
         if items is None:  # an HTML block page, an error: fetched again after a pause
             self.crawler.stats.inc_value("akimwatch/govkz_bad_pages")
             again = list(self.fetch_failed(response, "not_news"))
@@ -146,10 +147,13 @@ class GovkzSpider(ListingSpider):
             yield from again
             return
         self.crawler.stats.inc_value("akimwatch/listing_pages")
-        pairs = [govkz.extract_item(item, project, language) for item in items]
-        fresh, unknown = self._select([entry for entry, _ in pairs])
+        fresh, unknown = self._select([item.entry for item in items])
         new = {e.url for e in unknown}
-        yield from (self._item(e, x, language) for e, x in pairs if e.url in new)
+        for item in items:
+            if item.entry.url in new:
+                yield article_record(
+                    item.article, item.entry, source=self.source, language=language
+                )
         if self._go_on(fresh, unknown, page):
             yield self.news_request(project, language, page + 1, 0, auth)
 
@@ -163,19 +167,6 @@ class GovkzSpider(ListingSpider):
         in_range = [e for e in fresh if self._in_range(e)]
         known = CrawlStore.for_crawler(self.crawler).known(e.url for e in in_range)
         return fresh, [e for e in in_range if e.url not in known]
-
-    def _item(self, entry: ListingEntry, extracted: Extracted, language: str) -> ArticleRecord:
-        return ArticleRecord(
-            url=entry.url,
-            source=self.source,
-            language=language,
-            title=extracted.title,
-            lead=extracted.lead,
-            body=extracted.body,
-            published_at=extracted.published_at,
-            author=extracted.author,
-            source_id=extracted.source_id,
-        )
 
     def _refused(self, project: str, language: str, page: int, attempt: int) -> Iterator[Any]:
         assert self.crawler.stats is not None

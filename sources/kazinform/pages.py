@@ -9,12 +9,13 @@ by one class name, because the card markup changed with every redesign.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
 
+from crawler.extract import page
 from crawler.extract.cards import card_entries
 from crawler.extract.dates import is_date_text, parse_text_date
 from crawler.extract.html import (
@@ -26,14 +27,12 @@ from crawler.extract.html import (
     main_block,
     meta,
     node_text,
-    parse,
     select,
     split_site_name,
     text_of,
     title_element,
 )
 from crawler.extract.published import page_published
-from crawler.extract.rss import rss_entries
 from crawler.extract.types import Extracted, ListingEntry
 from storage.urls import source_article_id
 
@@ -81,43 +80,67 @@ def is_article_url(url: str) -> bool:
     return bool(ARTICLE_PATH.match(urlsplit(url).path))
 
 
-def extract_article(
-    document: bytes | str, url: str, language: str | None = None, now: datetime | None = None
-) -> Extracted:
-    """Extract a Kazinform article page (2024-26 site, the old ≤2023 site, AMP pages and
-    redesigns: generic title, lead and body fallbacks); ``now`` dates relative stamps."""
-    tree = parse(document)
-    language = language_of(url, language or "ru")
-    headline = title_element(tree, TITLE)
-    title = (clean_text(text_of(headline)) if headline is not None else "") or split_site_name(
-        meta(tree, "og:title")
-    )
-    body_node = first(tree, BODY)
-    if body_node is None:
-        body_node = main_block(tree)
+class ArticlePage(page.ArticlePage):
+    """A Kazinform article page (2024-26 site, the old ≤2023 site, AMP pages and redesigns:
+    generic title, lead and body fallbacks); the server's clock dates relative stamps."""
+
+    def to_record(self) -> Extracted:
+        """The article's fields."""
+        tree, url = self.tree, self.url
+        headline = title_element(tree, TITLE)
+        title = (clean_text(text_of(headline)) if headline is not None else "") or (
+            split_site_name(meta(tree, "og:title"))
+        )
+        body_node = first(tree, BODY)
+        if body_node is None:
+            body_node = main_block(tree)
+        lead, body = _lead_and_body(tree, body_node, headline)
+        tags = [clean_text(text_of(a)).lstrip("#") for sel in TAGS for a in select(tree, sel)]
+        return Extracted(
+            title=title,
+            lead=lead,
+            body=body,
+            published_at=page_published(tree, url, is_article_url, headline, self.now),
+            author=first_text(tree, AUTHOR) or meta(tree, "author") or None,
+            tags=[t for t in dict.fromkeys(tags) if t],
+            language=language_of(url, self.language or "ru"),
+            source_id=source_article_id("kazinform", url),
+        )
+
+
+def _lead_and_body(
+    tree: _Element, body_node: _Element | None, headline: _Element | None
+) -> tuple[str, str]:
+    """The lead (its block, else the text between headline and body) and the body without
+    it, both without the ``CITY. KAZINFORM -`` dateline."""
     lead = _DATELINE.sub("", node_text(first(tree, LEAD)))
     lead = lead or _DATELINE.sub("", lead_before(body_node, headline, is_date_text))
     body = node_text(body_node)
     if lead and body.startswith(lead):
         body = body[len(lead) :].strip()
-    body = _DATELINE.sub("", body)
-    tags = [clean_text(text_of(a)).lstrip("#") for sel in TAGS for a in select(tree, sel)]
-    author = first_text(tree, AUTHOR) or meta(tree, "author") or None
-    return Extracted(
-        title=title,
-        lead=lead,
-        body=body,
-        published_at=page_published(tree, url, is_article_url, headline, now),
-        author=author,
-        tags=[t for t in dict.fromkeys(tags) if t],
-        language=language,
-        source_id=source_article_id("kazinform", url),
-    )
+    return lead, _DATELINE.sub("", body)
 
 
-def extract_listing(document: bytes | str, base_url: str) -> list[ListingEntry]:
-    """Article links of a feed or category page, whatever card markup the period used."""
-    tree = parse(document)
+@dataclass(frozen=True)
+class Listing:
+    """A feed or category page: its entries and the pager's active number (None: no pager)."""
+
+    entries: list[ListingEntry]
+    current_page: int | None
+
+
+class ListingPage(page.Page[Listing]):
+    """A feed or category page, whatever card markup the period used."""
+
+    def to_record(self) -> Listing:
+        """The page's article entries and its active pager number (past the last page the
+        site keeps showing the last page)."""
+        text = first_text(self.tree, ("li.page-item.active", ".pagination .active"))
+        return Listing(_entries(self.tree, self.url), int(text) if text.isdigit() else None)
+
+
+def _entries(tree: _Element, base_url: str) -> list[ListingEntry]:
+    """Article links of a feed or category page, by their shape; dates from the cards."""
     entries: dict[str, ListingEntry] = {}
     for link in tree.iter("a"):
         href = (link.get("href") or "").strip()
@@ -160,18 +183,10 @@ def _card_time(card: _Element) -> datetime | None:
     return parse_text_date(stamp) if stamp else None
 
 
-def current_page(document: bytes | str) -> int | None:
-    """The active pager number (past the last page the site keeps showing the last page)."""
-    tree = parse(document)
-    text = first_text(tree, ("li.page-item.active", ".pagination .active"))
-    return int(text) if text.isdigit() else None
+class FeedPage(page.FeedPage):
+    """An RSS 2.0 feed (AMP links folded to the article)."""
 
-
-def extract_feed(document: bytes, base_url: str) -> list[ListingEntry]:
-    """Article entries of an RSS 2.0 feed (AMP links folded to the article)."""
-    return rss_entries(document, base_url, _feed_article)
-
-
-def _feed_article(url: str) -> str | None:
-    url = url.removesuffix("/amp")
-    return url if is_article_url(url) else None
+    def article_url(self, url: str) -> str | None:
+        """The article a feed link points to."""
+        url = url.removesuffix("/amp")
+        return url if is_article_url(url) else None

@@ -14,8 +14,8 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.extract.types import Extracted, ListingEntry
-from crawler.spiders.base import ListingSpider, response_time
+from crawler.extract.types import ListingEntry
+from crawler.spiders.base import ListingSpider
 from crawler.store import CrawlStore
 from sources.kazinform import pages as kazinform
 
@@ -37,6 +37,7 @@ class KazinformSpider(ListingSpider):
     name = "kazinform"
     source = "kazinform"
     allowed_domains = ["inform.kz", "qazinform.com", "kazinform.kz"]  # noqa: RUF012
+    article_page = kazinform.ArticlePage
 
     def listing_requests(self, language: str, page: int) -> Iterable[scrapy.Request]:
         """``/lenta`` for the first page, ``/lenta/?page=N`` after it."""
@@ -48,13 +49,14 @@ class KazinformSpider(ListingSpider):
     def parse_entries(self, response: Response, language: str) -> list[ListingEntry]:
         """Cards of any period's markup; nothing for a repeated last page."""
         requested = response.cb_kwargs.get("page", 1)
-        shown = kazinform.current_page(response.body)
-        if shown is not None and shown != requested:
-            self.logger.debug("%s shows page %s: past the last page", response.url, shown)
+        listing = kazinform.ListingPage(response).to_record()
+        if listing.current_page is not None and listing.current_page != requested:
+            self.logger.debug(
+                "%s shows page %s: past the last page", response.url, listing.current_page
+            )
             return []
-        entries = kazinform.extract_listing(response.body, response.url)
-        response.meta["akimwatch_cards"] = len(entries)
-        return entries
+        response.meta["akimwatch_cards"] = len(listing.entries)
+        return listing.entries
 
     def parse_listing(self, response: Response, language: str, page: int) -> Iterator[Any]:
         """The base listing logic, then the RSS fallback when the first page held no article."""
@@ -89,7 +91,7 @@ class KazinformSpider(ListingSpider):
         assert self.crawler.stats is not None
         entries = [
             e
-            for e in kazinform.extract_feed(response.body, response.url)
+            for e in kazinform.FeedPage(response).to_record()
             if self._allowed(e.url) and self._in_range(e)
         ]
         self.crawler.stats.inc_value("akimwatch/feed_pages")  # what the run got (storage.runs)
@@ -106,9 +108,3 @@ class KazinformSpider(ListingSpider):
         """This RSS URL failed (404 or network): try the next one."""
         kwargs = failure.request.cb_kwargs
         yield from self.feed_requests(kwargs["language"], kwargs["index"] + 1)
-
-    def extract(self, response: Response, language: str) -> Extracted:
-        """The article page."""
-        return kazinform.extract_article(
-            response.body, response.url, language, response_time(response)
-        )

@@ -13,7 +13,8 @@ the high ones):
 - "more": ``a.tme_messages_more[data-before]`` (high), else the smallest id on the page;
 - the edited mark: "edited" opening ``span.tgme_widget_message_meta`` (medium), else an element
   whose class says ``edited``;
-- a channel without a public preview redirects away from ``/s/`` (high).
+- a channel without a public preview redirects away from ``/s/`` (high): a page whose final URL
+  is neither a preview nor a post is a refusal.
 
 The same markup serves one post's embed page (``https://t.me/<channel>/<id>?embed=1``), which
 the re-check pass reads.
@@ -29,8 +30,8 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
-from scrapy.http import TextResponse
 
+from crawler.extract.page import ArticlePage, Page
 from crawler.extract.types import Extracted
 from detect.normalize import detect_language
 
@@ -55,21 +56,14 @@ class Post:
     preview: str = ""
     """The link preview's title and description (the linked article's, not the post's words)."""
     media: bool = False
+    title: str = field(init=False)
+    """The first line, cut at a word near :data:`_TITLE_CHARS` (a post has no headline)."""
+    language: str = field(init=False)
+    """``kk``, ``ru`` or ``en``, from the text's script."""
 
-    @property
-    def title(self) -> str:
-        """The post's first line, cut at a word near :data:`_TITLE_CHARS` (a post has no
-        headline of its own)."""
-        first = next((line for line in self.text.splitlines() if _LEADING.sub("", line)), "")
-        first = _LEADING.sub("", first).strip()
-        if len(first) <= _TITLE_CHARS:
-            return first
-        return first[:_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-    @property
-    def language(self) -> str:
-        """``kk``, ``ru`` or ``en``, from the text's script."""
-        return detect_language("", self.text)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", first_line(self.text))
+        object.__setattr__(self, "language", detect_language("", self.text))
 
     def to_extracted(self) -> Extracted:
         """The post as an article's fields: its first line as the title, its whole text (and the
@@ -84,39 +78,49 @@ class Post:
         )
 
 
-@dataclass
-class ChannelPage:
+def first_line(text: str) -> str:
+    """A post's first line without leading emoji, cut at a word near :data:`_TITLE_CHARS`."""
+    first = next((line for line in text.splitlines() if _LEADING.sub("", line)), "")
+    first = _LEADING.sub("", first).strip()
+    if len(first) <= _TITLE_CHARS:
+        return first
+    return first[:_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a preview page holds: its posts with words (newest first), the ``before`` id of the
+    next older page, the items skipped by why, and whether the channel is empty or refused."""
+
+    posts: list[Post]
+    before: int | None
+    skipped: dict[str, int]
+    empty: bool = False
+    refused: bool = False
+
+
+class ChannelPage(Page[Preview]):
     """A page of ``https://t.me/s/<channel>`` (or one post's embed page)."""
 
-    response: TextResponse
-    skipped: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def refused(self) -> bool:
-        """Whether t.me sent us away from the preview (the channel has no public post list)."""
-        path = urlsplit(self.response.url).path
-        redirected = bool(self.response.meta.get("redirect_urls"))
-        return redirected and not path.startswith("/s/") and not _is_post_path(path)
-
-    @property
-    def empty(self) -> bool:
-        """Whether the page says the channel has no posts."""
-        return bool(self.response.css(".tme_no_messages_found"))
-
-    def posts(self) -> list[Post]:
-        """The page's posts with text, newest first; service messages and posts with neither
-        text nor a link preview are counted in :attr:`skipped`."""
+    def to_record(self) -> Preview:
+        """The page's posts and where the next older page starts."""
+        path = urlsplit(self.url).path
+        if not path.startswith("/s/") and not _is_post_path(path):  # redirected away
+            return Preview([], None, {}, refused=True)
+        self.skipped: dict[str, int] = {}
         found: dict[int, Post] = {}
-        for node in self.response.css("div.tgme_widget_message[data-post]"):
+        for node in self.css("div.tgme_widget_message[data-post]"):
             post = self._post(node)
             if post is not None:
                 found[post.id] = post
-        return sorted(found.values(), key=lambda p: p.id, reverse=True)
+        posts = sorted(found.values(), key=lambda p: p.id, reverse=True)
+        empty = bool(self.css(".tme_no_messages_found"))
+        return Preview(posts, self._before(posts), self.skipped, empty=empty)
 
-    def before(self, posts: list[Post]) -> int | None:
-        """The ``before`` id of the next (older) page: the "more" link's, else the oldest id of
-        the page's run of posts (a pinned old post above them is not part of the run)."""
-        value = self.response.css("a.tme_messages_more[data-before]::attr(data-before)").get()
+    def _before(self, posts: list[Post]) -> int | None:
+        """The "more" link's id, else the oldest id of the page's run of posts (a pinned old
+        post above them is not part of the run)."""
+        value = self.css("a.tme_messages_more[data-before]::attr(data-before)").get()
         if value and value.isdigit():
             return int(value)
         ids = sorted((post.id for post in posts), reverse=True)
@@ -155,6 +159,16 @@ class ChannelPage:
 
     def _skip(self, why: str) -> None:
         self.skipped[why] = self.skipped.get(why, 0) + 1
+
+
+class PostPage(ArticlePage):
+    """One post's embed page (``https://t.me/<channel>/<id>?embed=1``), which the re-check pass
+    reads: the post as an article's fields (empty when the page shows none: a deleted post)."""
+
+    def to_record(self) -> Extracted:
+        """The post's fields."""
+        posts = ChannelPage(self.response).to_record().posts
+        return posts[0].to_extracted() if posts else Extracted()
 
 
 def _is_post_path(path: str) -> bool:

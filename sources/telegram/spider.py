@@ -23,7 +23,7 @@ from crawler.extract.types import Extracted, ListingEntry
 from crawler.spiders.base import ListingSpider
 from crawler.store import CrawlStore
 from sources.telegram import CHANNELS
-from sources.telegram.pages import ChannelPage, Post
+from sources.telegram.pages import ChannelPage, Post, PostPage
 from storage.records import ArticleRecord
 
 BASE = "https://t.me"
@@ -36,6 +36,7 @@ class TelegramSpider(ListingSpider):
     name = "telegram"
     source = "telegram"
     allowed_domains = ["t.me"]  # noqa: RUF012 (Scrapy reads a list)
+    article_page = PostPage
 
     def __init__(self, *args: Any, channels: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,13 +69,13 @@ class TelegramSpider(ListingSpider):
         """Store the page's new (and edited) posts; go on to older posts while some were new."""
         assert self.crawler.stats is not None and isinstance(response, TextResponse)
         channel = response.meta.get(CHANNEL, "")
-        preview = ChannelPage(response)
+        preview = ChannelPage(response).to_record()
         if preview.refused:
             yield from self._refused(channel, response)
             return
         stats = self.crawler.stats
         stats.inc_value("akimwatch/listing_pages")
-        posts = preview.posts()
+        posts = preview.posts
         for why, count in preview.skipped.items():
             stats.inc_value(f"akimwatch/telegram_skipped/{why}", count)
         stats.inc_value("akimwatch/listing_entries", len(posts) + sum(preview.skipped.values()))
@@ -90,7 +91,7 @@ class TelegramSpider(ListingSpider):
         for post in in_range:
             if post.url not in known or post.edited:
                 yield self.post_item(post)
-        before = preview.before(posts)
+        before = preview.before
         if before and self._go_on(fresh, unknown, page):
             yield self.channel_request(channel, before, page + 1)
 
@@ -127,12 +128,6 @@ class TelegramSpider(ListingSpider):
         """The base pass, asking for each post's embed page (the same markup, one post)."""
         for request in super().recheck_requests():
             yield request.replace(url=request.url.partition("?")[0] + "?embed=1")
-
-    def extract(self, response: Response, language: str) -> Extracted:
-        """The post an embed page shows (empty fields when it shows none: a deleted post)."""
-        assert isinstance(response, TextResponse)
-        posts = ChannelPage(response).posts()
-        return posts[0].to_extracted() if posts else Extracted()
 
     def make_item(
         self, response: Response, extracted: Extracted, entry: ListingEntry, language: str

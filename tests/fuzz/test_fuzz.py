@@ -12,8 +12,10 @@ from importlib import resources
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from scrapy.http import Response
 
 from crawler.extract.dates import parse_iso, parse_text_date
+from crawler.extract.page import Page, saved_response
 from crawler.extract.types import Extracted, ListingEntry
 from detect import KINDS, Meeting, detect
 from sources.akorda import pages as akorda
@@ -84,14 +86,22 @@ HTML = st.one_of(
         lambda cuts: _mutate(LISTING, cuts)
     ),
 )
-ARTICLE_EXTRACTORS: list[Callable[[bytes, str, str], Extracted]] = [
-    kazinform.extract_article,
-    akorda.extract_article,
+CONTENT_TYPES = st.sampled_from(
+    [None, "text/html", "text/html; charset=windows-1251", "text/html; charset=bogus"]
+)
+ARTICLE_PAGES: list[Callable[[Response, str], Page[Extracted]]] = [
+    kazinform.ArticlePage,
+    akorda.ArticlePage,
 ]
-LISTING_EXTRACTORS: list[Callable[[bytes, str], list[ListingEntry]]] = [
-    kazinform.extract_listing,
-    akorda.extract_listing,
+LISTING_PAGES: list[Callable[[Response], list[ListingEntry]]] = [
+    lambda response: kazinform.ListingPage(response).to_record().entries,
+    lambda response: akorda.ListingPage(response).to_record(),
 ]
+
+
+def _served(document: bytes, content_type: str | None, status: int = 200) -> Response:
+    headers = {"Content-Type": content_type} if content_type else {}
+    return saved_response("https://www.inform.kz/ru/x-7a1c3e", document, headers, status)
 
 
 def _aware_utc(value: datetime | None) -> bool:
@@ -160,29 +170,31 @@ def test_date_parsing_never_raises_and_is_aware_utc(text: str) -> None:
     assert _aware_utc(parse_text_date(text))
 
 
-@given(HTML, st.sampled_from(["ru", "kk", "en"]))
-def test_article_extraction_survives_any_bytes(document: bytes, language: str) -> None:
-    for extract in ARTICLE_EXTRACTORS:
-        result = extract(document, "https://www.inform.kz/ru/x-7a1c3e", language)
+@given(HTML, st.sampled_from(["ru", "kk", "en"]), CONTENT_TYPES)
+def test_article_extraction_survives_any_bytes(
+    document: bytes, language: str, content_type: str | None
+) -> None:
+    for page in ARTICLE_PAGES:
+        result = page(_served(document, content_type), language).to_record()
         assert isinstance(result, Extracted)
         assert all(isinstance(v, str) for v in (result.title, result.lead, result.body))
         assert _aware_utc(result.published_at)
         assert isinstance(result.tags, list)
 
 
-@given(HTML)
-def test_listing_extraction_survives_any_bytes(document: bytes) -> None:
-    for extract in LISTING_EXTRACTORS:
-        entries = extract(document, "https://www.inform.kz/ru/lenta")
+@given(HTML, CONTENT_TYPES)
+def test_listing_extraction_survives_any_bytes(document: bytes, content_type: str | None) -> None:
+    for entries_of in LISTING_PAGES:
+        entries = entries_of(_served(document, content_type))
         assert all(isinstance(e, ListingEntry) and isinstance(e.url, str) for e in entries)
         assert all(_aware_utc(e.published_at) for e in entries)
 
 
 @given(HTML)
 def test_govkz_api_parsing_survives_any_bytes(document: bytes) -> None:
-    items = govkz.news_items(document)
+    items = govkz.ApiPage(_served(document, "application/json"), "astana", "ru").to_record()
     assert items is None or isinstance(items, list)
-    assert isinstance(govkz.not_allowed(400, document), bool)
+    assert isinstance(govkz.ApiPage(_served(document, None, 400), "astana", "ru").refused, bool)
 
 
 MIXED = st.lists(

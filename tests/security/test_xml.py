@@ -10,7 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from scrapy.http import Response
 
+from crawler.extract.page import FeedPage, saved_response
 from crawler.extract.types import ListingEntry
 from replicas import ReplicaServer
 from replicas.server import Reply, Request
@@ -24,9 +26,17 @@ from crawling import crawl, stored_articles, write_config
 
 MARKER = "xxe-file-content-7f3a"
 Parser = Callable[[bytes, str], list[ListingEntry]]
+
+
+def _feed(page: Callable[[Response], FeedPage]) -> Parser:
+    """A feed page object over an RSS answer at ``url``."""
+    return lambda body, url: page(saved_response(url, body, RSS)).to_record()
+
+
+RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
 PARSERS = [
-    pytest.param(akorda.extract_rss, "https://www.akorda.kz/ru/priem-12345", id="akorda"),
-    pytest.param(kazinform.extract_feed, "https://www.inform.kz/ru/x-7a1c3e", id="kazinform"),
+    pytest.param(_feed(akorda.FeedPage), "https://www.akorda.kz/ru/priem-12345", id="akorda"),
+    pytest.param(_feed(kazinform.FeedPage), "https://www.inform.kz/ru/x-7a1c3e", id="kazinform"),
 ]
 
 

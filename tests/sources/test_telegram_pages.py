@@ -13,7 +13,7 @@ from sources.telegram import article_id
 from sources.telegram.pages import ChannelPage
 
 FIXTURES = Path(__file__).resolve().parents[2] / "sources" / "telegram" / "fixtures"
-SAVED = sorted(FIXTURES.glob("*.json"))
+SAVED = sorted(FIXTURES.glob("*.expected.json"))
 
 
 def response(url: str, body: str | bytes, redirected_from: str | None = None) -> HtmlResponse:
@@ -31,61 +31,45 @@ def post(inner: str, data_post: str = "aqorda_resmi/7", meta: str = "") -> str:
     )
 
 
-@pytest.mark.parametrize("saved", SAVED, ids=lambda p: p.stem)
-def test_a_saved_page_gives_its_posts(saved: Path) -> None:
-    expected = json.loads(saved.read_text(encoding="utf-8"))
-    page = ChannelPage(response(expected["url"], saved.with_suffix(".html").read_bytes()))
-    posts = page.posts()
-    got = [
-        {
-            "url": p.url,
-            "title": p.title,
-            "language": p.language,
-            "edited": p.edited,
-            "published_at": p.published_at.isoformat() if p.published_at else None,
-            "links": list(p.links),
-            "body": p.to_extracted().body,
-        }
-        for p in posts
-    ]
-    assert got == expected["expected"]
-    assert page.before(posts) == expected["before"]
-    assert page.skipped == expected["skipped"]
-
-
 def test_the_saved_pages_cover_the_markup_variants() -> None:
-    kinds = {p.stem for p in SAVED}
-    assert {"preview_2025", "preview_no_more_link", "embed_post", "older_page"} <= kinds
+    """The saved pages (checked with every source's by ``test_saved_pages``) hold an edit, a
+    link, both languages, a refusal and an empty channel."""
     every = [json.loads(p.read_text(encoding="utf-8")) for p in SAVED]
-    assert any(e["edited"] for doc in every for e in doc["expected"])
-    assert any(e["links"] for doc in every for e in doc["expected"])
-    assert {e["language"] for doc in every for e in doc["expected"]} == {"kk", "ru"}
+    previews = [doc for doc in every if "posts" in doc]
+    posts = [post for doc in previews for post in doc["posts"]]
+    assert any(post["edited"] for post in posts) and any(post["links"] for post in posts)
+    assert {post["language"] for post in posts} == {"kk", "ru"}
+    assert any(doc["refused"] for doc in previews) and any(doc["empty"] for doc in previews)
 
 
 def test_a_redirect_away_from_the_preview_is_a_refusal() -> None:
     refused = response("https://t.me/closed", "<html></html>", "https://t.me/s/closed")
-    assert ChannelPage(refused).refused
+    assert ChannelPage(refused).to_record().refused
     served = response("https://t.me/s/open", "<html></html>", "https://t.me/s/Open")
-    assert not ChannelPage(served).refused
+    assert not ChannelPage(served).to_record().refused
 
 
 def test_time_is_read_with_its_offset_and_a_time_without_one_is_none() -> None:
-    (found,) = ChannelPage(
-        response("https://t.me/s/x", post("<div class=tgme_widget_message_text>Мәтін</div>"))
-    ).posts()
+    (found,) = (
+        ChannelPage(
+            response("https://t.me/s/x", post("<div class=tgme_widget_message_text>Мәтін</div>"))
+        )
+        .to_record()
+        .posts
+    )
     assert (
         found.published_at is not None
         and found.published_at.isoformat() == "2026-03-21T10:04:05+00:00"
     )
     naive = post("<div class=tgme_widget_message_text>Мәтін</div>").replace("+05:00", "")
-    (undated,) = ChannelPage(response("https://t.me/s/x", naive)).posts()
+    (undated,) = ChannelPage(response("https://t.me/s/x", naive)).to_record().posts
     assert undated.published_at is None
 
 
 def test_title_skips_emoji_and_is_cut_at_a_word() -> None:
     words = " ".join(["Глава государства принял акима области"] * 6)
     text = f'<div class="tgme_widget_message_text"><i class="emoji"><b>⚡️</b></i> {words}</div>'
-    (found,) = ChannelPage(response("https://t.me/s/x", post(text))).posts()
+    (found,) = ChannelPage(response("https://t.me/s/x", post(text))).to_record().posts
     assert found.title.startswith("Глава государства") and found.title.endswith("…")
     assert len(found.title) <= 141 and not found.title[:-1].endswith(" ")
 
@@ -96,7 +80,9 @@ def test_links_are_unescaped_absolute_and_the_edited_mark_is_read() -> None:
         '<a href="https://www.akorda.kz/kz/a-1?x=1&amp;amp;y=2">сайтта</a> '
         '<a href="tg://resolve?domain=x">x</a></div>'
     )
-    (found,) = ChannelPage(response("https://t.me/s/x", post(text, meta="edited "))).posts()
+    (found,) = (
+        ChannelPage(response("https://t.me/s/x", post(text, meta="edited "))).to_record().posts
+    )
     assert found.links == ("https://www.akorda.kz/kz/a-1?x=1&y=2",)
     assert found.edited
 
@@ -112,8 +98,9 @@ def test_service_messages_and_bare_media_are_skipped_and_counted() -> None:
             '<div class="tgme_widget_message" data-post="x/three"></div>',
         )
     )
-    assert page.posts() == []
-    assert page.skipped == {"service": 1, "media_only": 1, "bad_post_id": 1}
+    preview = page.to_record()
+    assert preview.posts == []
+    assert preview.skipped == {"service": 1, "media_only": 1, "bad_post_id": 1}
 
 
 @pytest.mark.parametrize(

@@ -2,42 +2,28 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
-from pathlib import Path
-from typing import Any
-
 import pytest
+from parsel import Selector
 
-from crawler.extract.html import parse
+from crawler.extract.page import saved_response
+from crawler.extract.saved import saved_pages
+from crawler.extract.types import ListingEntry
+from sources import akorda as source
 from sources.akorda import pages as akorda
 
-FIXTURES = Path(__file__).resolve().parents[3] / "sources" / "akorda" / "fixtures"
-CASES = sorted(FIXTURES.glob("*.expected.json"))
+CASES = saved_pages(source.SOURCE.directory / "fixtures")
+HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
-def _plain(value: Any) -> Any:
-    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in asdict(value).items()}
-
-
-def _extract(name: str, document: bytes, url: str, language: str) -> Any:
-    if name.startswith("article"):
-        return _plain(akorda.extract_article(document, url, language))
-    if name.startswith("rss"):
-        return [_plain(e) for e in akorda.extract_rss(document, url)]
-    return [_plain(e) for e in akorda.extract_listing(document, url)]
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.removesuffix(".expected.json"))
-def test_saved_page(case: Path) -> None:
-    name = case.name.removesuffix(".expected.json")
-    spec = json.loads(case.read_text("utf-8"))
-    document = next(p for p in FIXTURES.glob(f"{name}.*") if p != case).read_bytes()
-    assert _extract(name, document, spec["url"], spec["language"]) == spec["expected"]
+def _feed(document: bytes) -> list[ListingEntry]:
+    response = saved_response(
+        "https://www.akorda.kz/ru/rss", document, {"Content-Type": "application/rss+xml"}
+    )
+    return akorda.FeedPage(response).to_record()
 
 
 def test_every_variant_has_a_case() -> None:
-    names = {p.name.removesuffix(".expected.json") for p in CASES}
+    names = {case.name for case in CASES}
     assert {
         "listing_ru",
         "listing_kz",
@@ -55,13 +41,13 @@ def test_every_variant_has_a_case() -> None:
 
 
 def test_rss_never_expands_entities() -> None:
-    entries = akorda.extract_rss((FIXTURES / "rss_ru.xml").read_bytes(), "https://www.akorda.kz/")
-    assert all("lol" not in e.title for e in entries)
+    entries = _feed(next(c for c in CASES if c.name == "rss_ru").body)
+    assert entries and all("lol" not in e.title for e in entries)
 
 
 def test_rss_garbage_is_empty() -> None:
-    assert akorda.extract_rss(b"<html><body>blocked</body></html>", "https://www.akorda.kz/") == []
-    assert akorda.extract_rss(b"", "https://www.akorda.kz/") == []
+    assert _feed(b"<html><body>blocked</body></html>") == []
+    assert _feed(b"") == []
 
 
 @pytest.mark.parametrize(
@@ -85,11 +71,11 @@ def test_language_of() -> None:
 
 
 def test_main_block_skips_related_news() -> None:
-    tree = parse(
-        "<html><body><div class='related-news'><p>"
+    tree = Selector(
+        text="<html><body><div class='related-news'><p>"
         + "Глава государства принял акима области. " * 20
         + "</p></div><div><p>Короткий текст статьи.</p><p>Второй абзац.</p></div></body></html>"
-    )
+    ).root
     block = akorda.main_block(tree)
     assert block is not None
     assert "Короткий" in block.text_content()  # type: ignore[attr-defined]
@@ -102,5 +88,6 @@ def test_a_bold_lead_longer_than_a_one_paragraph_body_stays_the_lead() -> None:
         f"</header><p><strong>{lead}</strong></p><section><p>Один абзац.</p></section>"
         "</article></body></html>"
     )
-    got = akorda.extract_article(page.encode(), "https://www.akorda.kz/ru/x-1", "ru")
+    response = saved_response("https://www.akorda.kz/ru/x-1", page.encode(), HTML)
+    got = akorda.ArticlePage(response, "ru").to_record()
     assert (got.lead, got.body) == (lead, "Один абзац.")

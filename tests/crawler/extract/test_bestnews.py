@@ -1,30 +1,19 @@
-"""Bestnews extraction from saved pages (``sources/bestnews/fixtures``): every article and listing
-variant, data-driven."""
+"""Bestnews extraction: every article and listing variant has a saved page
+(``sources/bestnews/fixtures``, checked by ``tests/sources/test_saved_pages.py``); URL shapes."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from saved_pages import cases, check_article, entries, load
 
+from crawler.extract.saved import saved_pages
+from sources import bestnews as source
 from sources.bestnews import pages as bestnews
 
-CASES = cases("bestnews")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_saved_page(case: Path) -> None:
-    spec, page = load(case)
-    if spec["kind"] == "article":
-        extracted = bestnews.extract_article(page, spec["url"])
-        check_article(extracted, spec)
-    else:
-        assert entries(bestnews.extract_listing(page, spec["url"])) == spec["expected"]
+CASES = saved_pages(source.SOURCE.directory / "fixtures")
 
 
 def test_every_variant_has_a_saved_page() -> None:
-    names = {c.stem for c in CASES}
+    names = {c.name for c in CASES}
     assert {"article_2023_template", "article_2026_template", "article_2026_text_date"} <= names
     assert {"category_vlast", "tag_page", "home_module"} <= names
 

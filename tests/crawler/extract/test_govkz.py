@@ -2,55 +2,54 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import bcrypt
-import pytest
 
+from crawler.extract.page import saved_response
+from crawler.extract.saved import saved_pages
+from sources import govkz as source
 from sources.govkz import pages as govkz
 
-FIXTURES = Path(__file__).resolve().parents[3] / "sources" / "govkz" / "fixtures"
-CASES = sorted(FIXTURES.glob("*.expected.json"))
+CASES = {case.name: case for case in saved_pages(source.SOURCE.directory / "fixtures")}
+JSON = {"Content-Type": "application/json"}
 
 
-def _plain(value: Any) -> Any:
-    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in asdict(value).items()}
+def _api(body: bytes, status: int = 200) -> govkz.ApiPage:
+    return govkz.ApiPage(
+        saved_response(govkz.api_url("astana", 1), body, JSON, status), "astana", "ru"
+    )
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.removesuffix(".expected.json"))
-def test_saved_page(case: Path) -> None:
-    spec = json.loads(case.read_text("utf-8"))
-    raw = (FIXTURES / case.name.replace(".expected.json", ".json")).read_bytes()
-    items = govkz.news_items(raw)
-    assert items is not None
-    got = []
-    for item in items:
-        entry, article = govkz.extract_item(item, spec["project"], spec["language"])
-        got.append({"entry": _plain(entry), "article": _plain(article)})
-    assert got == spec["expected"]
+def _tickets(body: bytes) -> dict[str, Any]:
+    return govkz.TicketPage(saved_response(govkz.K6, body, JSON)).to_record()
+
+
+def test_every_answer_has_a_saved_page() -> None:
+    assert {"list_array_ru", "list_content_kk", "empty", "empty_content"} <= set(CASES)
+    assert {"block_page", "not_allowed", "k6"} <= set(CASES)
 
 
 def test_not_a_news_page() -> None:
-    assert govkz.news_items((FIXTURES / "block_page.html").read_bytes()) is None
-    assert govkz.news_items((FIXTURES / "not_allowed.json").read_bytes()) is None
-    assert govkz.news_items(b'{"errors": [{"message": "boom"}]}') is None
+    assert govkz.ApiPage(CASES["block_page"].response(), "astana", "ru").to_record() is None
+    assert _api(CASES["not_allowed"].body).to_record() is None
+    assert _api(b'{"errors": [{"message": "boom"}]}').to_record() is None
+    assert _api(CASES["list_array_ru"].body, status=500).to_record() is None
 
 
 def test_not_allowed() -> None:
-    body = (FIXTURES / "not_allowed.json").read_bytes()
-    assert govkz.not_allowed(400, body)
-    assert not govkz.not_allowed(200, body)
-    assert not govkz.not_allowed(400, b'{"error": "badRequest"}')
+    body = CASES["not_allowed"].body
+    assert _api(body, 400).refused
+    assert govkz.ApiPage(CASES["not_allowed"].response(), "astana", "ru").refused
+    assert not _api(body, 200).refused
+    assert not _api(b'{"error": "badRequest"}', 400).refused
 
 
 def test_ticket_headers_keep_scalar_pairs() -> None:
-    headers = govkz.ticket_headers((FIXTURES / "k6.json").read_bytes())
+    headers = _tickets(CASES["k6"].body)
     assert headers == {"x-ticket": "6f1c2a9e0d6b4f7a9c3e5b1d2f4a6c8e", "x-ts": "1767225600"}
-    assert govkz.ticket_headers(b"<html>") == {}
-    assert govkz.ticket_headers(b"[1, 2]") == {}
+    assert _tickets(b"<html>") == {}
+    assert _tickets(b"[1, 2]") == {}
 
 
 def test_token_headers_are_a_valid_bcrypt_pair() -> None:

@@ -1,36 +1,23 @@
-"""Kazinform extraction from saved pages (``sources/kazinform/fixtures``): every article, listing
-and feed variant, data-driven."""
+"""Kazinform extraction: every article, listing and feed variant has a saved page
+(``sources/kazinform/fixtures``, checked by ``tests/sources/test_saved_pages.py``); URL shapes."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from saved_pages import cases, check_article, entries, load
 
+from crawler.extract.page import saved_response
+from crawler.extract.saved import saved_pages
+from sources import kazinform as source
 from sources.kazinform import pages as kazinform
 
-CASES = cases("kazinform")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_saved_page(case: Path) -> None:
-    spec, page = load(case)
-    if spec["kind"] == "article":
-        extracted = kazinform.extract_article(page, spec["url"], spec["expected"]["language"])
-        check_article(extracted, spec)
-    elif spec["kind"] == "listing":
-        assert entries(kazinform.extract_listing(page, spec["url"])) == spec["expected"]
-        assert kazinform.current_page(page) == spec["current_page"]
-    else:
-        assert entries(kazinform.extract_feed(page, spec["url"])) == spec["expected"]
+CASES = saved_pages(source.SOURCE.directory / "fixtures")
 
 
 def test_every_variant_has_a_saved_page() -> None:
-    names = {c.stem for c in CASES}
+    names = {c.name for c in CASES}
     assert {"ru_2026_meeting", "ru_old_a_article", "en_old_amp", "kk_2025_text_date"} <= names
     assert {"lenta_2026_news_card", "lenta_2025_allnewscard", "category_catpagecard"} <= names
-    assert {"old_anounce_news", "rss_ru"} <= names
+    assert {"old_anounce_news", "rss_ru", "ru_2026_meeting_windows1251"} <= names
 
 
 @pytest.mark.parametrize(
@@ -50,6 +37,7 @@ def test_url_shapes(url: str, language: str, article: bool) -> None:
     assert kazinform.language_of(url) == language
 
 
-def test_broken_feed_gives_noentries() -> None:
-    assert kazinform.extract_feed(b"<html><body>not a feed", "https://www.inform.kz/") == []
-    assert kazinform.extract_feed(b"", "https://www.inform.kz/") == []
+@pytest.mark.parametrize("body", [b"<html><body>not a feed", b""])
+def test_broken_feed_gives_noentries(body: bytes) -> None:
+    response = saved_response("https://www.inform.kz/rss/rus.xml", body)
+    assert kazinform.FeedPage(response).to_record() == []

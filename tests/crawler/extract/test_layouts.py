@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, time
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
+from scrapy.http import Response
 
 from crawler.extract.dates import ALMATY
+from crawler.extract.page import saved_response
 from crawler.extract.types import Extracted
 from replicas.articles import ReplicaArticle
 from replicas.layouts import LAYOUTS
@@ -34,6 +37,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def _served(url: str, page: str | bytes, now: datetime, kind: str = "text/html") -> Response:
+    """The page as the replica serves it, at ``now`` by the server's clock."""
+    body = page.encode() if isinstance(page, str) else page
+    headers = {"Content-Type": f"{kind}; charset=utf-8", "Date": format_datetime(now, usegmt=True)}
+    return saved_response(url, body, headers)
+
+
 def _midnight(value: datetime) -> datetime:
     return datetime.combine(value.astimezone(ALMATY).date(), time(), ALMATY).astimezone(UTC)
 
@@ -45,7 +55,7 @@ def akorda_case(layout: int, now: datetime) -> Case:
     found = []
     for a in site.articles:
         url = site.url_of(a, MIRROR if a.markup == "old" else "www.akorda.kz")
-        got = akorda.extract_article(site.article_page(a).encode(), url, a.language, now)
+        got = akorda.ArticlePage(_served(url, site.article_page(a), now), a.language).to_record()
         when = {"og": a.published, "old": _midnight(a.published)}.get(a.markup)
         truth = {"title": a.title, "lead": a.lead, "body": "\n".join(a.paragraphs)}
         found.append((a, got, {**truth, "published_at": when, "language": a.language}))
@@ -58,7 +68,8 @@ def kazinform_case(layout: int, now: datetime) -> Case:
     found = []
     for a in site.articles:
         old = a.markup == "old"
-        got = kazinform.extract_article(site.article_page(a).encode(), site.url_of(a), None, now)
+        response = _served(site.url_of(a), site.article_page(a), now)
+        got = kazinform.ArticlePage(response).to_record()
         texts = [a.lead, *a.paragraphs] if old else a.paragraphs
         truth = {"title": a.title, "lead": "" if old else a.lead, "body": "\n".join(texts)}
         found.append((a, got, {**truth, "published_at": a.published, "language": a.language}))
@@ -71,7 +82,8 @@ def bestnews_case(layout: int, now: datetime) -> Case:
     found = []
     for a in site.articles:
         new = a.markup == "2026"
-        got = bestnews.extract_article(site.article_page(a).encode(), site.url_of(a), now=now)
+        response = _served(site.url_of(a), site.article_page(a), now)
+        got = bestnews.ArticlePage(response).to_record()
         texts = [a.lead, *a.paragraphs] if new else a.paragraphs
         truth = {"title": a.title, "lead": "" if new else a.lead, "body": "\n".join(texts)}
         found.append((a, got, {**truth, "published_at": a.published, "language": "ru"}))
@@ -84,8 +96,9 @@ def govkz_case(layout: int, now: datetime) -> Case:
     found = []
     for a in site.articles:
         page = json.dumps({"content": [site.item(a)]} if layout % 2 else [site.item(a)])
-        items = govkz.news_items(page) or []
-        _, got = govkz.extract_item(items[0], a.extra["project"], a.language)
+        project = a.extra["project"]
+        response = _served(govkz.api_url(project, 1), page, now, "application/json")
+        got = (govkz.ApiPage(response, project, a.language).to_record() or [])[0].article
         truth = {"title": a.title, "lead": a.lead, "body": "\n".join(a.paragraphs)}
         found.append((a, got, {**truth, "published_at": a.published, "language": a.language}))
     return found
@@ -124,7 +137,9 @@ def test_records_equal_across_layouts(site: str, now: datetime) -> None:
         assert {a.id + a.language: _fields(g) for a, g, _ in SITES[site](layout, now)} == first
 
 
-def _listing_cases(layout: int) -> dict[str, tuple[dict[str, datetime | None], dict[str, Any]]]:
+def _listing_cases(
+    layout: int, now: datetime
+) -> dict[str, tuple[dict[str, datetime | None], dict[str, Any]]]:
     """Per site: the dates its first listing page gives, and the dates its cards show."""
     ak, kz, bn = (
         AkordaSite(layout=layout),
@@ -135,9 +150,15 @@ def _listing_cases(layout: int) -> dict[str, tuple[dict[str, datetime | None], d
     kz_page = kz.listing("ru", 1).body
     bn_page = bn.listing(sorted(bn.articles, key=lambda a: a.published, reverse=True), 0).body
     got = {
-        "akorda": akorda.extract_listing(ak_page, "https://www.akorda.kz/ru/events"),
-        "kazinform": kazinform.extract_listing(kz_page, "https://www.inform.kz/ru/lenta"),
-        "bestnews": bestnews.extract_listing(bn_page, "https://bestnews.kz/vlast"),
+        "akorda": akorda.ListingPage(
+            _served("https://www.akorda.kz/ru/events", ak_page, now)
+        ).to_record(),
+        "kazinform": kazinform.ListingPage(_served("https://www.inform.kz/ru/lenta", kz_page, now))
+        .to_record()
+        .entries,
+        "bestnews": bestnews.ListingPage(
+            _served("https://bestnews.kz/vlast", bn_page, now)
+        ).to_record(),
     }
     shown = {
         "akorda": {ak.url_of(a): _midnight(a.published) for a in ak.listed("ru")[: ak.page_size]},
@@ -150,8 +171,8 @@ def _listing_cases(layout: int) -> dict[str, tuple[dict[str, datetime | None], d
 
 
 @pytest.mark.parametrize("layout", range(LAYOUTS))
-def test_listing_cards_give_their_dates_in_every_layout(layout: int) -> None:
-    cases = _listing_cases(layout)
+def test_listing_cards_give_their_dates_in_every_layout(layout: int, now: datetime) -> None:
+    cases = _listing_cases(layout, now)
     for site, (found, shown) in cases.items():
         assert found == {url: shown[url] for url in found}, site
     assert set(cases["akorda"][0]) == set(cases["akorda"][1])

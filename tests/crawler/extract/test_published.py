@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from parsel import Selector
 
 from crawler.extract.dates import find_text_date
-from crawler.extract.html import parse
 from crawler.extract.published import page_published, reconcile
 
 URL = "https://news.example.kz/ru/glava-prinyal-akima-100001"
@@ -64,7 +64,7 @@ CASES = {
 @pytest.mark.parametrize("html", CASES.values(), ids=list(CASES))
 def test_the_article_date_wins(html: str) -> None:
     now = datetime(2026, 3, 21, 12, 0, tzinfo=UTC) if "Сегодня" in html else NOW
-    assert page_published(parse(html), URL, is_article, now=now) == TRUE
+    assert page_published(Selector(text=html).root, URL, is_article, now=now) == TRUE
 
 
 def test_a_page_without_its_own_date_has_none() -> None:
@@ -72,12 +72,14 @@ def test_a_page_without_its_own_date_has_none() -> None:
         f"<h1>Глава государства принял акима</h1><p>Текст.</p><div><div>{ONE}"
         "<div>20 марта 2026 года</div></div></div>"
     )
-    assert page_published(parse(html), URL, is_article) is None
+    assert page_published(Selector(text=html).root, URL, is_article) is None
 
 
 def test_a_date_in_the_url_is_the_last_resort() -> None:
     url = "https://news.example.kz/2026/03/21/glava-prinyal-akima"
-    found = page_published(parse(page("<h1>Заголовок</h1><p>Текст.</p>")), url, is_article)
+    found = page_published(
+        Selector(text=page("<h1>Заголовок</h1><p>Текст.</p>")).root, url, is_article
+    )
     assert found == datetime(2026, 3, 20, 19, 0, tzinfo=UTC)
 
 

@@ -4,28 +4,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from scrapy.http import Response
-
+from crawler.extract.page import ArticlePage as BaseArticlePage
+from crawler.extract.page import Page
 from crawler.extract.types import Extracted, ListingEntry
 
 
-def entries(response: Response) -> list[ListingEntry]:
-    """The article links of a listing page."""
-    return [
-        ListingEntry(response.urljoin(href), title)
-        for href, title in zip(
-            response.css("li a::attr(href)").getall(),
-            response.css("li a::text").getall(),
-            strict=True,
+class ListingPage(Page[list[ListingEntry]]):
+    """The listing: one link per article."""
+
+    def to_record(self) -> list[ListingEntry]:
+        """The article links of the listing."""
+        return [
+            ListingEntry(self.response.urljoin(href), title)
+            for href, title in zip(
+                self.css("li a::attr(href)").getall(), self.css("li a::text").getall(), strict=True
+            )
+        ]
+
+
+class ArticlePage(BaseArticlePage):
+    """An article page."""
+
+    def to_record(self) -> Extracted:
+        """Its title, text and time."""
+        stamp = self.css("time::attr(datetime)").get()
+        return Extracted(
+            title=self.css("h1::text").get(default="").strip(),
+            body="\n".join(p.strip() for p in self.css("article p::text").getall()),
+            published_at=datetime.fromisoformat(stamp) if stamp else None,
         )
-    ]
-
-
-def article(response: Response) -> Extracted:
-    """An article page's title, text and time."""
-    stamp = response.css("time::attr(datetime)").get()
-    return Extracted(
-        title=response.css("h1::text").get(default="").strip(),
-        body="\n".join(p.strip() for p in response.css("article p::text").getall()),
-        published_at=datetime.fromisoformat(stamp) if stamp else None,
-    )

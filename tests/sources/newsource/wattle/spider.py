@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import scrapy
-from scrapy.http import Response
 
-from crawler.extract.types import Extracted, ListingEntry
 from crawler.spiders.base import ListingSpider
 from wattle import pages
 
@@ -18,12 +16,8 @@ class WattleSpider(ListingSpider):
     name = "wattle"
     source = "wattle"
     allowed_domains = ["wattle.example"]  # noqa: RUF012
+    listing_page = pages.ListingPage
+    article_page = pages.ArticlePage
 
     def listing_requests(self, language: str, page: int) -> Iterable[scrapy.Request]:
         return [self.listing_request(f"https://wattle.example/list?page={page}", language, page)]
-
-    def parse_entries(self, response: Response, language: str) -> list[ListingEntry]:
-        return pages.entries(response)
-
-    def extract(self, response: Response, language: str) -> Extracted:
-        return pages.article(response)
