@@ -314,7 +314,7 @@ class Config(_Model):
         kind: str | None = None,
         languages: Sequence[str] = (),
     ) -> list[str]:
-        """Names of the channels that want this event (the router storage writes outbox rows by)."""
+        """Names of the channels that want this event (what the dispatcher routes events by)."""
         return [
             channel.name
             for channel in self.channels
