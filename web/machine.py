@@ -77,12 +77,18 @@ def chart_csv(request: Request, name: str, unit: str = "month") -> Response:
     return Response(to_csv(rows), media_type="text/csv; charset=utf-8")
 
 
-@router.get("/charts/{name}.vl.json", tags=["charts"])
+@router.get("/charts/{name}.vl.json", tags=["charts"])  # before {name}.json, which would match
 def chart_spec(name: str, unit: str = "month") -> JSONResponse:
-    """A chart's Vega-Lite specification, reading the CSV beside it."""
+    """A chart's Vega-Lite specification, reading its JSON rows."""
     _check_chart(name, unit)
     suffix = f"?unit={unit}" if name == "timeline" else ""
-    return JSONResponse(spec(name, f"/charts/{name}.csv{suffix}"))
+    return JSONResponse(spec(name, f"/charts/{name}.json{suffix}"))
+
+
+@router.get("/charts/{name}.json", tags=["charts"])
+def chart_json(request: Request, name: str, unit: str = "month") -> list[dict[str, Any]]:
+    """A chart's data as JSON rows, what the chart draws (the same rows as its CSV)."""
+    return _chart_rows(request, name, unit)
 
 
 def _check_chart(name: str, unit: str) -> None:

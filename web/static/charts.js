@@ -8,6 +8,7 @@
     ast: true,
     expr: vega.expressionInterpreter,
     defaultStyle: false,
+    tooltip: { disableDefaultStyle: true },
   };
 
   function draw(box, url) {
