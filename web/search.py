@@ -6,9 +6,10 @@ table rebuild, and the web process never writes to the crawler's database. The i
 articles that report a meeting (``relevant``); each search first adds the articles stored since
 (``id`` above the last indexed) and re-indexes those with a newer version (``article_versions.id``
 above the last seen), two range look-ups on primary keys. Every connection of the web engine
-attaches the index as ``search``. PostgreSQL: ``to_tsvector('simple', ...)`` against
-``plainto_tsquery`` at query time (no index: the text configuration is 'simple' since articles
-are Russian, Kazakh and English).
+attaches the index as ``search``. PostgreSQL: ``to_tsvector('simple', ...)`` against a
+``to_tsquery`` of the words as prefixes, at query time (no index; the text configuration is
+'simple' since articles are Russian, Kazakh and English). Words are runs of letters and
+digits, so nothing a user types reaches either query language as syntax.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class SearchIndex:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.executescript(SCHEMA)
         event.listen(engine, "connect", self._attach)
+        engine.dispose()  # connections pooled before the listener lack the attachment
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -134,15 +136,16 @@ def _store(index: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> int:
 
 def matching_articles(words: str, dialect: str) -> Select[Any] | None:
     """The ids of the articles whose title or text holds every word; None when nothing to find."""
+    terms = WORD.findall(words)
+    if not terms:
+        return None
     if dialect == "postgresql":
         document = func.to_tsvector(
             "simple", Article.title + " " + Article.lead + " " + Article.body
         )
-        query = func.plainto_tsquery("simple", words)
+        query = func.to_tsquery("simple", " & ".join(f"{term}:*" for term in terms))
         return select(Article.id).where(document.bool_op("@@")(query))
     expression = fts_query(words)
-    if expression is None:
-        return None
     return (
         select(text("rowid"))
         .select_from(text("search.docs"))
