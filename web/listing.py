@@ -53,22 +53,23 @@ def matching(filters: Filters, dialect: str) -> Select[Any]:
     if filters.akim:
         query = query.where(func.lower(Meeting.akim).contains(filters.akim.lower()))
     reported = _reported(filters, dialect)
-    if reported is not None:
-        query = query.where(exists(reported.where(MeetingArticle.meeting_id == Meeting.id)))
+    if reported is not None:  # not correlated: the reports' set is computed once
+        query = query.where(Meeting.id.in_(reported))
     return query
 
 
 def _reported(filters: Filters, dialect: str) -> Select[Any] | None:
-    """The links to articles that pass the source, language and search filters."""
+    """The meetings with a report that passes the source, language and search filters."""
     if not (filters.source or filters.language or filters.q):
         return None
-    query = select(MeetingArticle.article_id)
-    if filters.source or filters.language:
-        query = query.join(Article, Article.id == MeetingArticle.article_id)
+    query = select(MeetingArticle.meeting_id)
+    article = [Article.id == MeetingArticle.article_id]
     if filters.source:
-        query = query.where(Article.source == filters.source)
+        article.append(Article.source == filters.source)
     if filters.language:
-        query = query.where(Article.language == filters.language)
+        article.append(Article.language == filters.language)
+    if len(article) > 1:  # by each link's article (primary key), never by scanning articles
+        query = query.where(exists(select(Article.id).where(*article)))
     if filters.q:
         found = matching_articles(filters.q, dialect)
         query = query.where(MeetingArticle.article_id.in_(found) if found is not None else false())
