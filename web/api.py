@@ -37,10 +37,10 @@ Filter = Annotated[Filters, Depends(filters)]
 def meetings_page(request: Request, chosen: Filters) -> listing.Page:
     """The page of meetings ``chosen`` asks for (the search index refreshed first)."""
     web = state(request)
-    if chosen.q:
+    if chosen.q or chosen.source or chosen.language:
         web.refresh_index()
     with web.session() as session:
-        return listing.page(session, chosen)
+        return listing.page(session, chosen, indexed=web.index is not None)
 
 
 @router.get("/meetings")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, false, func, select
+from sqlalchemy import ColumnElement, Select, exists, false, func, select
 from sqlalchemy.orm import Session
 
 import sources
@@ -14,7 +14,7 @@ from detect.names import display_name
 from storage.models import Article, Meeting, MeetingArticle
 from web.adapters import outputs
 from web.filters import Filters
-from web.search import matching_articles
+from web.search import REPORTS, matching_articles
 
 PER_PAGE = 50
 
@@ -39,9 +39,10 @@ class Page:
                 "per_page": self.per_page, "meetings": self.rows}  # fmt: skip
 
 
-def matching(filters: Filters, dialect: str) -> Select[Any]:
-    """The ids of the meetings that pass ``filters``."""
-    query = select(Meeting.id)
+def matching(filters: Filters, dialect: str, indexed: bool = False) -> Select[Any]:
+    """The ids of the meetings that pass ``filters``, newest first (``indexed``: the SQLite
+    search index, with its copy of the reports, is attached)."""
+    query = select(Meeting.id).order_by(Meeting.local_date.desc(), Meeting.id.desc())
     if filters.region:
         query = query.where(outputs.in_region(filters.region))
     if filters.kind:
@@ -52,7 +53,7 @@ def matching(filters: Filters, dialect: str) -> Select[Any]:
         query = query.where(Meeting.local_date <= filters.until)
     if filters.akim:
         query = query.where(func.lower(Meeting.akim).contains(filters.akim.lower()))
-    reported = _reported(filters, dialect)
+    reported = (_indexed if indexed else _reported)(filters, dialect)
     if reported is not None:  # not correlated: the reports' set is computed once
         query = query.where(Meeting.id.in_(reported))
     return query
@@ -70,26 +71,47 @@ def _reported(filters: Filters, dialect: str) -> Select[Any] | None:
         article.append(Article.language == filters.language)
     if len(article) > 1:  # by each link's article (primary key), never by scanning articles
         query = query.where(exists(select(Article.id).where(*article)))
-    if filters.q:
-        found = matching_articles(filters.q, dialect)
-        query = query.where(MeetingArticle.article_id.in_(found) if found is not None else false())
-    return query
+    return _searched(query, MeetingArticle.article_id, filters, dialect)
 
 
-def page(session: Session, filters: Filters, per_page: int = PER_PAGE) -> Page:
-    """The page of meetings ``filters`` asks for, newest first."""
-    dialect = session.get_bind().dialect.name
-    ids = matching(filters, dialect)
-    total = int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
-    meetings = session.scalars(
-        select(Meeting)
-        .where(Meeting.id.in_(ids))
-        .order_by(Meeting.local_date.desc(), Meeting.id.desc())
-        .limit(per_page)
-        .offset((filters.page - 1) * per_page)
-    ).all()
-    reports = _reports(session, [m.id for m in meetings])
-    return Page([row(m, reports[m.id]) for m in meetings], total, filters.page, per_page)
+def _indexed(filters: Filters, dialect: str) -> Select[Any] | None:
+    """As :func:`_reported`, from the search index's copy of the reports."""
+    if not (filters.source or filters.language or filters.q):
+        return None
+    query = select(REPORTS.c.meeting_id)
+    if filters.source:
+        query = query.where(REPORTS.c.source == filters.source)
+    if filters.language:
+        query = query.where(REPORTS.c.language == filters.language)
+    return _searched(query, REPORTS.c.article_id, filters, dialect)
+
+
+def _searched(
+    query: Select[Any], article: ColumnElement[int], filters: Filters, dialect: str
+) -> Select[Any]:
+    if not filters.q:
+        return query
+    found = matching_articles(filters.q, dialect)
+    return query.where(article.in_(found) if found is not None else false())
+
+
+def page(
+    session: Session, filters: Filters, per_page: int = PER_PAGE, indexed: bool = False
+) -> Page:
+    """The page of meetings ``filters`` asks for, newest first. Filtered by reports, every
+    matching id is read once (the reports' filter runs once); else a count and the page's ids
+    come from the date index."""
+    query = matching(filters, session.get_bind().dialect.name, indexed)
+    start = (filters.page - 1) * per_page
+    if filters.source or filters.language or filters.q:
+        ids = list(session.scalars(query))
+        total, shown = len(ids), ids[start : start + per_page]
+    else:
+        total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        shown = list(session.scalars(query.limit(per_page).offset(start)))
+    loaded = {m.id: m for m in session.scalars(select(Meeting).where(Meeting.id.in_(shown)))}
+    reports = _reports(session, shown)
+    return Page([row(loaded[i], reports[i]) for i in shown], total, filters.page, per_page)
 
 
 def _reports(session: Session, ids: list[int]) -> dict[int, list[tuple[str, str]]]:

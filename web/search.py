@@ -5,26 +5,45 @@ and refreshed by the web layer, so the main schema has no migration, no triggers
 table rebuild, and the web process never writes to the crawler's database. The index holds the
 articles that report a meeting (``relevant``); each search first adds the articles stored since
 (``id`` above the last indexed) and re-indexes those with a newer version (``article_versions.id``
-above the last seen), two range look-ups on primary keys. Every connection of the web engine
-attaches the index as ``search``. PostgreSQL: ``to_tsvector('simple', ...)`` against a
-``to_tsquery`` of the words as prefixes, at query time (no index; the text configuration is
-'simple' since articles are Russian, Kazakh and English). Words are runs of letters and
-digits, so nothing a user types reaches either query language as syntax.
+above the last seen), two range look-ups on primary keys. Beside it, ``reports`` copies each
+link's meeting, article, source and language (indexed by source and by language), so the source
+and language filters never visit the large ``articles`` rows; it is copied again whenever the
+links changed. Every connection of the web engine attaches the index as ``search``.
+
+PostgreSQL: ``to_tsvector('simple', ...)`` against a ``to_tsquery`` of the words as prefixes, at
+query time (no index; the text configuration is 'simple' since articles are Russian, Kazakh and
+English). Words are runs of letters and digits, so nothing a user types reaches either query
+language as syntax.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, event, func, select, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 
 from storage.engine import read_only
-from storage.models import Article, ArticleVersion
+from storage.models import Article, ArticleVersion, MeetingArticle
 
 CHUNK = 2000
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -32,7 +51,16 @@ SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS docs
     USING fts5(title, body, tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (meeting_id INTEGER NOT NULL, article_id INTEGER NOT NULL,
+    source TEXT NOT NULL, language TEXT NOT NULL, PRIMARY KEY (meeting_id, article_id))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS reports_source ON reports (source, meeting_id);
+CREATE INDEX IF NOT EXISTS reports_language ON reports (language, meeting_id);
 """
+REPORTS = Table(
+    "reports", MetaData(), Column("meeting_id", Integer), Column("article_id", Integer),
+    Column("source", String), Column("language", String), schema="search",
+)  # fmt: skip
 
 
 def fts_query(words: str) -> str | None:
@@ -73,25 +101,53 @@ class SearchIndex:
         """Index what was stored or changed since the last refresh; returns how many articles."""
         with self._lock, self._connect() as index, read_only(self.engine).connect() as source:
             marks = dict(index.execute("SELECT name, value FROM marks").fetchall())
-            seen_article, seen_version = marks.get("article", 0), marks.get("version", 0)
-            newest_article = source.scalar(select(func.max(Article.id))) or 0
-            newest_version = source.scalar(select(func.max(ArticleVersion.id))) or 0
-            changed = source.scalars(
-                select(ArticleVersion.article_id)
-                .where(ArticleVersion.id > seen_version, ArticleVersion.article_id <= seen_article)
-                .distinct()
-            ).all()
-            if newest_article == seen_article and not changed:
-                return 0
             index.execute("BEGIN")
-            done = _add_new(index, source, seen_article, newest_article)
-            done += _replace(index, source, list(changed))
-            index.executemany(
-                "INSERT OR REPLACE INTO marks VALUES (?, ?)",
-                [("article", newest_article), ("version", max(newest_version, seen_version))],
-            )
+            done = _documents(index, source, marks)
+            _reports(index, source, marks)
             index.execute("COMMIT")
         return done
+
+
+def _documents(index: sqlite3.Connection, source: Connection, marks: dict[str, int]) -> int:
+    """Add the new articles, index the changed ones again; returns how many were indexed."""
+    seen_article, seen_version = marks.get("article", 0), marks.get("version", 0)
+    newest_article = source.scalar(select(func.max(Article.id))) or 0
+    newest_version = source.scalar(select(func.max(ArticleVersion.id))) or 0
+    changed = source.scalars(
+        select(ArticleVersion.article_id)
+        .where(ArticleVersion.id > seen_version, ArticleVersion.article_id <= seen_article)
+        .distinct()
+    ).all()
+    if newest_article == seen_article and not changed:
+        return 0
+    done = _add_new(index, source, seen_article, newest_article)
+    done += _replace(index, source, list(changed))
+    index.executemany(
+        "INSERT OR REPLACE INTO marks VALUES (?, ?)",
+        [("article", newest_article), ("version", max(newest_version, seen_version))],
+    )
+    return done
+
+
+def _reports(index: sqlite3.Connection, source: Connection, marks: dict[str, int]) -> None:
+    """Copy every link's (meeting, article, source, language) when the links changed: their
+    count, newest time or id sums (one pass over the small ``meeting_articles``)."""
+    count, newest, meetings, articles = source.execute(
+        select(func.count(), func.max(MeetingArticle.linked_at),
+               func.sum(MeetingArticle.meeting_id), func.sum(MeetingArticle.article_id))
+    ).one()  # fmt: skip
+    seal = f"{count}:{newest}:{meetings}:{articles}".encode()
+    fingerprint = int(hashlib.sha1(seal).hexdigest()[:15], 16)
+    if marks.get("links") == fingerprint:
+        return
+    index.execute("DELETE FROM reports")
+    rows = source.execute(
+        select(MeetingArticle.meeting_id, MeetingArticle.article_id, Article.source,
+               Article.language).join(Article, Article.id == MeetingArticle.article_id)
+    )  # fmt: skip
+    while chunk := rows.fetchmany(CHUNK):
+        index.executemany("INSERT INTO reports VALUES (?, ?, ?, ?)", [tuple(r) for r in chunk])
+    index.execute("INSERT OR REPLACE INTO marks VALUES ('links', ?)", (fingerprint,))
 
 
 def _texts(where: ColumnElement[bool]) -> Select[int, str, str, str, bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 from core.config import Config
 from web.search import SearchIndex
 from web.security import Guard
+
+REFRESH_SECONDS = 5.0  # a new article is found by search within this
 
 
 @dataclass
@@ -28,14 +31,19 @@ class Web:
     clock: Callable[[], datetime]
     registry: CollectorRegistry
 
+    refreshed: float | None = None  # monotonic time of the last index refresh
+
     def session(self) -> Session:
         """A read-only session."""
         return Session(self.engine)
 
     def refresh_index(self) -> None:
-        """Bring the search index up to date (SQLite)."""
-        if self.index is not None:
-            self.index.refresh()
+        """Bring the search index up to date (SQLite), at most every ``REFRESH_SECONDS``."""
+        now = time.monotonic()
+        if self.index is None or (self.refreshed and now - self.refreshed < REFRESH_SECONDS):
+            return
+        self.index.refresh()
+        self.refreshed = now
 
 
 def state(request: Request) -> Web:
