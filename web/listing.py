@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, false, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 import sources
 from detect.names import display_name
@@ -87,8 +87,12 @@ def _indexed(filters: Filters, dialect: str) -> Select[Any] | None:
 
 
 def _searched(
-    query: Select[Any], article: ColumnElement[int], filters: Filters, dialect: str
+    query: Select[Any],
+    article: ColumnElement[int] | InstrumentedAttribute[int],
+    filters: Filters,
+    dialect: str,
 ) -> Select[Any]:
+    """``query`` kept to the reports whose ``article`` holds every searched word."""
     if not filters.q:
         return query
     found = matching_articles(filters.q, dialect)
