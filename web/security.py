@@ -14,10 +14,13 @@ import binascii
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import bcrypt
-from starlette.requests import Request
+
+if TYPE_CHECKING:  # hash_token works without the web extra (akimwatch serve --hash-token)
+    from starlette.requests import Request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -31,7 +31,7 @@ def with_listen(config: Config, listen: str | None) -> Config:
 def serve(ctx: click.Context, listen: str | None, hash_token: bool) -> None:
     """Serve the meetings, charts and sources pages, the JSON API, the feed, the CSV export,
     /metrics and /healthz (read-only; needs `pip install 'akimwatch[web]'`)."""
-    from web.security import hash_token as hashed
+    from web.security import hash_token as hashed  # bcrypt only: no web extra needed
 
     if hash_token:
         token = sys.stdin.readline().strip()
@@ -48,8 +48,11 @@ def run(config: Config) -> None:
     """Index what search needs, say where the pages are, serve until interrupted."""
     from storage.engine import make_engine
     from web.search import SearchIndex, index_path
-    from web.server import serve as serve_forever
 
+    try:
+        from web.server import serve as serve_forever
+    except ImportError as exc:  # uvicorn, fastapi: the web extra
+        raise click.ClickException(f"{exc}; install it: pip install 'akimwatch[web]'") from None
     path = index_path(config.database_url)
     if path is not None:
         engine = make_engine(config.database_url)
