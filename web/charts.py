@@ -4,7 +4,8 @@ Vega-Lite specifications.
 ``timeline``: meetings per region and period (``unit`` day, week from Monday, or month; the period
 is its first day). ``heatmap``: meetings per region and month. ``kinds``: meetings per kind.
 ``sources``: per source, its reports (articles linked to meetings). A collective meeting without
-a main region counts under ``(collective)``.
+a main region counts under ``(collective)``. The rows are cached until the meetings or their links
+change (:class:`Cache`): a request then costs the fingerprint's two aggregate queries.
 """
 
 from __future__ import annotations
@@ -83,6 +84,34 @@ CHARTS: dict[str, tuple[str, Callable[..., Rows]]] = {
     "kinds": ("Meetings by kind", kinds),
     "sources": ("Reports per source", reports),
 }
+
+
+def fingerprint(session: Session) -> tuple[object, ...]:
+    """What the charts depend on, cheaply: the meetings' and links' counts and newest changes."""
+    meetings = session.execute(
+        select(func.count(), func.max(Meeting.id), func.max(Meeting.updated_at))
+    ).one()
+    links = session.execute(select(func.count(), func.max(MeetingArticle.linked_at))).one()
+    return (*meetings, *links)
+
+
+class Cache:
+    """Chart rows kept until the meetings or their links change (the fingerprint moves)."""
+
+    def __init__(self) -> None:
+        self._seen: tuple[object, ...] | None = None
+        self._rows: dict[tuple[str, str], Rows] = {}
+
+    def rows(self, session: Session, name: str, unit: str = "month") -> Rows:
+        """Chart ``name``'s rows (``unit`` for the timeline), computed once per change."""
+        seen = fingerprint(session)
+        if seen != self._seen:
+            self._seen, self._rows = seen, {}
+        key = (name, unit if name == "timeline" else "")
+        if key not in self._rows:
+            function = CHARTS[name][1]
+            self._rows[key] = function(session, unit) if name == "timeline" else function(session)
+        return self._rows[key]
 
 
 def to_csv(rows: Rows) -> str:

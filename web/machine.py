@@ -100,6 +100,6 @@ def _check_chart(name: str, unit: str) -> None:
 
 def _chart_rows(request: Request, name: str, unit: str) -> list[dict[str, Any]]:
     _check_chart(name, unit)
-    with state(request).session() as session:
-        function = CHARTS[name][1]
-        return function(session, unit) if name == "timeline" else function(session)
+    web = state(request)
+    with web.session() as session:
+        return web.charts.rows(session, name, unit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from fastapi import Request
@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.config import Config
+from web.charts import Cache
 from web.search import SearchIndex
 from web.security import Guard
 
@@ -31,6 +32,7 @@ class Web:
     clock: Callable[[], datetime]
     registry: CollectorRegistry
 
+    charts: Cache = field(default_factory=Cache)
     refreshed: float | None = None  # monotonic time of the last index refresh
 
     def session(self) -> Session:

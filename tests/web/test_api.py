@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import httpx
@@ -192,6 +193,18 @@ def test_chart_data_counts_what_the_database_holds(served: httpx.Client, engine:
     assert sum(int(r["reports"]) for r in rows("sources")) == links
     assert served.get("/charts/nothing.csv").status_code == 404
     assert served.get("/charts/timeline.csv", params={"unit": "year"}).status_code == 400
+
+
+def test_chart_rows_follow_a_new_meeting(served: httpx.Client, engine: Engine) -> None:
+    def kinds() -> dict[str, int]:
+        rows = csv.DictReader(io.StringIO(served.get("/charts/kinds.csv").text))
+        return {row["kind"]: int(row["meetings"]) for row in rows}
+
+    before = kinds()
+    with Session(engine) as session, session.begin():
+        session.add(Meeting(meeting_key="new", local_date=date(2026, 11, 19), region="Abai",
+                            kind="working_trip", title="Новая поездка"))  # fmt: skip
+    assert kinds() == {**before, "working_trip": before["working_trip"] + 1}
 
 
 def test_feed_export_status_healthz_and_openapi(served: httpx.Client, seeded: Seeded) -> None:
