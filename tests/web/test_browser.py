@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Meeting, MeetingArticle
 from web.charts import COLLECTIVE, period
+from web.security import hash_token
+from web.server import Background
 
-from .conftest import HOSTILE, HOSTILE_BODY, WORD, Seeded
+from .conftest import HOSTILE, HOSTILE_BODY, WORD, Seeded, clock, web_config
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -201,3 +203,28 @@ def test_the_sources_page_shows_status_outbox_and_alerts(watched: Watched, seede
     assert HOSTILE in dead.inner_text()
     assert page.locator("#health li").count() == 2
     watched.shot("sources")
+
+
+def test_a_dead_alert_is_requeued_from_the_page_with_the_token(
+    browser: sync_api.Browser, tmp_path: Path, engine: Engine, seeded: Seeded
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    config = web_config(tmp_path, url, listen="127.0.0.1:0", token_hash=hash_token("t0ken"))
+    with Background(config, clock) as server:
+        context = browser.new_context(http_credentials={"username": "a", "password": "t0ken"})
+        watched = Watched(context.new_page(), server.url)
+        page = watched.open("/sources")
+        with page.expect_navigation():
+            page.click(f"tr[data-entry='{seeded.dead_entry}'] button")
+        assert page.url.endswith("/sources#outbox")
+        assert (
+            page.locator(f"table[data-group=dead] tr[data-entry='{seeded.dead_entry}']").count()
+            == 0
+        )
+        assert (
+            page.locator(f"table[data-group=pending] tr[data-entry='{seeded.dead_entry}']").count()
+            == 1
+        )
+        watched.shot("sources-requeued")
+        context.close()
+    assert watched.errors == [] and watched.dialogs == []
