@@ -29,13 +29,24 @@ class DatabaseCollector(Collector):
     def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
         self.engine = engine
         self.clock = clock
+        self._runs: tuple[object, ...] | None = None
+        self._failures: dict[str, int] = {}
 
     def collect(self) -> Iterator[Metric]:
         """The metric families, from one read-only session."""
         with Session(self.engine) as session:
-            yield from _sources(session)
+            yield from _sources(session, self.failures(session))
             yield from _meetings(session)
             yield from _outbox(session, self.clock())
+
+    def failures(self, session: Session) -> dict[str, int]:
+        """Finished runs judged bad, per source; judged again only when a run started or ended
+        since the last scrape (judging reads every run)."""
+        seen = select(func.count(), func.max(CrawlRun.id), func.count(CrawlRun.finished_at))
+        runs = tuple(session.execute(seen).one())
+        if runs != self._runs:
+            self._runs, self._failures = runs, _failures(session)
+        return self._failures
 
 
 def registry(engine: Engine, clock: Callable[[], datetime]) -> CollectorRegistry:
@@ -50,7 +61,7 @@ def _counts(session: Session, query: Select[str, int]) -> dict[str, int]:
     return {str(name): int(count) for name, count in session.execute(query).all()}
 
 
-def _sources(session: Session) -> Iterator[Metric]:
+def _sources(session: Session, failed: dict[str, int]) -> Iterator[Metric]:
     runs = CounterMetricFamily("akimwatch_crawl_runs", "Crawl runs started", labels=["source"])
     bad = CounterMetricFamily("akimwatch_crawl_failures", "Finished runs judged bad",
                               labels=["source"])  # fmt: skip
@@ -60,7 +71,6 @@ def _sources(session: Session) -> Iterator[Metric]:
     reports = GaugeMetricFamily("akimwatch_reports", "Articles linked to meetings",
                                 labels=["source"])  # fmt: skip
     started = _counts(session, select(CrawlRun.spider, func.count()).group_by(CrawlRun.spider))
-    failed = _failures(session)
     stored = _counts(session, select(Article.source, func.count()).group_by(Article.source))
     linked = _counts(
         session,
