@@ -45,12 +45,12 @@ def _article(number: int, meeting: int | None, region: str) -> dict[str, Any]:
     source, language = SOURCES[(number // PER_MEETING + number) % len(SOURCES)]
     url = f"https://example.kz/{source}/{number}"
     relevant = meeting is not None
-    body = (
-        f"Глава государства принял акима, регион {region}. Обсуждались проект{meeting % 997} и "
-        f"вопросы развития. " * 4
-        if relevant
-        else f"Текст новости номер {number}. " * 6
-    )
+    body = f"Текст новости номер {number}. " * 6
+    if meeting is not None:
+        body = (
+            f"Глава государства принял акима, регион {region}. Обсуждались проект{meeting % 997} "
+            "и вопросы развития. "
+        ) * 4
     return {
         "id": number, "url_key": hashlib.sha1(url.encode()).hexdigest(), "canonical_url": url,
         "url": url, "source": source, "source_id": str(number), "language": language,
