@@ -60,6 +60,10 @@ API_DESCRIPTION = (
 
 
 def _middleware(app: FastAPI, config: Config, guard: Guard) -> None:
+    """The trusted hosts (inner), then the token and the headers (outermost: on every answer)."""
+    if config.web.host in LOOPBACK:  # no DNS rebinding onto a loopback-only service
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"])
+
     @app.middleware("http")
     async def secure(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -71,9 +75,6 @@ def _middleware(app: FastAPI, config: Config, guard: Guard) -> None:
             response = PlainTextResponse("the access token is required", 401, headers=CHALLENGE)
         response.headers.update(HEADERS)
         return response
-
-    if config.web.host in LOOPBACK:  # no DNS rebinding onto a loopback-only service
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"])
 
 
 async def _bad_filter(request: Request, exc: Exception) -> Response:

@@ -142,7 +142,8 @@ def test_security_headers(served: httpx.Client) -> None:
 
 
 def test_a_foreign_host_name_is_refused_on_the_loopback(served: httpx.Client) -> None:
-    assert served.get("/meetings", headers={"host": "evil.example"}).status_code == 400
+    answer = served.get("/meetings", headers={"host": "evil.example"})
+    assert answer.status_code == 400 and "content-security-policy" in answer.headers
 
 
 def test_metrics_parse_and_match_the_database(served: httpx.Client, engine: Engine) -> None:
