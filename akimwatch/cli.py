@@ -133,6 +133,7 @@ def _register() -> None:
     from akimwatch.commands.export import export, feed
     from akimwatch.commands.meetings import meetings
     from akimwatch.commands.notify import notify, outbox
+    from akimwatch.commands.serve import serve
     from akimwatch.commands.status import status
     from akimwatch.runonce import run_once
 
@@ -147,6 +148,7 @@ def _register() -> None:
         notify,
         outbox,
         run_once,
+        serve,
         status,
     )
     for command in commands:

@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 BENCHMARKS = (
-    "extraction", "classify", "dedup", "dispatch", "pipeline", "telegram", "daemon", "truth",
+    "extraction", "classify", "dedup", "dispatch", "pipeline", "telegram", "daemon", "truth", "web",
 )  # fmt: skip
 
 

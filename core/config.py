@@ -25,7 +25,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from core import checks, config_env
 from core.config_env import ENV_PREFIX, parse_host_overrides
@@ -261,6 +269,54 @@ class DaemonConfig(_Model):
         return value
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class WebConfig(_Model):
+    """The read-only web application (``akimwatch serve``, or the daemon with ``enabled``).
+
+    ``listen`` is ``HOST:PORT``; any host but the loopback needs ``token_hash``, the bcrypt hash
+    of the access token (``akimwatch serve --hash-token`` makes one), never the token itself.
+    """
+
+    enabled: bool = False
+    listen: str = "127.0.0.1:8765"
+    token_hash: str | None = None
+
+    @field_validator("listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ValueError(f"{value!r} is not HOST:PORT (e.g. 127.0.0.1:8765)")
+        return value
+
+    @field_validator("token_hash")
+    @classmethod
+    def _check_hash(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("$2a$", "$2b$", "$2y$")):
+            raise ValueError("must be a bcrypt hash ($2b$...), from `akimwatch serve --hash-token`")
+        return value
+
+    @property
+    def host(self) -> str:
+        """The address to bind (brackets of an IPv6 address removed)."""
+        return self.listen.rpartition(":")[0].strip("[]")
+
+    @property
+    def port(self) -> int:
+        """The port to bind."""
+        return int(self.listen.rpartition(":")[2])
+
+    @model_validator(mode="after")
+    def _check_exposure(self) -> WebConfig:
+        if self.host not in LOOPBACK and not self.token_hash:
+            raise ValueError(
+                f"listen = {self.listen!r} is not the loopback: set web.token_hash to expose it"
+            )
+        return self
+
+
 class Config(_Model):
     """The whole configuration of akimwatch."""
 
@@ -271,6 +327,7 @@ class Config(_Model):
     channels: list[ChannelConfig] = Field(default_factory=list)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
 
     @field_validator("data_dir")
     @classmethod
@@ -371,7 +428,7 @@ def load(
 def env_variables(model: type[BaseModel] = Config) -> list[str]:
     """Every ``AKIMWATCH_<KEY>`` and ``AKIMWATCH_<SECTION>__<KEY>`` name that sets one key."""
     names = [ENV_PREFIX + key.upper() for key in model.model_fields]
-    for section in ("database", "crawl", "notify", "daemon"):
+    for section in ("database", "crawl", "notify", "daemon", "web"):
         found = section_model(model, (section,))
         if found is not None:
             names += [f"{ENV_PREFIX}{section}__{key}".upper() for key in found.model_fields]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import AbstractContextManager, nullcontext
 
 import click
 
@@ -33,6 +34,18 @@ def daemon(ctx: click.Context) -> None:
         sys.exit(EXIT_LOCKED)
     try:
         upgrade(engine)  # under the lock, never beside another instance's migration
-        Daemon(Runtime.build(config, engine, ctx.find_root().obj.get("config_path"))).run()
+        with _web(config):
+            Daemon(Runtime.build(config, engine, ctx.find_root().obj.get("config_path"))).run()
     finally:
         lock.release()
+
+
+def _web(config: Config) -> AbstractContextManager[object]:
+    """The web pages served on a thread beside the jobs when ``[web] enabled``."""
+    if not config.web.enabled:
+        return nullcontext()
+    from web.server import Background
+
+    server = Background(config)
+    click.echo(f"akimwatch daemon: web pages on {server.url}/", err=True)
+    return server

@@ -2,8 +2,8 @@
 the layers below it, never one above; ``crawler`` and ``notify`` do not import each other.
 
 The layers, bottom first (``docs/architecture.md`` draws them):
-sources (descriptions) < detect < core < storage < crawler | notify < scheduler < replicas <
-akimwatch. Inside a source's package, ``spider`` and ``pages`` are crawler modules and ``replica``
+sources (descriptions) < detect < core < storage < crawler | notify < scheduler < web | replicas
+< akimwatch. Inside a source's package, ``spider`` and ``pages`` are crawler modules and ``replica``
 belongs with the replica kit; its ``__init__`` (the description) imports the bottom only.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ("sources", "detect", "core", "storage", "crawler", "notify", "scheduler", "replicas",
-           "akimwatch")  # fmt: skip
+PRODUCT = ("sources", "detect", "core", "storage", "crawler", "notify", "scheduler", "web",
+           "replicas", "akimwatch")  # fmt: skip
 BELOW: dict[str, set[str]] = {
     "sources": set(),
     "detect": {"sources"},
@@ -25,6 +25,7 @@ BELOW: dict[str, set[str]] = {
     "crawler": {"sources", "detect", "core", "storage"},
     "notify": {"sources", "detect", "core", "storage"},
     "scheduler": {"sources", "detect", "core", "storage", "crawler", "notify"},
+    "web": {"sources", "detect", "core", "storage", "crawler", "notify", "scheduler"},
     "replicas": {"sources", "detect", "core", "storage", "crawler"},
     "akimwatch": set(PRODUCT) - {"akimwatch"},
 }
@@ -97,6 +98,7 @@ def test_the_layers_form_no_cycle() -> None:
         ("sources.base", "sources"),
         ("sources.akorda.replica", "replicas"),
         ("notify.document", "notify"),
+        ("web.app", "web"),
         ("json", None),
     ],
 )

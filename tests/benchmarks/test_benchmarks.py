@@ -28,6 +28,8 @@ FIGURES = {
         "true_dates_percent", "alerts_matching_percent", "meetings_alerted_twice",
         "subjects_not_headline",
     },
+    "web": {"meetings_page", "meetings_filtered", "search_filtered", "chart_timeline_week",
+            "worst_p95_ms"},
 }  # fmt: skip
 
 pytestmark = pytest.mark.slow
