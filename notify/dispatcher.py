@@ -102,9 +102,8 @@ class Dispatcher:
         self._runs += 1
         token = f"{self.worker_id}/{self._runs}"
         report = DispatchReport()
-        with self.sessions() as session, session.begin():
+        with self.sessions() as session, session.begin():  # route and claim: one write
             report.routed, _ = outbox.route_events(session, self.route, now)
-        with self.sessions() as session, session.begin():
             orphans = [token for token in outbox.claimers(session) if workers.gone(token)]
             report.reclaimed = outbox.take_back(session, orphans)
             report.reclaimed += outbox.reclaim_stale(session, now, self.lease)

@@ -23,9 +23,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -52,51 +53,63 @@ def router(config: Config) -> Router:
 
 def route_events(session: Session, route: Router, now: datetime) -> tuple[int, int]:
     """Turn every unrouted event into one pending delivery per channel that wants it, in the
-    caller's transaction; returns (events routed, deliveries added)."""
-    events = list(
-        session.scalars(
-            select(Event)
-            .where(Event.routed_at.is_(None))
-            .order_by(Event.id)
-            .with_for_update(skip_locked=True)
-        )
-    )
-    added = 0
-    for event in events:
-        channels = route(event.event_type, event.region, event.kind, event.languages)
-        added += _add_deliveries(session, event, channels)
-    if events:
-        session.execute(
-            update(Event)
-            .where(Event.id.in_([event.id for event in events]), Event.routed_at.is_(None))
-            .values(routed_at=now)
-        )
+    caller's transaction; returns (events routed, deliveries added).
+
+    One UPDATE marks the unrouted events routed and returns them: a second dispatcher's UPDATE
+    waits for the first to commit and then finds them routed (PostgreSQL re-checks the condition
+    on the locked rows; SQLite has one writer), so no event is routed twice.
+    """
+    events = session.execute(
+        update(Event)
+        .where(Event.routed_at.is_(None))
+        .values(routed_at=now)
+        .returning(*_ROUTED)
+        .execution_options(synchronize_session=False)
+    ).all()
+    rows = [
+        _delivery(event, channel)
+        for event in events
+        for channel in dict.fromkeys(route(event.event_type, event.region, event.kind,
+                                             event.languages or []))
+    ]  # fmt: skip
+    added = len(session.execute(_insert(session), rows).all()) if rows else 0
     return len(events), added
 
 
-def _add_deliveries(session: Session, event: Event, channels: Sequence[str]) -> int:
-    """Insert the event's deliveries, skipping any whose key is stored already."""
-    if not channels:
-        return 0
-    rows = [
-        {
-            "delivery_key": f"{event.event_key}:{channel}",
-            "channel": channel,
-            "event_type": event.event_type,
-            "meeting_id": event.meeting_id,
-            "article_id": event.article_id,
-            "payload": dict(event.payload),
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": event.created_at,
-            "created_at": event.created_at,
-        }
-        for channel in dict.fromkeys(channels)
-    ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Outbox).values(rows)
-    inserted = statement.on_conflict_do_nothing(index_elements=["delivery_key"])
-    return len(session.execute(inserted.returning(Outbox.id)).all())  # rowcount: -1 on psycopg
+_ROUTED = (
+    Event.event_key, Event.event_type, Event.region, Event.kind, Event.languages,
+    Event.meeting_id, Event.article_id, Event.payload, Event.created_at,
+)  # fmt: skip
+
+
+def _delivery(event: Row[Any], channel: str) -> dict[str, Any]:
+    """The pending delivery of ``event`` to ``channel``."""
+    return {
+        "delivery_key": f"{event.event_key}:{channel}",
+        "channel": channel,
+        "event_type": event.event_type,
+        "meeting_id": event.meeting_id,
+        "article_id": event.article_id,
+        "payload": dict(event.payload or {}),
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": event.created_at,
+        "created_at": event.created_at,
+    }
+
+
+def _insert(session: Session) -> Any:
+    """INSERT of deliveries that skips a key stored already and returns the rows it added."""
+    return _insert_for(session.get_bind().dialect.name)
+
+
+@cache
+def _insert_for(dialect_name: str) -> Any:
+    """One statement per dialect, compiled once and executed with many rows (RETURNING counts
+    them: psycopg gives no rowcount for it)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(Outbox).on_conflict_do_nothing(index_elements=["delivery_key"])
+    return insert.returning(Outbox.id)
 
 
 def reclaim_stale(session: Session, now: datetime, lease: timedelta) -> int:
