@@ -23,6 +23,7 @@ FIGURES = {
     "pipeline": {
         "new_article_to_webhook_s_median", "backfill_pages_per_min", "scrapy_bench_pages_per_min",
     },
+    "telegram": {"post_to_webhook_s_median", "idle_poll_requests"},
     "daemon": {"daemon_rss_mb_start", "daemon_rss_mb_end", "requests_per_idle_cycle"},
     "truth": {
         "true_dates_percent", "alerts_matching_percent", "meetings_alerted_twice",
@@ -35,6 +36,7 @@ FIGURES = {
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.timeout(900)  # every benchmark, one after another, on a loaded 2-core machine
 def test_quick_run_prints_every_figure_with_the_machine() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick"], cwd=ROOT, capture_output=True, text=True,
