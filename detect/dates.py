@@ -19,6 +19,14 @@ from detect.context_words import RECAP
 from detect.normalize import fold
 
 ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def is_local_midnight(value: dt.datetime) -> bool:
+    """Whether a time is 00:00 in Asia/Almaty (what a date printed without a time gives)."""
+    local = value.astimezone(ALMATY)
+    return local.hour == 0 and local.minute == 0 and local.second == 0
+
+
 _FOLDED = {n: tuple(fold(stem) for stem in stems) for n, stems in months.STEMS.items()}
 
 _MONTH = rf"(?:{months.pattern(_FOLDED, '[a-zа-яәғқңөұүһі]')})\.?"

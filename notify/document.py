@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 import sources
 from core.config import ChannelConfig
 from detect.names import display_name
-from storage.lead import lead_of, reported_at
+from storage.lead import lead_of_articles
 from storage.models import Article, ArticleVersion, Meeting, MeetingArticle, Outbox
 
 VERSION = 1
@@ -67,7 +67,7 @@ def meeting_data(session: Session, meeting: Meeting, language: str = "ru") -> di
         .where(MeetingArticle.meeting_id == meeting.id)
         .order_by(MeetingArticle.linked_at, Article.id)
     ).all()
-    lead = lead_of((article.source, reported_at(article)) for article, _ in rows)
+    lead = lead_of_articles(article for article, _ in rows)
     return {
         "id": meeting.meeting_key,
         "date": meeting.local_date.isoformat(),

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from detect.names import display_name
-from storage.lead import Lead, lead_of, reported_at
+from storage.lead import Lead, lead_of_articles
 from storage.models import Article, Meeting, MeetingArticle
 
 MEETING_COLUMNS = [
@@ -75,7 +75,7 @@ def meeting_rows(
     query = query.options(selectinload(Meeting.links).selectinload(MeetingArticle.article))
     for meeting in session.scalars(query.execution_options(yield_per=BATCH)):
         articles = [link.article for link in meeting.links]
-        lead = lead_of((a.source, reported_at(a)) for a in articles)
+        lead = lead_of_articles(articles)
         yield {
             "meeting_key": meeting.meeting_key,
             "local_date": _iso(meeting.local_date),

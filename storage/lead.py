@@ -12,17 +12,15 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import sources
+from detect.dates import is_local_midnight
 from storage.models import Article, MeetingArticle
-
-ALMATY = ZoneInfo("Asia/Almaty")
 
 
 @dataclass(frozen=True)
@@ -65,7 +63,7 @@ class Lead:
 def reported_at(article: Article) -> datetime:
     """When the article reported its meeting (see the module's note on day-only pages)."""
     published = article.published_at
-    if published is None or _day_only(published):
+    if published is None or is_local_midnight(published):
         return article.first_seen_at
     return min(published, article.first_seen_at)
 
@@ -80,6 +78,11 @@ def lead_of(reports: Iterable[tuple[str, datetime]]) -> Lead | None:
     return Lead(tuple(ordered)) if ordered else None
 
 
+def lead_of_articles(articles: Iterable[Article]) -> Lead | None:
+    """The lead of one meeting from the articles that report it."""
+    return lead_of((article.source, reported_at(article)) for article in articles)
+
+
 def leads(session: Session, meeting_ids: Iterable[int]) -> dict[int, Lead]:
     """The lead of each of these meetings (one query)."""
     ids = list(meeting_ids)
@@ -90,10 +93,10 @@ def leads(session: Session, meeting_ids: Iterable[int]) -> dict[int, Lead]:
         .join(Article, Article.id == MeetingArticle.article_id)
         .where(MeetingArticle.meeting_id.in_(ids))
     ).all()
-    reports: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    reports: dict[int, list[Article]] = defaultdict(list)
     for meeting_id, article in rows:
-        reports[meeting_id].append((article.source, reported_at(article)))
-    return {mid: lead for mid, found in reports.items() if (lead := lead_of(found))}
+        reports[meeting_id].append(article)
+    return {mid: lead for mid, found in reports.items() if (lead := lead_of_articles(found))}
 
 
 @dataclass(frozen=True)
@@ -126,11 +129,6 @@ def by_source(found: Iterable[Lead]) -> list[SourceLead]:
         for source, values in delays.items()
     ]
     return sorted(rows, key=lambda row: (-row.first, row.median_delay_seconds, row.source))
-
-
-def _day_only(value: datetime) -> bool:
-    """Local midnight (Asia/Almaty): how a page that gives only its day is stored."""
-    return value.astimezone(ALMATY).time() == time(0)
 
 
 def _iso(value: datetime) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import sources
 from detect.names import display_name
-from storage.lead import lead_of, reported_at
+from storage.lead import lead_of_articles, reported_at
 from storage.models import Article, ArticleVersion, Meeting, MeetingArticle
 
 
@@ -33,7 +33,7 @@ def meeting(session: Session, meeting_id: int) -> dict[str, Any] | None:
     if found is None:
         return None
     links = sorted(found.links, key=lambda link: (reported_at(link.article), link.article.id))
-    lead = lead_of((link.article.source, reported_at(link.article)) for link in links)
+    lead = lead_of_articles(link.article for link in links)
     return {
         "id": found.id,
         "key": found.meeting_key,

@@ -14,7 +14,7 @@ from akimwatch.context import get_config, open_engine
 from core.config import KINDS
 from detect.names import display_name
 from storage.engine import session_factory
-from storage.lead import SourceLead, by_source, lead_of, leads, reported_at
+from storage.lead import SourceLead, by_source, lead_of_articles, leads
 from storage.models import Article, Meeting
 from storage.queries import find_meetings
 
@@ -38,7 +38,7 @@ def meeting_data(meeting: Meeting, language: str = "ru") -> dict[str, Any]:
         (link.article for link in meeting.links),
         key=lambda a: (a.published_at or a.first_seen_at, a.id),
     )
-    lead = lead_of((a.source, reported_at(a)) for a in articles)
+    lead = lead_of_articles(articles)
     return {
         "id": meeting.meeting_key,
         "date": meeting.local_date.isoformat(),

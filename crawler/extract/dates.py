@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import dateparser
 
+from detect.dates import ALMATY, is_local_midnight
 from detect.months import month_number
 
-ALMATY = ZoneInfo("Asia/Almaty")
+__all__ = ["ALMATY", "is_local_midnight"]  # re-exported: the crawler's date helpers
+
 _TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})"
 _PATTERNS = [
     # "15:00, 23 Ноябрь 2025", "18:39, 22 June 2022 | GMT +6"
@@ -108,12 +109,6 @@ def is_date_text(text: str) -> bool:
     if len(text) >= 80:
         return False
     return find_text_date(text) is not None or bool(_RELATIVE.search(text.lower()))
-
-
-def is_local_midnight(value: datetime) -> bool:
-    """Whether a time is 00:00 in Asia/Almaty (what a date printed without a time gives)."""
-    local = value.astimezone(ALMATY)
-    return local.hour == 0 and local.minute == 0 and local.second == 0
 
 
 def _from_match(groups: dict[str, str | None]) -> datetime | None:

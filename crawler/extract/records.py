@@ -21,10 +21,12 @@ def article_record(
     etag: str | None = None,
     last_modified: str | None = None,
     aliases: Iterable[str] = (),
+    links: Iterable[str] = (),
 ) -> ArticleRecord:
     """The record of an article at ``url`` (default: the entry's). ``dated`` is the page's
     time weighed against the listing's (default: :func:`reconcile` of the two); ``language`` is
-    the spider's, used when extraction found none; ``aliases`` are other URLs that led to it."""
+    the spider's, used when extraction found none; ``aliases`` are other URLs that led to it;
+    ``links`` the URLs the article links to where the source says so."""
     url = url or entry.url
     dated = dated or reconcile(extracted.published_at, entry.published_at)
     return ArticleRecord(
@@ -42,4 +44,5 @@ def article_record(
         etag=etag,
         last_modified=last_modified,
         aliases=[a for a in dict.fromkeys(aliases) if a != url],
+        links=list(links),
     )

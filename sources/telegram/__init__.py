@@ -17,7 +17,8 @@ _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 
 
 def channel_names(value: Any) -> list[str]:
-    """``sources.telegram.channels``: public channel usernames (``@`` and ``t.me/`` allowed)."""
+    """``sources.telegram.channels``: public channel usernames (a leading ``@`` or
+    ``https://t.me/`` is dropped)."""
     if isinstance(value, str) or not isinstance(value, list) or not value:
         raise ValueError('expected a non-empty list of channel names, e.g. ["aqorda_resmi"]')
     names = [str(item).strip().removeprefix("https://t.me/").lstrip("@") for item in value]

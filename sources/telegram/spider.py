@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from crawler.extract.records import article_record
 from crawler.extract.types import Extracted, ListingEntry
 from crawler.spiders.base import ListingSpider
 from crawler.store import CrawlStore
@@ -71,7 +72,7 @@ class TelegramSpider(ListingSpider):
         channel = response.meta.get(CHANNEL, "")
         preview = ChannelPage(response).to_record()
         if preview.refused:
-            yield from self._refused(channel, response)
+            self._refused(channel, response)
             return
         stats = self.crawler.stats
         stats.inc_value("akimwatch/listing_pages")
@@ -97,19 +98,11 @@ class TelegramSpider(ListingSpider):
 
     def post_item(self, post: Post) -> ArticleRecord:
         """The post as an article of the source."""
-        extracted = post.to_extracted()
-        return ArticleRecord(
-            url=post.url,
-            source=self.source,
-            language=extracted.language or "ru",
-            title=extracted.title,
-            body=extracted.body,
-            published_at=extracted.published_at,
-            source_id=extracted.source_id,
-            links=list(post.links),
+        return article_record(
+            post.to_extracted(), _entry(post), source=self.source, language="ru", links=post.links
         )
 
-    def _refused(self, channel: str, response: Response) -> Iterator[Any]:
+    def _refused(self, channel: str, response: Response) -> None:
         """A channel without a public preview: an error naming it, counted for the verdict."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("akimwatch/listing_refused")  # judged by storage.runs
@@ -121,7 +114,6 @@ class TelegramSpider(ListingSpider):
             channel,
             response.url,
         )
-        yield from ()
 
     # -- the re-check pass: one post's embed page ------------------------------------------
     def recheck_requests(self) -> Iterator[scrapy.Request]:
