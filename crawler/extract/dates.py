@@ -12,10 +12,8 @@ from functools import lru_cache
 
 import dateparser
 
-from detect.dates import ALMATY, is_local_midnight
+from detect.dates import ALMATY
 from detect.months import month_number
-
-__all__ = ["ALMATY", "is_local_midnight"]  # re-exported: the crawler's date helpers
 
 _TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})"
 _PATTERNS = [

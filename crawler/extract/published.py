@@ -22,8 +22,9 @@ from datetime import datetime, timedelta
 from lxml.etree import _Element
 
 from crawler.extract.blocks import Blocks, date_of
-from crawler.extract.dates import is_local_midnight, local_to_utc, parse_iso
+from crawler.extract.dates import local_to_utc, parse_iso
 from crawler.extract.html import article_ld, meta, select, text_of, title_element
+from detect.dates import is_local_midnight
 
 STRUCTURED_META = ("article:published_time", "og:article:published_time", "datePublished")
 _UPDATED = re.compile(
