@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from core import checks
 from core.config_errors import nearest
+from core.secrets import SecretStr
 from sources import registry as source_registry
 
 Language = Literal["ru", "kk", "en"]
@@ -37,8 +38,39 @@ class DatabaseConfig(Model):
         return checks.database_url(value)
 
 
+class NodeConfig(Model):
+    """One Scrapyd node (``[[crawl.nodes]]``): its URL, optional HTTP basic credentials, and the
+    database URL as the node reaches it when that differs from ours."""
+
+    url: str
+    name: str | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    database_url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        return checks.http_url(value).rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        return checks.database_url(value) if value else value
+
+    @property
+    def label(self) -> str:
+        """The node's name in logs and ``status``: ``name``, else the URL's host and port."""
+        return self.name or self.url.partition("://")[2].partition("/")[0]
+
+
 class CrawlConfig(Model):
-    """Settings shared by every crawl."""
+    """Settings shared by every crawl, and where crawls run (``engine``: ``local`` children or
+    the Scrapyd ``nodes``)."""
+
+    engine: Literal["local", "scrapyd"] = "local"
+    nodes: list[NodeConfig] = Field(default_factory=list)
+    project: str = Field("akimwatch", pattern=r"^[A-Za-z0-9_.-]+$")
 
     host_overrides: dict[str, str] = Field(default_factory=dict)
     notify_max_age_hours: float = Field(48, ge=0)
@@ -82,6 +114,16 @@ class CrawlConfig(Model):
     @classmethod
     def _check_hosts(cls, value: list[str]) -> list[str]:
         return [checks.hostname(host) for host in value]
+
+    @model_validator(mode="after")
+    def _check_nodes(self) -> CrawlConfig:
+        if self.engine == "scrapyd" and not self.nodes:
+            raise ValueError('engine = "scrapyd" needs at least one [[crawl.nodes]] entry')
+        labels = [node.label for node in self.nodes]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise ValueError(f"nodes: {', '.join(twice)} named twice; give each a name")
+        return self
 
 
 class SourceConfig(Model):
@@ -148,6 +190,7 @@ class DaemonConfig(Model):
     retention_days: int = Field(0, ge=0)
     failures_before_alert: int = Field(3, ge=1)
     kill_grace_seconds: int = Field(10, ge=0)
+    failover_seconds: int = Field(30, ge=3)
     feed_path: str | None = None
     log_json: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

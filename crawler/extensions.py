@@ -3,6 +3,10 @@
 ``scrapy crawl`` exits 0 even when a spider failed, so outcomes go through the database: the daemon,
 ``run-once`` and ``status`` read this table. A run killed from outside keeps ``finished_at`` empty
 until the launcher records who killed it.
+
+The launcher names the run with spider arguments: ``launch_id`` (on Scrapyd its ``_job`` serves),
+``node`` and ``term``, the leader's term. A run started under a term that is no longer current
+(a stale leader) is recorded as ``fenced`` and closed before it crawls.
 """
 
 from __future__ import annotations
@@ -12,11 +16,15 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import update
 
 from crawler.store import CrawlStore
 from storage.clock import utcnow
+from storage.leadership import current_term
 from storage.models import CrawlRun
+
+FENCED = "fenced"
 
 COUNTERS = {
     "pages": "downloader/response_count",
@@ -43,15 +51,30 @@ class CrawlRunExtension:
         return extension
 
     def opened(self, spider: Spider) -> None:
-        """Insert the run row."""
+        """Insert the run row; close the spider at once when its term is stale."""
         store = CrawlStore.for_crawler(self.crawler)
+        term = _int_arg(spider, "term")
         with store.sessions() as session:
-            run = CrawlRun(spider=spider.name, pid=os.getpid(), started_at=utcnow())
+            run = CrawlRun(
+                spider=spider.name,
+                pid=os.getpid(),
+                started_at=utcnow(),
+                launch_id=_arg(spider, "launch_id") or _arg(spider, "_job"),
+                node=_arg(spider, "node"),
+                term=term,
+            )
+            fenced = term is not None and current_term(session) != term
+            if fenced:
+                run.finished_at, run.finish_reason = utcnow(), FENCED
             session.add(run)
             session.commit()
-            self.run_id = run.id
+            self.run_id = None if fenced else run.id
         assert self.crawler.stats is not None
-        self.crawler.stats.set_value("akimwatch/run_id", self.run_id)
+        self.crawler.stats.set_value("akimwatch/run_id", run.id)
+        if fenced:
+            spider.logger.warning("term %s is no longer the leader's: not crawling", term)
+            assert self.crawler.engine is not None
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=FENCED))
 
     def closed(self, spider: Spider, reason: str) -> None:
         """Fill in the end, the reason and the counters."""
@@ -77,6 +100,16 @@ class CrawlRunExtension:
             )
             session.commit()
         store.close()
+
+
+def _arg(spider: Spider, name: str) -> str | None:
+    value = getattr(spider, name, None)
+    return str(value) if value not in (None, "") else None
+
+
+def _int_arg(spider: Spider, name: str) -> int | None:
+    value = _arg(spider, name)
+    return int(value) if value is not None else None
 
 
 def _jsonable(value: Any) -> Any:

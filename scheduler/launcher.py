@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -57,6 +58,7 @@ class CrawlOutcome:
     seconds: float
     killed_by: str | None = None
     run: CrawlRun | None = None
+    node: str | None = None  # the Scrapyd node that ran it; None: a local child
 
 
 def crawl_command(source: str, args: Mapping[str, str] | None = None) -> list[str]:
@@ -65,6 +67,11 @@ def crawl_command(source: str, args: Mapping[str, str] | None = None) -> list[st
     for key, value in (args or {}).items():
         command += ["-a", f"{key}={value}"]
     return command
+
+
+def with_launch_id(args: Mapping[str, str] | None) -> dict[str, str]:
+    """The spider arguments of one launch: ``args`` and a new ``launch_id`` naming its run."""
+    return {**(args or {}), "launch_id": uuid.uuid4().hex}
 
 
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -98,6 +105,7 @@ class CrawlLauncher:
         self.quiet = quiet
         self.terminal = terminal  # run-once on a terminal: progress passed through to it
         self.running: dict[int, subprocess.Popen[bytes]] = {}
+        self._launch_ids: dict[int, str] = {}
         self._relays: dict[int, Relay] = {}
         self.closed = False
         self._lock = threading.Lock()
@@ -109,6 +117,7 @@ class CrawlLauncher:
             if self.closed:
                 raise LauncherClosed(f"not starting {source}: shutting down")
             relay = Relay(self.terminal) if self.terminal is not None else None
+            args = with_launch_id(args)
             try:
                 child = subprocess.Popen(
                     crawl_command(source, args),
@@ -123,6 +132,7 @@ class CrawlLauncher:
                     relay.close()
                 raise
             self.running[child.pid] = child
+            self._launch_ids[child.pid] = args["launch_id"]
             if relay is not None and self.terminal is not None:
                 self.terminal.line(f"{source}: crawling…")
                 relay.start()
@@ -141,10 +151,11 @@ class CrawlLauncher:
         with self._lock:
             self.running.pop(child.pid, None)
             relay = self._relays.pop(child.pid, None)
+            launch_id = self._launch_ids.pop(child.pid, None)
         if relay is not None:
             relay.join()  # the child's last progress line before its summary
         outcome = CrawlOutcome(source, child.returncode, time.monotonic() - started, killed_by)
-        outcome.run = self._record(source, child.pid, killed_by)
+        outcome.run = self._record(source, child.pid, launch_id, killed_by)
         return outcome
 
     def run(self, source: str, args: Mapping[str, str] | None = None) -> CrawlOutcome:
@@ -212,16 +223,18 @@ class CrawlLauncher:
             logger.warning("closed %s crawl runs that never recorded an end", lost)
         return lost
 
-    def _record(self, source: str, pid: int, killed_by: str | None) -> CrawlRun | None:
+    def _record(
+        self, source: str, pid: int, launch_id: str | None, killed_by: str | None
+    ) -> CrawlRun | None:
         with Session(self.engine, expire_on_commit=False) as session:
             run = session.scalars(
                 select(CrawlRun)
-                .where(CrawlRun.pid == pid, CrawlRun.spider == source)
-                .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())  # by the index
+                .where(CrawlRun.launch_id == launch_id, CrawlRun.spider == source)
+                .order_by(CrawlRun.id.desc())
                 .limit(1)
             ).first()
             if killed_by and (run is None or run.finished_at is None):
-                run = run or CrawlRun(spider=source, pid=pid)
+                run = run or CrawlRun(spider=source, pid=pid, launch_id=launch_id)
                 run.killed_by, run.finished_at, run.finish_reason = killed_by, utcnow(), "killed"
                 session.add(run)
                 session.commit()

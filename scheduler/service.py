@@ -96,7 +96,8 @@ class CrawlService:
     ``timeout`` and ``grace`` default to ``[crawl] timeout_seconds`` and ``[daemon]
     kill_grace_seconds``; ``parallel`` is how many children a batch runs at a time; ``health``
     updates each crawled source's health (and raises its alerts); ``terminal`` shows the
-    children's progress there.
+    children's progress there. ``term`` is the leader's term while this process leads (passed to
+    every crawl, which refuses to run once the term is stale); None without an election.
     """
 
     def __init__(
@@ -123,6 +124,7 @@ class CrawlService:
             env=config_env(config_path),
             terminal=terminal,
         )
+        self.term: int | None = None
         self._busy = {name: threading.Lock() for name in config.sources}
         self._busy_lock = threading.Lock()
 
@@ -143,7 +145,7 @@ class CrawlService:
             log.info("%s: a crawl is still running; skipping this one", source)
             return None
         try:
-            outcome = self.launcher.run(source, {"recheck": "1"} if recheck else None)
+            outcome = self.launcher.run(source, self._args({"recheck": "1"} if recheck else {}))
         except LauncherClosed:
             return None
         finally:
@@ -157,7 +159,7 @@ class CrawlService:
         """Close the runs lost by an earlier launcher, crawl ``sources`` (``parallel`` at a
         time, back to ``since`` when given), then check their health."""
         self.close_lost_runs()
-        args = {"since": since.isoformat()} if since else None
+        args = self._args({"since": since.isoformat()} if since else {})
         outcomes = self.launcher.run_all(sources, args, parallel=self.parallel)
         if self.terminal is not None:
             self.terminal.end()
@@ -176,6 +178,9 @@ class CrawlService:
     def close(self) -> None:
         """Start no more crawls; stop the running ones (SIGTERM, the grace period, SIGKILL)."""
         self.launcher.close()
+
+    def _args(self, args: dict[str, str]) -> dict[str, str]:
+        return args if self.term is None else {**args, "term": str(self.term)}
 
     def _lock_of(self, source: str) -> threading.Lock:
         with self._busy_lock:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -221,6 +222,7 @@ class Outbox(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(String(128))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_term: Mapped[int | None] = mapped_column(BigInteger)  # the claiming leader's term
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -246,6 +248,21 @@ class CrawlRun(Base):
     incomplete_items: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     killed_by: Mapped[str | None] = mapped_column(String(64))
+    launch_id: Mapped[str | None] = mapped_column(String(64), index=True)  # the launcher's id
+    node: Mapped[str | None] = mapped_column(String(255))  # the Scrapyd node; None: local
+    term: Mapped[int | None] = mapped_column(BigInteger)  # the leader's term that started it
+
+
+class Leadership(Base):
+    """The one row of scheduler leadership: the current term, raised by every new holder of the
+    scheduler lock; writes made under an older term are refused (fencing)."""
+
+    __tablename__ = "leadership"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    term: Mapped[int] = mapped_column(BigInteger, default=0)
+    holder: Mapped[str | None] = mapped_column(String(255))
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SourceHealth(Base):

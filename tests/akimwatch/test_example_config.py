@@ -34,6 +34,9 @@ def documented(text: str) -> dict[str, set[str]]:
         if header := HEADER.match(line):
             section = _section(header.group(1))
             keys.setdefault(section, set())
+            parent, dot, key = section.rpartition(".")
+            if dot:  # [[crawl.nodes]] documents crawl.nodes
+                keys.setdefault(parent, set()).add(key)
         elif setting := SETTING.match(line):
             keys[section].add(setting.group(1))
     return keys

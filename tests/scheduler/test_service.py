@@ -172,7 +172,7 @@ def test_one_crawl_of_a_source_at_a_time_and_none_once_closed(engine: Engine) ->
     first.join(timeout=30)
     assert len(results) == 1 and results[0] is not None and results[0].ok  # type: ignore[attr-defined]
     assert service.crawl("akorda", recheck=True) is not None
-    assert fake.calls == [("akorda", None), ("akorda", {"recheck": "1"})]
+    assert fake.calls == [("akorda", {}), ("akorda", {"recheck": "1"})]
     service.close()
     assert service.crawl("akorda") is None
     with Session(engine) as session:
