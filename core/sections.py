@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from core import checks
 from core.config_errors import nearest
-from core.secrets import SecretStr
+from core.secrets import SecretStr, read_secret
 from sources import registry as source_registry
 
 Language = Literal["ru", "kk", "en"]
@@ -39,13 +39,16 @@ class DatabaseConfig(Model):
 
 
 class NodeConfig(Model):
-    """One Scrapyd node (``[[crawl.nodes]]``): its URL, optional HTTP basic credentials, and the
-    database URL as the node reaches it when that differs from ours."""
+    """One Scrapyd node (``[[crawl.nodes]]``): its URL, optional HTTP basic credentials (the
+    password in the file, or named by ``password_env`` / ``password_file``), and the database URL
+    as the node reaches it when that differs from ours."""
 
     url: str
     name: str | None = None
     username: str | None = None
     password: SecretStr | None = None
+    password_env: str | None = None
+    password_file: str | None = None
     database_url: str | None = None
 
     @field_validator("url")
@@ -57,6 +60,13 @@ class NodeConfig(Model):
     @classmethod
     def _check_database_url(cls, value: str | None) -> str | None:
         return checks.database_url(value) if value else value
+
+    def auth(self) -> tuple[str, str] | None:
+        """The HTTP basic credentials, the password read now; None without a username."""
+        if not self.username:
+            return None
+        secret = self.password or read_secret(self.password_env, self.password_file)
+        return self.username, secret.get_secret_value() if secret else ""
 
     @property
     def label(self) -> str:
