@@ -130,6 +130,7 @@ def _register() -> None:
     from akimwatch.commands.classify import classify
     from akimwatch.commands.daemon import daemon
     from akimwatch.commands.demo import demo
+    from akimwatch.commands.deploy import deploy
     from akimwatch.commands.export import export, feed
     from akimwatch.commands.meetings import meetings
     from akimwatch.commands.notify import notify, outbox
@@ -142,6 +143,7 @@ def _register() -> None:
         classify,
         daemon,
         demo,
+        deploy,
         export,
         feed,
         meetings,

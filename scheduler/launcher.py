@@ -210,35 +210,56 @@ class CrawlLauncher:
     def close_lost_runs(self) -> int:
         """End the runs that never finished and started longer ago than any crawl may last
         (their child died with its launcher or the machine went down): killed, "lost"."""
-        now = utcnow()
-        cutoff = now - timedelta(seconds=self.timeout + self.grace) - LOST_MARGIN
-        with Session(self.engine) as session, session.begin():
-            result = session.execute(
-                update(CrawlRun)
-                .where(CrawlRun.finished_at.is_(None), CrawlRun.started_at < cutoff)
-                .values(finished_at=now, finish_reason="killed", killed_by="lost")
-            )
-        lost = int(result.rowcount or 0)  # type: ignore[attr-defined]
-        if lost:
-            logger.warning("closed %s crawl runs that never recorded an end", lost)
-        return lost
+        return close_lost_runs(self.engine, self.timeout, self.grace)
 
     def _record(
         self, source: str, pid: int, launch_id: str | None, killed_by: str | None
     ) -> CrawlRun | None:
-        with Session(self.engine, expire_on_commit=False) as session:
-            run = session.scalars(
-                select(CrawlRun)
-                .where(CrawlRun.launch_id == launch_id, CrawlRun.spider == source)
-                .order_by(CrawlRun.id.desc())
-                .limit(1)
-            ).first()
-            if killed_by and (run is None or run.finished_at is None):
-                run = run or CrawlRun(spider=source, pid=pid, launch_id=launch_id)
-                run.killed_by, run.finished_at, run.finish_reason = killed_by, utcnow(), "killed"
-                session.add(run)
-                session.commit()
-            return run
+        return record_run(self.engine, source, launch_id, killed_by, pid=pid)
+
+
+def close_lost_runs(engine: Engine, timeout: float, grace: float) -> int:
+    """End the runs that never finished and started more than ``timeout`` + ``grace`` +
+    ``LOST_MARGIN`` ago: killed, "lost"; how many."""
+    now = utcnow()
+    cutoff = now - timedelta(seconds=timeout + grace) - LOST_MARGIN
+    with Session(engine) as session, session.begin():
+        result = session.execute(
+            update(CrawlRun)
+            .where(CrawlRun.finished_at.is_(None), CrawlRun.started_at < cutoff)
+            .values(finished_at=now, finish_reason="killed", killed_by="lost")
+        )
+    lost = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if lost:
+        logger.warning("closed %s crawl runs that never recorded an end", lost)
+    return lost
+
+
+def record_run(
+    engine: Engine,
+    source: str,
+    launch_id: str | None,
+    killed_by: str | None,
+    *,
+    pid: int | None = None,
+    create: bool = True,
+) -> CrawlRun | None:
+    """The run of one launch, found by its ``launch_id``. A launch ``killed_by`` something
+    closes its run when it has no end yet (or, with ``create``, records one when none was)."""
+    with Session(engine, expire_on_commit=False) as session:
+        run = session.scalars(
+            select(CrawlRun)
+            .where(CrawlRun.launch_id == launch_id, CrawlRun.spider == source)
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        ).first()
+        open_end = create if run is None else run.finished_at is None
+        if killed_by and open_end:
+            run = run or CrawlRun(spider=source, pid=pid, launch_id=launch_id)
+            run.killed_by, run.finished_at, run.finish_reason = killed_by, utcnow(), "killed"
+            session.add(run)
+            session.commit()
+        return run
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:

@@ -23,6 +23,7 @@ from notify.dispatcher import Dispatcher, DispatchReport
 from scheduler.health import check_source
 from scheduler.launcher import CrawlLauncher, CrawlOutcome, LauncherClosed
 from scheduler.schedule import due_sources
+from scheduler.scrapyd import ScrapydLauncher
 from scheduler.terminal import Terminal
 from storage.clock import utcnow
 from storage.models import CrawlRun
@@ -90,6 +91,22 @@ def config_env(config_path: str | None) -> dict[str, str]:
     return {"AKIMWATCH_CONFIG": config_path} if config_path else {}
 
 
+def make_launcher(
+    config: Config,
+    engine: Engine,
+    timeout: float,
+    *,
+    grace: float,
+    env: dict[str, str] | None = None,
+    terminal: Terminal | None = None,
+) -> CrawlLauncher | ScrapydLauncher:
+    """The launcher of ``[crawl] engine``: Scrapyd jobs on the ``[[crawl.nodes]]`` (they have
+    their own environment and no terminal), else local children."""
+    if config.crawl.engine == "scrapyd":
+        return ScrapydLauncher(engine, config, timeout, grace)
+    return CrawlLauncher(engine, timeout, grace=grace, env=env, terminal=terminal)
+
+
 class CrawlService:
     """Crawls sources in child processes, judges each run, then checks the source's health.
 
@@ -117,7 +134,8 @@ class CrawlService:
         self.parallel = parallel
         self.health = health
         self.terminal = terminal
-        self.launcher = CrawlLauncher(
+        self.launcher = make_launcher(
+            config,
             engine,
             config.crawl.timeout_seconds if timeout is None else timeout,
             grace=config.daemon.kill_grace_seconds if grace is None else grace,

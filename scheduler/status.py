@@ -24,6 +24,7 @@ from storage.models import Article, CrawlRun, Outbox, SourceHealth
 from storage.runs import last_bad, problem
 
 DATE_CONFLICTS = "akimwatch/date_conflicts"  # articles whose page and listing dates disagreed
+LOCAL = "local"  # the node of a run that a local child made
 OVERDUE_FACTOR = 3  # a source more than 3 intervals past due means nothing is running it
 
 
@@ -47,6 +48,7 @@ class SourceStatus:
     last_verdict: str | None = None  # running | good | bad | no end recorded
     last_bad_run: str | None = None
     last_bad_reason: str | None = None
+    last_node: str | None = None  # the Scrapyd node of the last run; None: none yet
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -112,6 +114,7 @@ def source_status(
         last_verdict=judged,
         last_bad_run=_iso(bad.started_at if bad else None),
         last_bad_reason=reason,
+        last_node=(last.node or LOCAL) if last else None,
     )
 
 

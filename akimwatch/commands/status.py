@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from akimwatch.context import get_config, open_engine
-from scheduler.status import report
+from scheduler.status import LOCAL, report
 
 HEADER = (
     f"{'source':10} {'state':8} {'last run':26} {'result':10} {'last success':26} "
@@ -47,6 +47,8 @@ def _text(data: dict[str, Any]) -> str:
             lines.append(f"{'':10} problem: {s['problem']}")
         if s["last_bad_run"]:  # also once the source is good again: what went wrong last
             lines.append(f"{'':10} last bad run {s['last_bad_run']}: {s['last_bad_reason']}")
+        if s["last_node"] not in (None, LOCAL):  # a Scrapyd node's name
+            lines.append(f"{'':10} last run on: {s['last_node']}")
         if s["date_conflicts_last_run"]:
             conflicts = s["date_conflicts_last_run"]
             lines.append(f"{'':10} date conflicts (page vs listing, listing kept): {conflicts}")

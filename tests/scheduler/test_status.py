@@ -121,6 +121,7 @@ def test_a_healthy_source_shows_every_field_and_exits_zero(
         "date_conflicts_last_run": 0, "articles_total": 4, "failures_in_row": 0,
         "next_run": iso(last + timedelta(minutes=10)), "problem": None, "healthy": True,
         "last_verdict": "good", "last_bad_run": None, "last_bad_reason": None,
+        "last_node": "local",
     }  # fmt: skip
     akorda = next(s for s in data["sources"] if s["source"] == "akorda")
     assert akorda["enabled"] is False and akorda["next_run"] is None and akorda["healthy"]
@@ -308,3 +309,16 @@ def test_a_run_without_an_end_past_any_timeout_is_not_running(
     entry = kazinform(status(config, "--json"))
     assert entry["last_verdict"] == entry["last_result"] == "no end recorded"
     assert entry["problem"] == "overdue: is the daemon or cron running?"
+
+
+def test_the_node_of_the_last_run_is_shown_local_runs_say_local(
+    config: Path, engine: Engine, now: datetime
+) -> None:
+    with Session(engine) as session, session.begin():
+        add_run(session, now, 2)
+    assert kazinform(status(config, "--json"))["last_node"] == "local"
+    assert "last run on" not in status(config).output  # a local run adds no line
+    with Session(engine) as session, session.begin():
+        add_run(session, now, 1, node="crawl-2")
+    assert kazinform(status(config, "--json"))["last_node"] == "crawl-2"
+    assert "last run on: crawl-2" in status(config).output
