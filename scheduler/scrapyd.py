@@ -48,10 +48,8 @@ class ScrapydError(RuntimeError):
 @contextmanager
 def node_client(node: NodeConfig, timeout: float = TIMEOUT) -> Iterator[httpx.Client]:
     """An HTTP client for one node (basic auth when it has credentials)."""
-    auth = None
-    if node.username:
-        password = node.password.get_secret_value() if node.password else ""
-        auth = httpx.BasicAuth(node.username, password)
+    credentials = node.auth()
+    auth = httpx.BasicAuth(*credentials) if credentials else None
     with httpx.Client(base_url=node.url, auth=auth, timeout=timeout) as client:
         yield client
 
