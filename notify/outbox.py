@@ -7,8 +7,10 @@ pending --claim--> sending --sent--> sent
                    sending --nothing new to tell (a coalesced update)--> skipped
                    sending --lease expired, or its dispatcher is gone--> pending
 A claim is one UPDATE ... WHERE status = 'pending' per batch, tagged with a token unique to the
-run; only rows carrying our token are ours. On PostgreSQL the candidate rows are read with
-FOR UPDATE SKIP LOCKED so that concurrent dispatchers take different rows without waiting.
+run; only rows carrying our token are ours. A leader's claim carries its term and holds only
+while that term is current (fencing, ``docs/failover.md``). On PostgreSQL the candidate rows
+are read with FOR UPDATE SKIP LOCKED so that concurrent dispatchers take different rows without
+waiting.
 
 Routing happens at dispatch time, not when the article is saved: an event goes to the channels
 that the configuration of the dispatcher that routes it wants (a channel added after an event was
