@@ -20,6 +20,8 @@ from core.config import Config
 from notify import outbox
 from notify.dispatcher import Dispatcher
 from scheduler.leader import ADVISORY_KEY, Election, Keepalives, leader
+from scheduler.lock import AlreadyRunning, InstanceLock
+from scheduler.status import report
 from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.leadership import current, take_term
@@ -125,6 +127,9 @@ def test_one_leads_the_other_waits_and_takes_over_with_the_next_term_on_release(
     standby = stand_by(started, pg)
     assert not standby.won.is_set()
     assert Election(pg, FAILOVER).try_acquire() is False  # run-once: refused at once
+    with pytest.raises(AlreadyRunning, match=r"\(first leads \(term 1 since .*; it holds"):
+        InstanceLock(Config(), pg).acquire()
+    assert report(Config(), pg)["leader"]["holder"] == "first"
     released = time.monotonic()
     first.close()
     assert standby.won.wait(10)
