@@ -1,8 +1,10 @@
 """``akimwatch run-once``: crawl sources in child processes, then print a summary.
 
 Cron mode: the command takes the daemon's single-instance lock (a second run, or a running daemon,
-makes it exit with status 75 without crawling), crawls the sources that are due by their schedule
-(or the named ones, or every enabled one with ``--all``), checks their health, then dispatches.
+makes it exit with status 75 without crawling; on PostgreSQL the message names the leader),
+crawls the sources that are due by their schedule (or the named ones, or every enabled one with
+``--all``), checks their health, then dispatches. On PostgreSQL it takes a leadership term of its
+own for those crawls and that dispatch (fencing, ``docs/failover.md``).
 On a terminal it says "SOURCE: crawling…" as each child starts and shows the child's progress line
 (``scheduler.terminal``); under cron or a pipe it prints only the summary.
 """
@@ -45,8 +47,9 @@ def run_once(
         config, engine, config_path=ctx.find_root().obj.get("config_path"), terminal=terminal
     )
     try:
-        with InstanceLock(config, engine):
+        with InstanceLock(config, engine) as lock:
             upgrade(engine)  # under the lock: never beside a running daemon's migration
+            service.term = lock.begin_term()  # PostgreSQL: a term of its own, for fencing
             due = not sources and not every and since is None
             names = service.choose(sources, due=due)
             if due and not names:

@@ -77,7 +77,11 @@ class DispatchReport:
 
 
 class Dispatcher:
-    """Sends due outbox entries through the configured channels; safe to run in parallel."""
+    """Sends due outbox entries through the configured channels; safe to run in parallel.
+
+    ``term`` is the leader's term of a daemon or ``run-once`` that won the election: its claims
+    take nothing once that term is stale (fencing, ``docs/failover.md``); None claims always.
+    """
 
     def __init__(
         self,
@@ -86,8 +90,10 @@ class Dispatcher:
         *,
         lease: timedelta = LEASE,
         rng: random.Random | None = None,
+        term: int | None = None,
     ) -> None:
         self.config = config
+        self.term = term
         self.route = outbox.router(config)
         self.sessions = session_factory(engine)
         self.lease = lease
@@ -107,7 +113,9 @@ class Dispatcher:
             orphans = [token for token in outbox.claimers(session) if workers.gone(token)]
             report.reclaimed = outbox.take_back(session, orphans)
             report.reclaimed += outbox.reclaim_stale(session, now, self.lease)
-            entries = outbox.claim(session, token, now, self.config.notify.batch_size)
+            entries = outbox.claim(
+                session, token, now, self.config.notify.batch_size, term=self.term
+            )
         report.claimed = len(entries)
         with self.sessions() as session:
             jobs = plan(session, self.config, entries, token, now, report)

@@ -7,8 +7,10 @@ pending --claim--> sending --sent--> sent
                    sending --nothing new to tell (a coalesced update)--> skipped
                    sending --lease expired, or its dispatcher is gone--> pending
 A claim is one UPDATE ... WHERE status = 'pending' per batch, tagged with a token unique to the
-run; only rows carrying our token are ours. On PostgreSQL the candidate rows are read with
-FOR UPDATE SKIP LOCKED so that concurrent dispatchers take different rows without waiting.
+run; only rows carrying our token are ours. A leader's claim carries its term and holds only
+while that term is current (fencing, ``docs/failover.md``). On PostgreSQL the candidate rows
+are read with FOR UPDATE SKIP LOCKED so that concurrent dispatchers take different rows without
+waiting.
 
 Routing happens at dispatch time, not when the article is saved: an event goes to the channels
 that the configuration of the dispatcher that routes it wants (a channel added after an event was
@@ -31,6 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.config import Config, NotifyConfig
+from storage.leadership import term_holds
 from storage.models import Event, Outbox
 
 Router = Callable[[str, "str | None", "str | None", Sequence[str]], list[str]]
@@ -140,8 +143,13 @@ def take_back(session: Session, tokens: Sequence[str]) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def claim(session: Session, token: str, now: datetime, limit: int) -> list[Outbox]:
-    """Claim up to ``limit`` due pending entries for ``token``; returns the claimed rows."""
+def claim(
+    session: Session, token: str, now: datetime, limit: int, term: int | None = None
+) -> list[Outbox]:
+    """Claim up to ``limit`` due pending entries for ``token``; returns the claimed rows.
+
+    With ``term`` (a leader's), the claim's UPDATE holds only while that term is current, and
+    records it: a stale leader claims nothing."""
     ids = list(
         session.scalars(
             select(Outbox.id)
@@ -155,8 +163,8 @@ def claim(session: Session, token: str, now: datetime, limit: int) -> list[Outbo
         return []
     session.execute(
         update(Outbox)
-        .where(Outbox.id.in_(ids), Outbox.status == "pending")
-        .values(status="sending", claimed_by=token, claimed_at=now)
+        .where(Outbox.id.in_(ids), Outbox.status == "pending", term_holds(term))
+        .values(status="sending", claimed_by=token, claimed_at=now, claim_term=term)
     )
     return list(
         session.scalars(

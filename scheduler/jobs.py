@@ -84,11 +84,11 @@ def recheck_sources(config_path: str | None = None) -> None:
 
 
 def dispatch(config_path: str | None = None) -> None:
-    """Send the notifications that are due."""
+    """Send the notifications that are due, claiming them under the leader's term."""
     from notify.dispatcher import Dispatcher
 
     rt = runtime(config_path)
-    report = Dispatcher(rt.config, rt.engine).run_once()
+    report = Dispatcher(rt.config, rt.engine, term=rt.service.term).run_once()
     if report.claimed:
         log.info("dispatch: %s", report.summary())
 

@@ -1,7 +1,8 @@
 """One daemon (or cron run) per database at a time: for SQLite a lock file beside the database
 file (``akimwatch.db.lock``), so two configurations with different ``data_dir`` but the same
 database still exclude each other; for PostgreSQL an advisory lock (advisory locks are per
-database) on a dedicated connection."""
+database) on a dedicated connection, taken through :class:`scheduler.leader.Election` without
+waiting; on PostgreSQL the holder may then take a leadership term of its own (``begin_term``)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from pathlib import Path
 from types import TracebackType
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine
 
 from core.config import Config
+from scheduler.leader import ADVISORY_KEY, Election, leader
 
-ADVISORY_KEY = 0x616B696D  # "akim": the one lock every akimwatch scheduler process takes
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another akimwatch daemon or run-once holds the lock
 
 
@@ -37,8 +38,9 @@ class InstanceLock:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
         self.path = lock_path(engine, Path(config.data_dir))
+        self.failover = config.daemon.failover_seconds
         self._file: FileLock | None = None
-        self._connection: Connection | None = None
+        self._election: Election | None = None
 
     def where(self) -> str:
         """A description of the lock for messages."""
@@ -58,28 +60,32 @@ class InstanceLock:
             self._file = lock
 
     def _acquire_advisory(self) -> None:
-        connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY})
-        if not got.scalar():
-            connection.close()
+        election = Election(self.engine, self.failover)
+        if not election.try_acquire():
+            election.close()
             raise AlreadyRunning(self._message())
-        self._connection = connection
+        self._election = election
+
+    def begin_term(self) -> int | None:
+        """Holding the lock on PostgreSQL, take the next leadership term (migrated databases
+        only); None on SQLite, where there is no election."""
+        return None if self._election is None else self._election.begin_term()
 
     def _message(self) -> str:
-        return (
-            "another akimwatch daemon or run-once is running "
-            f"(it holds {self.where()}); not starting a second one"
-        )
+        held = f"it holds {self.where()}"
+        if self.postgres and (now := leader(self.engine)) is not None and now.holder:
+            held = f"{now}; {held}"
+        running = "another akimwatch daemon or run-once is running"
+        return f"{running} ({held}); not starting a second one"
 
     def release(self) -> None:
         """Give the lock back."""
         if self._file is not None:
             self._file.release()
             self._file = None
-        if self._connection is not None:
-            self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
-            self._connection.close()
-            self._connection = None
+        if self._election is not None:
+            self._election.close()
+            self._election = None
 
     def __enter__(self) -> InstanceLock:
         self.acquire()

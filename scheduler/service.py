@@ -186,8 +186,9 @@ class CrawlService:
         return result
 
     def dispatch(self) -> DispatchReport:
-        """Send every notification that is due, until none is left to send now."""
-        return Dispatcher(self.config, self.engine).run_until_idle()
+        """Send every notification that is due, until none is left to send now (claimed under
+        ``term``)."""
+        return Dispatcher(self.config, self.engine, term=self.term).run_until_idle()
 
     def close_lost_runs(self) -> int:
         """End the runs whose child died with an earlier launcher (see ``CrawlLauncher``)."""

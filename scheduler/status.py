@@ -1,6 +1,7 @@
 """What ``akimwatch status`` reports: per source the last run and how it is judged, the last good
 run, the reason of the last bad one, articles found, failures in a row, next run; the outbox depth
-and delivery health (``notify.status``); and whether anything is unhealthy. Runs are judged by
+and delivery health (``notify.status``); the scheduler's leader (PostgreSQL elections); and whether
+anything is unhealthy. Runs are judged by
 :func:`storage.runs.problem`, like the health alerts, the schedule and ``run-once``."""
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from scheduler.launcher import LOST_MARGIN
 from scheduler.schedule import due_at, interval_seconds, last_successes
 from storage.clock import utcnow
 from storage.engine import read_only
-from storage.models import Article, CrawlRun, Outbox, SourceHealth
+from storage.leadership import current
+from storage.models import Article, CrawlRun, Leadership, Outbox, SourceHealth
 from storage.runs import last_bad, problem
 
 DATE_CONFLICTS = "akimwatch/date_conflicts"  # articles whose page and listing dates disagreed
@@ -147,6 +149,7 @@ def report(config: Config, engine: Engine, now: datetime | None = None) -> dict[
             session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)).all()
         )
         delivery = delivery_health(session, config, now, LEASE)
+        elected = current(session)
     return {
         "time": _iso(now),
         "healthy": all(s.healthy for s in sources) and delivery["healthy"],
@@ -159,4 +162,12 @@ def report(config: Config, engine: Engine, now: datetime | None = None) -> dict[
             "skipped": depth.get("skipped", 0),
         },
         "delivery": delivery,
+        "leader": _leader(elected),
     }
+
+
+def _leader(row: Leadership | None) -> dict[str, Any] | None:
+    """The current leader (holder, term, since); None before any election (SQLite)."""
+    if row is None or row.holder is None:
+        return None
+    return {"holder": row.holder, "term": row.term, "since": _iso(row.since)}

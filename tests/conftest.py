@@ -52,11 +52,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
+    yield from _pg_or_skip()
+
+
+def _pg_or_skip() -> Iterator[str]:
     if not PG_URL:
         if os.environ.get("CI"):
             pytest.fail("CI must provide PostgreSQL through AKIMWATCH_TEST_PG_URL")
         pytest.skip("AKIMWATCH_TEST_PG_URL is not set")
     yield from _pg_database()
+
+
+@pytest.fixture
+def pg_database_url() -> Iterator[str]:
+    """An empty PostgreSQL database of its own (advisory locks are per database), for the tests
+    marked ``postgres``."""
+    yield from _pg_or_skip()
 
 
 @pytest.fixture

@@ -58,5 +58,7 @@ def _text(data: dict[str, Any]) -> str:
         f"{box['sent']} sent"
     )
     lines.extend(f"delivery problem: {problem}" for problem in data["delivery"]["problems"])
+    if leader := data.get("leader"):
+        lines.append(f"leader: {leader['holder']}, term {leader['term']} since {leader['since']}")
     lines.append("healthy" if data["healthy"] else "UNHEALTHY")
     return "\n".join(lines)

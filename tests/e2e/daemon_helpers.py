@@ -29,13 +29,17 @@ DISPATCH = 2  # seconds between dispatcher runs
 GRACE = 2  # the kill grace
 
 
-def write_daemon_config(tmp: Path, channels: str, sources: str, **daemon: object) -> Path:
-    """A config with short intervals, the given enabled sources (Russian only) and channels."""
+def write_daemon_config(
+    tmp: Path, channels: str, sources: str, db_url: str | None = None, **daemon: object
+) -> Path:
+    """A config with short intervals, the given enabled sources (Russian only) and channels, on
+    ``db_url`` (migrated; by default a SQLite file in ``tmp``)."""
     settings = {"dispatch_every_seconds": DISPATCH, "kill_grace_seconds": GRACE, **daemon}
     every = settings.pop("every", INTERVAL / 60)
+    db_url = db_url or f"sqlite:///{tmp / 'akimwatch.db'}"
     lines = [
         f'data_dir = "{tmp}"',
-        f'[database]\nurl = "sqlite:///{tmp / "akimwatch.db"}"',
+        f'[database]\nurl = "{db_url}"',
         "[crawl]\ndownload_delay = 0\nautothrottle = false\nretry_times = 0",
         f"timeout_seconds = {settings.pop('timeout', 60)}\ndownload_timeout = 120",
     ]
@@ -49,7 +53,7 @@ def write_daemon_config(tmp: Path, channels: str, sources: str, **daemon: object
     lines += [f"{key} = {value!r}".replace("'", '"') for key, value in settings.items()]
     path = tmp / "akimwatch.toml"
     path.write_text("\n".join(lines) + "\n" + channels, encoding="utf-8")
-    engine = make_engine(f"sqlite:///{tmp / 'akimwatch.db'}")
+    engine = make_engine(db_url)
     upgrade(engine)
     engine.dispose()
     return path
