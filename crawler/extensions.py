@@ -23,8 +23,7 @@ from crawler.store import CrawlStore
 from storage.clock import utcnow
 from storage.leadership import current_term
 from storage.models import CrawlRun
-
-FENCED = "fenced"
+from storage.runs import FENCED
 
 COUNTERS = {
     "pages": "downloader/response_count",

@@ -11,11 +11,12 @@ at least one article page that was the article when it asked for any, and shows 
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun
 
+FENCED = "fenced"  # finish reason of a run refused at open: its leader's term was stale
 UNREACHABLE = "akimwatch/unreachable/"  # stats key prefix: host -> why it could not be reached
 FIRST_LOOK = 10
 LOOKBACK = 200
@@ -95,10 +96,15 @@ def is_good(run: CrawlRun) -> bool:
 
 
 def _finished(source: str) -> Select[CrawlRun]:
-    """The finished runs of a source, newest first (by the spider/started index)."""
+    """The finished runs of a source, newest first (by the spider/started index); fenced runs
+    never crawled, so they say nothing of the source."""
     return (
         select(CrawlRun)
-        .where(CrawlRun.spider == source, CrawlRun.finished_at.is_not(None))
+        .where(
+            CrawlRun.spider == source,
+            CrawlRun.finished_at.is_not(None),
+            or_(CrawlRun.finish_reason.is_(None), CrawlRun.finish_reason != FENCED),
+        )
         .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
     )
 

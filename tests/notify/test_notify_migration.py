@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from alembic import command
 from notify_helpers import add_meetings, make_config, outbox_rows, webhook
 from notify_servers import Receiver
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from notify.dispatcher import Dispatcher
 from notify.health import raise_admin_alert
@@ -25,6 +25,13 @@ def migrate(engine: Engine, verb: str, revision: str) -> None:
         getattr(command, verb)(config, revision)
 
 
+def statuses(engine: Engine) -> dict[str, str]:
+    """Delivery key -> status of every outbox row, read with columns every revision has."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(Outbox.delivery_key, Outbox.status))
+        return {key: status for key, status in rows}
+
+
 def test_pending_rows_are_delivered_after_the_upgrade(
     db_url: str, engine: Engine, receiver: Receiver
 ) -> None:
@@ -33,7 +40,7 @@ def test_pending_rows_are_delivered_after_the_upgrade(
     with session_factory(engine)() as session, session.begin():
         session.execute(update(Outbox).where(Outbox.delivery_key == sent_key).values(status="sent"))
     migrate(engine, "downgrade", "0003")  # a database as 0003 left it: outbox rows, no events
-    before = {row.delivery_key: row.status for row in outbox_rows(engine)}
+    before = statuses(engine)  # the columns 0003 has
     assert len(before) == 4 and set(before.values()) == {"pending", "sent"}
 
     upgrade(engine)
@@ -55,8 +62,8 @@ def test_health_rows_keep_their_alert_text(db_url: str, engine: Engine) -> None:
         raise_admin_alert(session, "source:akorda", "down", "akorda failed")
     migrate(engine, "downgrade", "0003")
     with session_factory(engine)() as session, session.begin():
-        session.add(
-            Outbox(
+        session.execute(  # only the columns 0003 has
+            insert(Outbox).values(
                 delivery_key="health:admin:source:akorda:ops",
                 channel="ops",
                 event_type="health",

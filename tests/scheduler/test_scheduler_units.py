@@ -22,7 +22,7 @@ from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision
 from storage.models import CrawlRun, SourceHealth
-from storage.runs import FIRST_LOOK, problem
+from storage.runs import FENCED, FIRST_LOOK, problem
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
@@ -209,3 +209,15 @@ def test_db_upgrade_waits_for_no_one_and_migrates_only_under_the_lock(
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_fenced_runs_say_nothing_of_the_source(engine: Engine) -> None:
+    with Session(engine) as session:
+        _run(session, 1, 9)
+        for _ in range(5):  # a stale leader's crawls, refused before their first request
+            fenced = _crawl_run(0, 0)
+            fenced.finish_reason = FENCED
+            session.add(fenced)
+        session.flush()
+        found = verdict(session, "kazinform")
+        assert found.failures_in_row == 0 and found.last_good is not None
