@@ -30,10 +30,16 @@ GRACE = 2  # the kill grace
 
 
 def write_daemon_config(
-    tmp: Path, channels: str, sources: str, db_url: str | None = None, **daemon: object
+    tmp: Path,
+    channels: str,
+    sources: str,
+    db_url: str | None = None,
+    crawl: str = "",
+    **daemon: object,
 ) -> Path:
     """A config with short intervals, the given enabled sources (Russian only) and channels, on
-    ``db_url`` (migrated; by default a SQLite file in ``tmp``)."""
+    ``db_url`` (migrated; by default a SQLite file in ``tmp``); ``crawl`` adds to ``[crawl]``
+    (tables such as ``[[crawl.nodes]]`` go into ``channels``, at the end)."""
     settings = {"dispatch_every_seconds": DISPATCH, "kill_grace_seconds": GRACE, **daemon}
     every = settings.pop("every", INTERVAL / 60)
     db_url = db_url or f"sqlite:///{tmp / 'akimwatch.db'}"
@@ -42,6 +48,7 @@ def write_daemon_config(
         f'[database]\nurl = "{db_url}"',
         "[crawl]\ndownload_delay = 0\nautothrottle = false\nretry_times = 0",
         f"timeout_seconds = {settings.pop('timeout', 60)}\ndownload_timeout = 120",
+        crawl,
     ]
     for name in source_names():
         enabled = "true" if name in sources.split(",") else "false"

@@ -5,7 +5,10 @@ standby); at the end every meeting was delivered once after de-duplication on th
 (none lost, one outbox row per meeting), and the takeover times (SIGKILL to the new term's
 ``since``) stay below ``failover_seconds``. Also: a crawl started under a stale term is fenced.
 
-Where the crawls run is the ``cluster`` fixture's configuration alone (local children today).
+Where the crawls run is the ``cluster`` fixture's configuration alone: local children of each
+daemon, or jobs on two real Scrapyd servers (``testkit.scrapyd``, the egg deployed with
+``akimwatch deploy``). On Scrapyd, crawls land on both nodes, and one node is SIGKILLed in the
+middle of a crawl halfway through the kills: its crawl moves to the other node.
 """
 
 from __future__ import annotations
@@ -36,12 +39,14 @@ from storage.engine import make_engine
 from storage.leadership import current, take_term
 from storage.migrate import upgrade
 from storage.models import Article, CrawlRun, Outbox
+from testkit.scrapyd import ScrapydNode, scrapyd_nodes
 
 sys.path.insert(0, str(ROOT / "tests" / "faults"))
 from receivers import WebhookReceiver
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-KILLS = int(os.environ.get("AKIMWATCH_TEST_FAILOVER_KILLS") or 20)  # SIGKILLs of the leader
+KILLS = {"local": 6, "scrapyd": 20}  # SIGKILLs of the leader, by crawl engine
+KILLS_ENV = "AKIMWATCH_TEST_FAILOVER_KILLS"  # one number for both, to run more or fewer
 FAILOVER = 5  # failover_seconds of the daemons
 KILL_AFTER = (0.5, 4.0)  # seconds into a term at which its leader is killed, drawn uniformly
 SETTLE = 180.0  # seconds for the last leader to crawl and deliver everything
@@ -86,12 +91,46 @@ def receiver() -> Iterator[WebhookReceiver]:
     hook.stop()
 
 
+@pytest.fixture(params=["local", "scrapyd"])
+def crawl_engine(request: pytest.FixtureRequest) -> str:
+    """Where the daemons' crawls run."""
+    return str(request.param)
+
+
 @pytest.fixture
-def cluster(tmp_path: Path, pg_database_url: str, receiver: WebhookReceiver) -> Path:
-    """The daemons' configuration: akorda on a short interval, crawled by local children."""
+def nodes(crawl_engine: str, tmp_path: Path, server: ReplicaServer) -> Iterator[list[ScrapydNode]]:
+    """Two Scrapyd servers for the Scrapyd engine (none for local crawls); a node's own
+    configuration has the crawl settings, each job brings the database and the host overrides."""
+    if crawl_engine == "local":
+        yield []
+        return
+    directory = tmp_path / "nodes"
+    directory.mkdir()
+    config = write_daemon_config(directory, "", "akorda")
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    with scrapyd_nodes(2, directory, {**crawl_env(config, server), "PYTHONPATH": path}) as found:
+        yield found
+
+
+@pytest.fixture
+def cluster(
+    tmp_path: Path,
+    pg_database_url: str,
+    receiver: WebhookReceiver,
+    crawl_engine: str,
+    nodes: list[ScrapydNode],
+) -> Path:
+    """The daemons' configuration: akorda on a short interval, crawled by ``crawl_engine``."""
     hook = f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{receiver.url}"\ntimeout = 5\n'
-    return write_daemon_config(tmp_path, hook, "akorda", db_url=pg_database_url,
-                               dispatch_every_seconds=1, failover_seconds=FAILOVER)  # fmt: skip
+    config = write_daemon_config(tmp_path, hook + "".join(node.toml() for node in nodes), "akorda",
+                                 db_url=pg_database_url, crawl=f'engine = "{crawl_engine}"',
+                                 dispatch_every_seconds=1, failover_seconds=FAILOVER)  # fmt: skip
+    if nodes:
+        deployed = subprocess.run(akimwatch(config, "deploy"), capture_output=True, text=True,
+                                  cwd=ROOT, check=False)  # fmt: skip
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        assert deployed.stdout.count(" ok ") == len(nodes), deployed.stdout
+    return config
 
 
 def publish(site: AkordaSite, index: int) -> None:
@@ -180,11 +219,17 @@ def state(url: str, receiver: WebhookReceiver) -> str:
 
 
 def test_the_leader_killed_over_and_over_loses_no_meeting_and_sends_none_twice(
-    cluster: Path, server: ReplicaServer, site: AkordaSite, receiver: WebhookReceiver
+    cluster: Path,
+    server: ReplicaServer,
+    site: AkordaSite,
+    receiver: WebhookReceiver,
+    crawl_engine: str,
+    nodes: list[ScrapydNode],
 ) -> None:
     url = load(cluster).database_url
-    nodes = [start(cluster, server, 0), start(cluster, server, 1)]
+    daemons = [start(cluster, server, 0), start(cluster, server, 1)]
     rng = random.Random(17)
+    kills = int(os.environ.get(KILLS_ENV) or KILLS[crawl_engine])
     takeovers: list[float] = []
     published = 0
     started = time.monotonic()
@@ -192,23 +237,17 @@ def test_the_leader_killed_over_and_over_loses_no_meeting_and_sends_none_twice(
         wait_until(lambda: crawled(url) and settled(url, receiver, 1), SETTLE,
                    "the first crawl's meetings delivered")  # fmt: skip
         initial = len(meeting_keys(url))
-        for kill in range(KILLS):
+        for kill in range(kills):
+            if nodes and kill == kills // 2:
+                kill_node_mid_crawl(url, nodes[0])
             wait_until(lambda: standing_by(url), 60, "the standby to queue for the lock")
-            term, holder, _since = leadership(url)
             time.sleep(rng.uniform(*KILL_AFTER))  # a random moment of the term
             if published < len(REGIONS) and kill % 2 == 0:
                 publish(site, published)
                 published += 1
-            pid = int(str(holder).rsplit(":", 1)[1])
-            leading = next(i for i, node in enumerate(nodes) if node.process.pid == pid)
-            killed = utcnow()
-            nodes[leading].process.kill()
-            nodes[leading].process.wait()
-            wait_until(lambda t=term: leadership(url)[0] > t, 3 * FAILOVER, f"a term after {term}")
-            since = leadership(url)[2]
-            assert since is not None
-            takeovers.append((since - killed).total_seconds())
-            nodes[leading] = start(cluster, server, len(takeovers) + 1)
+            takeovers.append(kill_leader(url, daemons))
+            daemons = [d if d.process.poll() is None else start(cluster, server, len(takeovers) + 1)
+                       for d in daemons]  # fmt: skip
         killing = time.monotonic() - started
         while published < len(REGIONS):
             publish(site, published)
@@ -219,13 +258,78 @@ def test_the_leader_killed_over_and_over_loses_no_meeting_and_sends_none_twice(
         except AssertionError as exc:
             raise AssertionError(f"{exc}: {expected} expected; {state(url, receiver)}") from None
     finally:
-        for node in nodes:
-            node.process.terminate()
-        for node in nodes:
-            node.process.wait(60)
-    assert all(node.process.returncode == 0 for node in nodes), [n.log.read_text()[-2000:]
-                                                                 for n in nodes]  # fmt: skip
+        for daemon in daemons:
+            daemon.process.terminate()
+        for daemon in daemons:
+            daemon.process.wait(60)
+    assert all(d.process.returncode == 0 for d in daemons), [(d.process.returncode, d.log.read_text()[-2000:])
+                                                             for d in daemons]  # fmt: skip
     _report(url, receiver, takeovers, killing)
+    if nodes:
+        _report_nodes(url, nodes)
+
+
+def kill_leader(url: str, daemons: list[Node]) -> float:
+    """SIGKILL the leading daemon; the seconds until the next term began."""
+    term, holder, _since = leadership(url)
+    pid = int(str(holder).rsplit(":", 1)[1])
+    leading = next(daemon for daemon in daemons if daemon.process.pid == pid)
+    killed = utcnow()
+    leading.process.kill()
+    leading.process.wait()
+    wait_until(lambda: leadership(url)[0] > term, 3 * FAILOVER, f"a term after {term}")
+    since = leadership(url)[2]
+    assert since is not None
+    return (since - killed).total_seconds()
+
+
+def kill_node_mid_crawl(url: str, node: ScrapydNode) -> None:
+    """Wait until ``node`` runs a crawl that has recorded its run, then SIGKILL the node and its
+    crawls; the leader's launcher closes that run as lost and moves the crawl."""
+
+    def running() -> str | None:
+        jobs = node.get("listjobs.json", project="akimwatch").get("running") or []
+        ids = {str(job["id"]) for job in jobs}  # type: ignore[index, union-attr]
+        engine = make_engine(url)
+        with Session(engine) as session:
+            found = session.scalar(
+                select(CrawlRun.launch_id).where(
+                    CrawlRun.launch_id.in_(ids), CrawlRun.finished_at.is_(None)
+                )
+            )
+        engine.dispose()
+        return found
+
+    wait_until(lambda: running() is not None, 120, f"a crawl running on {node.label}")
+    launch_id = running()
+    node.kill()
+
+    def moved() -> bool:
+        engine = make_engine(url)
+        with Session(engine) as session:
+            killed_by = session.scalar(
+                select(CrawlRun.killed_by).where(CrawlRun.launch_id == launch_id)
+            )
+        engine.dispose()
+        return killed_by == f"node {node.label} lost"
+
+    wait_until(moved, 60, f"the crawl on {node.label} closed as lost")
+
+
+def _report_nodes(url: str, nodes: list[ScrapydNode]) -> None:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        ran = dict(session.execute(
+            select(CrawlRun.node, func.count()).where(CrawlRun.finish_reason == "finished")
+            .group_by(CrawlRun.node)
+        ).all())  # fmt: skip
+        lost = session.scalars(
+            select(CrawlRun).where(CrawlRun.killed_by == f"node {nodes[0].label} lost")
+        ).all()
+    engine.dispose()
+    print(f"crawls finished per node: {ran}; moved off the killed node: {len(lost)}")
+    assert set(ran) == {node.label for node in nodes}  # crawls landed on both nodes
+    assert lost and all(run.node == nodes[0].label for run in lost)  # and the lost one moved
 
 
 def _report(url: str, receiver: WebhookReceiver, takeovers: list[float], killing: float) -> None:
@@ -253,6 +357,7 @@ def _report(url: str, receiver: WebhookReceiver, takeovers: list[float], killing
     assert median < FAILOVER and worst < FAILOVER
 
 
+@pytest.mark.parametrize("crawl_engine", ["local"])
 def test_a_crawl_started_under_a_stale_term_is_fenced(cluster: Path, server: ReplicaServer) -> None:
     engine = make_engine(load(cluster).database_url)
     upgrade(engine)
