@@ -24,6 +24,7 @@ from scheduler.health import check_source
 from scheduler.launcher import CrawlLauncher, CrawlOutcome, LauncherClosed
 from scheduler.schedule import due_sources
 from scheduler.terminal import Terminal
+from scheduler.warm import WarmWorker
 from storage.clock import utcnow
 from storage.models import CrawlRun
 from storage.runs import problem, unreachable
@@ -123,6 +124,7 @@ class CrawlService:
             grace=config.daemon.kill_grace_seconds if grace is None else grace,
             env=config_env(config_path),
             terminal=terminal,
+            warm=WarmWorker.configured(config.crawl),
         )
         self.term: int | None = None
         self._busy = {name: threading.Lock() for name in config.sources}
