@@ -31,15 +31,22 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import func, select
 
 from akimwatch.demo import replica_sites
 from benchmarks.receiver import WebhookReceiver
 from replicas import ReplicaServer
+from replicas.articles import ReplicaArticle
 from replicas.server import Site
 from storage.engine import make_engine
 from storage.migrate import upgrade
+from storage.models import CrawlRun
+from testkit.corpus import REGIONS as corpus_regions
 from testkit.corpus import CorpusSite, meeting_article, synthetic_articles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,12 +179,121 @@ def idle_round(worker: str, rounds: int) -> dict[str, Any]:
     }
 
 
-def alert_sites() -> tuple[CorpusSite, dict[str, Site]]:
-    """The replicas, kazinform's able to publish a new article (48 known ones first)."""
+def tree_cpu(root: int) -> float:
+    """User + system CPU seconds of ``root`` and its live descendants, each with the children it
+    reaped (``/proc``: utime, stime, cutime, cstime): a crawl child reaped by the daemon or by
+    the zygote is in its reaper's figure."""
+    clock = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = sum(int(f) for f in fields[11:15]) / clock
+    total, tree = 0.0, {root}
+    grown = True
+    while grown:
+        grown = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grown = True
+    for pid in tree:
+        total += times.get(pid, 0.0)
+    return total
+
+
+def finished_runs(database: str) -> int:
+    """Finished crawl runs so far."""
+    engine = make_engine(database)
+    try:
+        with engine.connect() as connection:
+            count = connection.scalar(
+                select(func.count()).select_from(CrawlRun).where(CrawlRun.finished_at.is_not(None))
+            )
+    finally:
+        engine.dispose()
+    return int(count or 0)
+
+
+def daemon_round(worker: str, rounds: int) -> dict[str, Any]:
+    """The daemon with every source due every second (rounds back to back) once everything is
+    stored: CPU of the daemon and its descendants per round of every source."""
     sites = replica_sites()
+    with tempfile.TemporaryDirectory() as tmp, ReplicaServer(list(sites.values())) as server:
+        config = write_config(Path(tmp), list(sites), worker, every_minutes=1 / 60)
+        database = f"sqlite:///{Path(tmp) / 'akimwatch.db'}"
+        env = env_for(config, server)
+        run_once(env)  # everything stored
+        daemon = start_daemon(env, Path(tmp) / "daemon.log")
+        try:
+            wait_runs(daemon, database, 2 * len(sites))  # warmed up (the zygote started)
+            cpu, runs, started = tree_cpu(daemon.pid), finished_runs(database), time.monotonic()
+            wait_runs(daemon, database, runs + rounds * len(sites))
+            spent = tree_cpu(daemon.pid) - cpu
+            done = (finished_runs(database) - runs) / len(sites)
+            seconds = time.monotonic() - started
+        finally:
+            stop(daemon)
+    return {
+        "rounds": round(done, 1),
+        "cpu_s_per_round": round(spent / done, 2),
+        "wall_s_per_round": round(seconds / done, 1),
+    }
+
+
+def wait_runs(daemon: subprocess.Popen[bytes], database: str, count: int) -> None:
+    """Until ``count`` crawl runs have finished (the daemon must keep running)."""
+    deadline = time.monotonic() + 60 + count * 10
+    while finished_runs(database) < count:
+        if daemon.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the daemon exited or stalled before {count} runs")
+        time.sleep(0.2)
+
+
+# Regions of the new meetings, one per trial: a second meeting of a region on one day would be an
+# update of the first, not a new alert.
+REGIONS = (
+    *corpus_regions,
+    ("Западно-Казахстанской", "Нариман Турегалиева"),
+    ("Восточно-Казахстанской", "Ермека Кошербаева"),
+    ("Северо-Казахстанской", "Гауеза Нурмухамбетова"),
+    ("Алматинской", "Марат Султангазиева"),
+    ("Актюбинской", "Асхата Шахарова"),
+    ("Кызылординской", "Нурлыбека Налибаева"),
+)
+
+
+def alert_sites() -> tuple[CorpusSite, dict[str, Site]]:
+    """The replicas, kazinform's able to publish a new article (48 known ones first); the other
+    sites' articles moved three days back, past ``notify_max_age_hours``: stored, never alerted,
+    no meeting of today's that a new one would merely update."""
+    sites = replica_sites()
+    for site in sites.values():
+        articles = getattr(site, "articles", None)
+        if isinstance(articles, list):
+            site.articles = [  # type: ignore[attr-defined]
+                replace(a, published=a.published - timedelta(days=3)) for a in articles
+            ]
     corpus = CorpusSite(synthetic_articles(48))
     sites["kazinform"] = corpus
     return corpus, sites
+
+
+def new_meeting(number: int) -> ReplicaArticle:
+    """A new reception of the akim of region ``number``, published now."""
+    region, akim = REGIONS[number % len(REGIONS)]
+    article = meeting_article(number)
+    return replace(
+        article,
+        title=f"Глава государства принял акима {region} области",
+        lead=f"Касым-Жомарт Токаев принял акима {region} области {akim}.",
+    )
 
 
 def start_daemon(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -219,7 +335,7 @@ def time_to_alert(worker: str, trials: int, seed: int = 17) -> dict[str, Any]:
             for number in range(trials):
                 seen = set(receiver.arrivals)
                 appeared = time.perf_counter()
-                corpus.add(meeting_article(1000 + number))
+                corpus.add(new_meeting(number))
                 deadline = appeared + 3 * interval + 60
                 while not set(receiver.arrivals) - seen:
                     if daemon.poll() is not None or time.perf_counter() > deadline:
@@ -258,16 +374,18 @@ def run(
     if "idle" in only:
         for worker in workers:
             figures[f"idle_round_{worker}"] = idle_round(worker, 1 if quick else 3)
+            figures[f"daemon_round_{worker}"] = daemon_round(worker, 2 if quick else 10)
     if "alert" in only:
-        trials = 2 if quick else 12
+        trials = 2 if quick else len(REGIONS)
         for worker in workers if not quick else workers[-1:]:
             figures[f"time_to_alert_{worker}"] = time_to_alert(worker, trials)
         if quick:
             figures["time_to_alert_note"] = f"--quick: {trials} trials only, not a p95"
     if "idle" in only:
         figures["polling_cpu_s_per_idle_round"] = {
-            worker: figures[f"idle_round_{worker}"]["cpu_s"] for worker in workers
-        }
+            f"daemon_{worker}": figures[f"daemon_round_{worker}"]["cpu_s_per_round"]
+            for worker in workers
+        } | {f"run_once_{worker}": figures[f"idle_round_{worker}"]["cpu_s"] for worker in workers}
     figures["load_at_end"] = loadavg()
     return figures
 

@@ -64,6 +64,7 @@ class ForkedChild:
     """A crawl forked by a zygote: as much of ``subprocess.Popen`` as the launcher uses."""
 
     def __init__(self, conn: socket.socket, pid: int, args: Sequence[str]) -> None:
+        conn.setblocking(False)  # read only what is there; waits are select()'s
         self.conn: socket.socket | None = conn
         self.pid = pid
         self.args = list(args)
@@ -107,8 +108,8 @@ class ForkedChild:
         assert self.conn is not None
         while b"\n" not in self._pending:
             try:
-                chunk = self.conn.recv(256, socket.MSG_DONTWAIT)
-            except BlockingIOError:
+                chunk = self.conn.recv(256)
+            except (BlockingIOError, InterruptedError):
                 return
             except OSError:
                 chunk = b""
