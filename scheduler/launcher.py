@@ -197,6 +197,8 @@ class CrawlLauncher:
                 if child.poll() is not None or time.monotonic() - started > self.timeout:
                     running.remove(entry)
                     done.append(self.wait(source, child, started))
+        if self.zygotes is not None:  # a batch (run-once, the demo) is one use of its zygote
+            self.zygotes.retire(self.grace + 5)
         order = {name: i for i, name in enumerate(sources)}
         return sorted(done, key=lambda o: order[o.source])
 

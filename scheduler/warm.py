@@ -239,6 +239,7 @@ class Zygotes:
         self.current: Zygote | None = None
         self.retired: list[Zygote] = []
         self.failed = False
+        self.forked = 0  # crawls forked, over every zygote
         # Started from one long-lived thread: PR_SET_PDEATHSIG fires when the starting thread
         # ends, and a zygote outlives the crawl (and the worker thread) that first needed it.
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zygote")
@@ -252,11 +253,14 @@ class Zygotes:
             if zygote is None:
                 return None
             try:
-                return zygote.fork(command[2:], env, os.getcwd(), stdout, stderr)
+                child = zygote.fork(command[2:], env, os.getcwd(), stdout, stderr)
             except ZygoteFailed as exc:
                 logger.warning("zygote %s: %s; starting another", zygote.pid, exc)
                 self.current = None
                 zygote.kill()
+            else:
+                self.forked += 1
+                return child
         return None
 
     def _zygote(self) -> Zygote | None:
@@ -289,7 +293,13 @@ class Zygotes:
         return True
 
     def close(self, timeout: float) -> None:
-        """Retire every zygote, wait for them (their crawls stopped first), SIGKILL the rest."""
+        """Retire every zygote and wait for them; start no more."""
+        self.retire(timeout)
+        self._spawner.shutdown(wait=False)
+
+    def retire(self, timeout: float) -> None:
+        """Retire every zygote, wait for them (their crawls ended first), SIGKILL the rest; the
+        next crawl starts a new one."""
         zygotes = [*self.retired, *([self.current] if self.current else [])]
         self.current, self.retired = None, []
         for zygote in zygotes:
@@ -300,4 +310,3 @@ class Zygotes:
                 zygote.process.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 zygote.kill()
-        self._spawner.shutdown(wait=False)
