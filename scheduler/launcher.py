@@ -9,6 +9,10 @@ timeout. Such a run keeps no end in ``crawl_runs``; ``status`` calls it "no end 
 the crawl timeout has passed, and the next daemon or ``run-once`` closes it as killed ("lost"),
 a bad run. The daemon starts children from its long-lived worker threads, which end only with
 the process.
+
+With ``[crawl] worker = "warm"`` (``scheduler.warm``) a crawl is forked from a zygote that has
+imported Scrapy and our crawler once, instead of a fresh ``python -m scrapy``: the same command
+line, environment, process group, timeout and exit status, without the 2 CPU seconds of imports.
 """
 
 from __future__ import annotations
