@@ -62,6 +62,8 @@ def run_once(
     except AlreadyRunning as exc:
         click.echo(f"akimwatch run-once: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
+    finally:
+        service.close()  # the warm worker's zygote ends with us (and is reaped)
     if not result.ok:
         ctx.exit(1)
 

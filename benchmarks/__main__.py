@@ -17,7 +17,8 @@ import time
 from typing import Any
 
 BENCHMARKS = (
-    "extraction", "classify", "dedup", "dispatch", "pipeline", "telegram", "daemon", "truth", "web",
+    "extraction", "classify", "dedup", "dispatch", "pipeline", "telegram", "daemon", "polling",
+    "truth", "web",
 )  # fmt: skip
 
 

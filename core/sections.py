@@ -98,6 +98,9 @@ class CrawlConfig(Model):
     ca_bundle: str | None = None
     insecure_hosts: list[str] = Field(default_factory=list)
     max_listing_pages: int = Field(5, ge=1)
+    worker: Literal["warm", "cold"] = "warm"
+    worker_recycle_crawls: int = Field(200, ge=1)
+    worker_max_rss_mb: int = Field(400, ge=50)
 
     @field_validator("host_overrides")
     @classmethod

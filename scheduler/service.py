@@ -25,6 +25,7 @@ from scheduler.launcher import CrawlLauncher, CrawlOutcome, LauncherClosed
 from scheduler.schedule import due_sources
 from scheduler.scrapyd import ScrapydLauncher
 from scheduler.terminal import Terminal
+from scheduler.warm import WarmWorker
 from storage.clock import utcnow
 from storage.models import CrawlRun
 from storage.runs import problem, unreachable
@@ -101,10 +102,12 @@ def make_launcher(
     terminal: Terminal | None = None,
 ) -> CrawlLauncher | ScrapydLauncher:
     """The launcher of ``[crawl] engine``: Scrapyd jobs on the ``[[crawl.nodes]]`` (they have
-    their own environment and no terminal), else local children."""
+    their own environment and no terminal), else local children (forked from a warm worker
+    with ``[crawl] worker = "warm"``)."""
     if config.crawl.engine == "scrapyd":
         return ScrapydLauncher(engine, config, timeout, grace)
-    return CrawlLauncher(engine, timeout, grace=grace, env=env, terminal=terminal)
+    warm = WarmWorker.configured(config.crawl)
+    return CrawlLauncher(engine, timeout, grace=grace, env=env, terminal=terminal, warm=warm)
 
 
 class CrawlService:

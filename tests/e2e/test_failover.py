@@ -262,8 +262,8 @@ def test_the_leader_killed_over_and_over_loses_no_meeting_and_sends_none_twice(
             daemon.process.terminate()
         for daemon in daemons:
             daemon.process.wait(60)
-    assert all(d.process.returncode == 0 for d in daemons), [(d.process.returncode, d.log.read_text()[-2000:])
-                                                             for d in daemons]  # fmt: skip
+    ends = [(d.process.returncode, d.log.read_text()[-2000:]) for d in daemons]
+    assert all(code == 0 for code, _log in ends), ends
     _report(url, receiver, takeovers, killing)
     if nodes:
         _report_nodes(url, nodes)
