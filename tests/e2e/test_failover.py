@@ -249,6 +249,7 @@ def test_the_leader_killed_over_and_over_loses_no_meeting_and_sends_none_twice(
             daemons = [d if d.process.poll() is None else start(cluster, server, len(takeovers) + 1)
                        for d in daemons]  # fmt: skip
         killing = time.monotonic() - started
+        wait_until(lambda: standing_by(url), 60, "the last restarted daemon standing by")
         while published < len(REGIONS):
             publish(site, published)
             published += 1
