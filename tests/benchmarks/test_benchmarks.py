@@ -25,7 +25,7 @@ FIGURES = {
     },
     "telegram": {"post_to_webhook_s_median", "idle_poll_requests"},
     "daemon": {"daemon_rss_mb_start", "daemon_rss_mb_end", "requests_per_idle_cycle"},
-    "polling": {"polling_cpu_s_per_idle_round", "idle_round_cold", "idle_round_warm",
+    "polling": {"polling_cpu_s_per_idle_round", "idle_round_warm", "daemon_round_warm",
                 "time_to_alert_warm"},
     "truth": {
         "true_dates_percent", "alerts_matching_percent", "meetings_alerted_twice",

@@ -36,7 +36,7 @@ from scheduler.leader import ADVISORY_KEY
 from sources.akorda.replica import AkordaSite
 from storage.clock import utcnow
 from storage.engine import make_engine
-from storage.leadership import current, take_term
+from storage.leadership import current, current_term, take_term
 from storage.migrate import upgrade
 from storage.models import Article, CrawlRun, Outbox
 from testkit.scrapyd import ScrapydNode, scrapyd_nodes
@@ -288,16 +288,19 @@ def kill_leader(url: str, daemons: list[Node]) -> float:
 
 def kill_node_mid_crawl(url: str, node: ScrapydNode) -> None:
     """Wait until ``node`` runs a crawl that has recorded its run, then SIGKILL the node and its
-    crawls; the leader's launcher closes that run as lost and moves the crawl."""
+    crawls; the leader's launcher closes that run as lost and moves the crawl. (A job a killed
+    leader left running has no launcher following it; it ends as lost at the crawl timeout.)"""
 
-    def running() -> str | None:
+    def running() -> str | None:  # a job of the current leader's, so a launcher follows it
         jobs = node.get("listjobs.json", project="akimwatch").get("running") or []
         ids = {str(job["id"]) for job in jobs}  # type: ignore[index, union-attr]
         engine = make_engine(url)
         with Session(engine) as session:
             found = session.scalar(
                 select(CrawlRun.launch_id).where(
-                    CrawlRun.launch_id.in_(ids), CrawlRun.finished_at.is_(None)
+                    CrawlRun.launch_id.in_(ids),
+                    CrawlRun.finished_at.is_(None),
+                    CrawlRun.term == current_term(session),
                 )
             )
         engine.dispose()
