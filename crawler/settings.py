@@ -33,6 +33,9 @@ USER_AGENT = _crawl.user_agent.format(version=__version__)
 ROBOTSTXT_OBEY = _crawl.obey_robots
 DOWNLOAD_DELAY = _crawl.download_delay
 CONCURRENT_REQUESTS = 8
+# Scrapy starts this many asyncio tasks for every callback's output (100 by default: 6,000 tasks
+# for an idle crawl of 60 API pages); our pipeline is synchronous, a page yields at most ~20.
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = _crawl.concurrency_per_domain
 AUTOTHROTTLE_ENABLED = _crawl.autothrottle
 AUTOTHROTTLE_START_DELAY = max(_crawl.download_delay, 0.5)

@@ -70,9 +70,37 @@ def preload() -> int:
                 importlib.import_module(info.name)
     import core.config  # noqa: F401 (read by crawler.settings in the child)
 
+    _warm_caches()
+
     if "twisted.internet.reactor" in sys.modules:
         raise RuntimeError("preloading installed a Twisted reactor")
     return len(sys.modules) - before
+
+
+def _warm_caches() -> None:
+    """Work every crawl would otherwise repeat after the fork, done once: SQLAlchemy's mapper
+    configuration, the cookie middleware's public-suffix list, and the source text of the
+    spiders' callbacks that Scrapy reads to warn of generators returning a value (its cache is
+    per bound method, so per crawl; ``inspect`` and ``linecache`` keep theirs across the fork)."""
+    import inspect
+
+    from scrapy.downloadermiddlewares.cookies import _is_public_domain
+    from scrapy.utils.misc import is_generator_with_return_value
+    from sqlalchemy.orm import configure_mappers
+
+    import storage.models  # noqa: F401 (the mappers to configure)
+    from sources import registry
+
+    configure_mappers()
+    _is_public_domain("www.example.com")
+    for source in registry().values():
+        module = source.spider.partition(":")[0]
+        for spider in vars(importlib.import_module(module)).values():
+            if not (inspect.isclass(spider) and spider.__module__ == module):
+                continue
+            for _, function in inspect.getmembers(spider, inspect.isfunction):
+                with contextlib.suppress(Exception):
+                    is_generator_with_return_value(function)
 
 
 def _import_object(path: str) -> None:

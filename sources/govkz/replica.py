@@ -3,8 +3,11 @@
 ``POST /api/v1/public/_/c/k6`` hands out a ticket (``{"x-ticket": ...}``) that ``/news`` requires as
 a header; without it ``/news`` answers 400 ``{"error":"notAllowed"}``. ``expire_after=N`` revokes
 every ticket once after N news pages (a ticket expiring mid-crawl); ``mode="hash"`` removes k6 and
-demands the older ``token``/``hash`` headers instead. Some projects answer a JSON array, others
-``{"content": [...]}``; past the last page the answer is empty. Language is ``Accept-Language``.
+demands the older ``token``/``hash`` headers instead. ``ticket_scope="chain"`` binds a ticket to
+the first project and language it is used for (the portal might scope tickets so; then one shared
+by every chain is refused elsewhere); ``"any"``, the default, accepts it anywhere. Some projects
+answer a JSON array, others ``{"content": [...]}``; past the last page the answer is empty.
+Language is ``Accept-Language``.
 ``layout=1..4`` varies what sources.md allows: the page shape, string or number ids, the
 ``created_date`` forms (fractions, ``Z``, ``+0000``, ``+05:00``, ``+0500``), the lead only in an
 HTML ``short_description``, extra fields.
@@ -28,6 +31,7 @@ from sources.govkz.pages import frontend_url
 NEWS = "/api/v1/public/content-manager/news"
 K6 = "/api/v1/public/_/c/k6"
 JSON = "application/json;charset=UTF-8"
+TICKET_SCOPES = ("any", "chain")
 NOT_ALLOWED = Reply(400, b'{"error":"notAllowed"}', JSON)
 
 
@@ -45,7 +49,10 @@ class GovkzSite(Site):
         first_page: int = 1,
         data: str = "govkz",
         layout: int = 0,
+        ticket_scope: str = "any",
     ) -> None:
+        if ticket_scope not in TICKET_SCOPES:
+            raise ValueError(f"ticket_scope must be one of {TICKET_SCOPES}, not {ticket_scope!r}")
         self.page_size = page_size
         self.mode = mode
         self.expire_after = expire_after
@@ -53,7 +60,8 @@ class GovkzSite(Site):
         self.first_page = first_page
         self.articles = load_articles(data)
         self.layout = layouts.check(layout)
-        self.tickets: set[str] = set()
+        self.ticket_scope = ticket_scope
+        self.tickets: dict[str, tuple[str, str] | None] = {}  # ticket: the chain it is bound to
         self.served = 0
         self._lock = threading.Lock()
 
@@ -71,7 +79,7 @@ class GovkzSite(Site):
         """A fresh ticket, as JSON and as a cookie."""
         ticket = uuid.uuid4().hex
         with self._lock:
-            self.tickets.add(ticket)
+            self.tickets[ticket] = None
         return Reply(
             200,
             json.dumps({"x-ticket": ticket}).encode(),
@@ -89,12 +97,19 @@ class GovkzSite(Site):
             if self.mode == "hash":
                 token, hashed = headers.get("token", ""), headers.get("hash", "")
                 return bool(token and hashed) and bcrypt.checkpw(token.encode(), hashed.encode())
-            return headers.get("x-ticket", "") in self.tickets
+            ticket = headers.get("x-ticket", "")
+            if ticket not in self.tickets:
+                return False
+            if self.ticket_scope == "any":
+                return True
+            chain = (request.arg("projects").removeprefix("eq:"), _language(request))
+            bound = self.tickets[ticket] = self.tickets[ticket] or chain
+            return bound == chain
 
     def news(self, request: Request) -> Reply:
         """One page of a project's news in the requested language."""
         project = request.arg("projects").removeprefix("eq:")
-        language = (request.headers.get("Accept-Language") or "ru")[:2].lower()
+        language = _language(request)
         page = int(request.arg("page", str(self.first_page)) or self.first_page)
         size = min(int(request.arg("size", "10") or 10), self.page_size)
         items = self.listed(project, language)
@@ -166,3 +181,8 @@ class GovkzSite(Site):
             3: article.published.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             4: local.strftime("%Y-%m-%dT%H:%M:%S.%f%z"),
         }[style]
+
+
+def _language(request: Request) -> str:
+    """The language asked for (``Accept-Language``)."""
+    return (request.headers.get("Accept-Language") or "ru")[:2].lower()

@@ -1,5 +1,6 @@
-"""Real crawls of the gov.kz API replica: the handshake, a ticket expiring mid-crawl, the
-token/hash fallback, both page shapes and the empty last page."""
+"""Real crawls of the gov.kz API replica: the handshake, one ticket shared by every chain (and
+the fallback to a handshake per chain when the portal scopes tickets), a ticket expiring
+mid-crawl, the token/hash fallback, both page shapes and the empty last page."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from pathlib import Path
 import pytest
 from crawling import crawl as run_crawl
 from crawling import stored_articles
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from akimwatch.demo import write_config
 from replicas.layouts import LAYOUTS
 from replicas.server import ReplicaServer
 from sources.govkz.pages import frontend_url
-from sources.govkz.replica import K6, NEWS, GovkzSite
+from sources.govkz.replica import K6, NEWS, TICKET_SCOPES, GovkzSite
+from sources.govkz.spider import SHARED_REFUSALS
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from storage.models import Article
+from storage.models import Article, CrawlRun
 
 PROJECTS = ("karaganda", "astana")
 TABLES = f"[sources.govkz]\nprojects = {json.dumps(PROJECTS)}\n"
@@ -51,6 +55,20 @@ def news_pages(server: ReplicaServer) -> list[int]:
     return [e.status for e in server.requests_for() if e.path == NEWS]
 
 
+def handshakes(server: ReplicaServer) -> int:
+    return sum(1 for e in server.requests_for() if e.path == K6)
+
+
+def last_run_stats(tmp_path: Path) -> dict[str, int]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'govkz.db'}")
+    with Session(engine) as session:
+        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+        assert run is not None
+        stats = dict(run.stats)
+    engine.dispose()
+    return stats
+
+
 def test_handshake_expiry_and_empty_page(tmp_path: Path) -> None:
     site = GovkzSite(expire_after=3)
     with ReplicaServer([site]) as server:
@@ -61,11 +79,41 @@ def test_handshake_expiry_and_empty_page(tmp_path: Path) -> None:
         chains = [site.listed(p, lang) for p in PROJECTS for lang in ("ru", "kk", "en")]
         # every page with items, then one empty page per chain, and nothing past it
         assert statuses.count(200) == sum(-(-len(c) // site.page_size) + 1 for c in chains)
-        handshakes = [e for e in server.requests_for() if e.path == K6]
-        assert len(handshakes) == 2 * 3 + statuses.count(400)
+        # one shared handshake, then one per refusal (the shared ticket's or a chain's own)
+        assert handshakes(server) == 1 + statuses.count(400)
         server.clear_log()
         crawl(tmp_path, server)
         assert news_pages(server) == [200] * 6  # page 1 of each project and language only
+
+
+@pytest.mark.parametrize("scope", TICKET_SCOPES)
+def test_one_ticket_for_every_chain_unless_the_portal_scopes_it(tmp_path: Path, scope: str) -> None:
+    """A portal taking any ticket anywhere: one handshake per crawl. One scoping tickets to a
+    project and language: the shared ticket is refused twice, then every chain handshakes for
+    itself; every article is stored either way."""
+    site = GovkzSite(ticket_scope=scope)
+    chains = len(PROJECTS) * 3
+    with ReplicaServer([site]) as server:
+        for _ in range(2):  # a crawl storing everything, then an idle one
+            server.clear_log()
+            check_all_stored(site, crawl(tmp_path, server))
+            statuses, refused = news_pages(server), last_run_stats(tmp_path)
+            if scope == "any":
+                assert handshakes(server) == 1
+                assert 400 not in statuses
+                assert "akimwatch/govkz_shared_ticket_refused" not in refused
+            else:  # the ticket's own chain, two refused probes, the rest on their own
+                assert handshakes(server) == chains
+                assert statuses.count(400) == SHARED_REFUSALS
+                assert refused["akimwatch/govkz_shared_ticket_refused"] == SHARED_REFUSALS
+        assert statuses.count(200) == chains  # idle: page 1 of each project and language
+
+
+def test_share_ticket_off_is_a_handshake_per_chain(tmp_path: Path) -> None:
+    site = GovkzSite()
+    with ReplicaServer([site]) as server:
+        check_all_stored(site, crawl(tmp_path, server, "share_ticket=0"))
+        assert handshakes(server) == len(PROJECTS) * 3
 
 
 def test_token_hash_fallback_and_start_page(tmp_path: Path) -> None:
