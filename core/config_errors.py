@@ -107,7 +107,7 @@ def _variable(loc: Loc, origins: dict[Loc, str]) -> str | None:
 def _shown(key: str, value: Any) -> str:
     if any(word in key for word in _SECRET_WORDS):
         return MASK
-    if key.endswith("database.url") and isinstance(value, str):
+    if isinstance(value, str) and "://" in value:  # any URL: a password in it stays hidden
         return repr(mask_url(value))
     return repr(value)
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from core import checks
 from core.config_errors import nearest
-from core.secrets import SecretStr, read_secret
+from core.secrets import SecretStr, SecretUrl, read_secret
 from sources import registry as source_registry
 
 Language = Literal["ru", "kk", "en"]
@@ -44,22 +44,27 @@ class NodeConfig(Model):
     as the node reaches it when that differs from ours."""
 
     url: str
-    name: str | None = None
+    name: str | None = Field(None, max_length=40)
     username: str | None = None
     password: SecretStr | None = None
     password_env: str | None = None
     password_file: str | None = None
-    database_url: str | None = None
+    database_url: SecretUrl | None = None
 
     @field_validator("url")
     @classmethod
     def _check_url(cls, value: str) -> str:
-        return checks.http_url(value).rstrip("/")
+        url = checks.http_url(value).rstrip("/")
+        if "@" in url.partition("://")[2].partition("/")[0]:
+            raise ValueError("credentials in the URL; give them as username and password")
+        return url
 
     @field_validator("database_url")
     @classmethod
-    def _check_database_url(cls, value: str | None) -> str | None:
-        return checks.database_url(value) if value else value
+    def _check_database_url(cls, value: SecretUrl | None) -> SecretUrl | None:
+        if value is not None:
+            checks.database_url(value.get_secret_value())
+        return value
 
     def auth(self) -> tuple[str, str] | None:
         """The HTTP basic credentials, the password read now; None without a username."""

@@ -25,10 +25,11 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler import jobs
 from scheduler.jobs import Runtime
-from scheduler.leader import Election
+from scheduler.leader import RETRY_SECONDS, Election
 from scheduler.schedule import interval_seconds, last_successes, next_run, trigger_for
 from scheduler.service import CrawlService
 from storage.clock import utcnow
@@ -143,6 +144,7 @@ class Daemon:
     def campaign(self, election: Election) -> None:
         """Win the lock, lead a term, and again after each loss, until stopped."""
         while election.wait(self.stopped):
+            term: int | None = None
             try:
                 self.scheduler = self._new_scheduler()
                 self._over = threading.Event()
@@ -152,6 +154,9 @@ class Daemon:
                 term = election.begin_term(on_lost=self.lose)
                 log.info("leading: term %s as %s", term, election.holder)
                 self.schedule(term)
+            except SQLAlchemyError as exc:  # the database failed as the term began
+                log.warning("cannot lead: %s", str(exc).strip().splitlines()[0])
+                self.stopped.wait(RETRY_SECONDS)
             finally:
                 election.release()
             if not self.stopped.is_set():
@@ -182,9 +187,9 @@ class Daemon:
         self.lose()
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if not self.stopped.is_set():
+        if not self.stopped.is_set():  # the stop on a thread: a handler must not wait on locks
             log.info("received %s: stopping", signal.Signals(signum).name)
-            self.stop()
+            threading.Thread(target=self.stop, name="akimwatch-stop", daemon=True).start()
 
     def _end(self) -> None:
         """Pause, SIGTERM running crawls, wait the grace period (then SIGKILL), shut down."""

@@ -192,7 +192,8 @@ class Election:
                     connection.execute(text(f"SET lock_timeout = {self.lock_timeout_ms}"))
                 got = connection.execute(text(statement), {"k": ADVISORY_KEY}).scalar()
             except DBAPIError as exc:
-                if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+                if code == LOCK_NOT_AVAILABLE:  # psycopg 3 / psycopg2
                     return False
                 raise
             return got is not False  # pg_advisory_lock returns void (None) once granted

@@ -39,6 +39,7 @@ TIMEOUT = 5.0  # seconds for one request to a node
 SCHEDULE_TIMEOUT = 30.0  # the first schedule of a version runs ``scrapy list`` on the node
 LOST_POLLS = 3  # failed polls in a row, and at least ``lost_after`` seconds, make a node lost
 NO_NODE = "no Scrapyd node answered"
+KILLED_BY_LENGTH = 64  # crawl_runs.killed_by
 
 
 class ScrapydError(RuntimeError):
@@ -57,7 +58,9 @@ def node_client(node: NodeConfig, timeout: float = TIMEOUT) -> Iterator[httpx.Cl
 def answer(response: httpx.Response) -> dict[str, Any]:
     """A node's JSON answer; HTTPStatusError on an HTTP error, ScrapydError on ``error``."""
     response.raise_for_status()
-    data: dict[str, Any] = response.json()
+    data = response.json()
+    if not isinstance(data, dict):
+        raise ScrapydError(f"not a JSON object: {type(data).__name__}")
     if data.get("status") != "ok":
         raise ScrapydError(str(data.get("message") or data))
     return data
@@ -147,6 +150,9 @@ class ScrapydLauncher:
                 job = Job(source, plain, index, launch_id)
                 with self._lock:
                     self.running[launch_id] = job
+                    closing = self.closed
+                if closing:  # close() ran while the job was being scheduled: it missed it
+                    self._cancel(job, "KILL")
                 return job
         logger.error("%s: %s; not crawled", source, NO_NODE)
         return None
@@ -164,13 +170,14 @@ class ScrapydLauncher:
                     killed_by = "shutdown"  # recorded only when the run has no end
                 return self._outcome(job.source, started, job, killed_by)
             node = self.nodes[job.node].label
-            record_run(self.engine, job.source, job.launch_id, f"node {node} lost", create=False)
+            lost = f"node {node} lost"[:KILLED_BY_LENGTH]
+            record_run(self.engine, job.source, job.launch_id, lost, create=False)
             if self.closed or job.moves >= len(self.nodes):
-                return self._outcome(job.source, started, job, f"node {node} lost")
+                return self._outcome(job.source, started, job, lost)
             logger.warning("%s: node %s lost; moving the crawl to the next node", job.source, node)
             moved = self.start(job.source, job.args, after=job.node)
             if moved is None:
-                return self._outcome(job.source, started, job, f"node {node} lost")
+                return self._outcome(job.source, started, job, lost)
             moved.moves = job.moves + 1
             job = moved
 
@@ -228,14 +235,15 @@ class ScrapydLauncher:
         try:
             with node_client(node, SCHEDULE_TIMEOUT) as client:
                 answer(client.post("schedule.json", data=data))
-        except (httpx.HTTPError, ScrapydError, ValueError) as exc:
+        except (httpx.HTTPError, ScrapydError, ValueError, OSError) as exc:
             logger.warning("node %s: cannot schedule %s: %s", node.label, source, describe(exc))
             return False
         logger.info("%s: scheduled on node %s as %s", source, node.label, args["launch_id"])
         return True
 
     def _settings(self, node: NodeConfig) -> dict[str, str]:
-        settings = {"AKIMWATCH_DATABASE_URL": node.database_url or self.database_url}
+        own = node.database_url.get_secret_value() if node.database_url else None
+        settings = {"AKIMWATCH_DATABASE_URL": own or self.database_url}
         if self.host_overrides:
             settings["HOST_OVERRIDES"] = json.dumps(self.host_overrides)
         return settings
@@ -251,7 +259,7 @@ class ScrapydLauncher:
                     return _listed_state(answer(client.get("listjobs.json")), job.launch_id)
                 state: str | None = answer(reply).get("currstate")
                 return state
-        except (httpx.HTTPError, ScrapydError, ValueError) as exc:
+        except (httpx.HTTPError, ScrapydError, ValueError, OSError) as exc:
             logger.debug("node %s: no status of %s: %s", node.label, job.launch_id, describe(exc))
             return None
 
@@ -261,7 +269,7 @@ class ScrapydLauncher:
         try:
             with node_client(node) as client:
                 answer(client.post("cancel.json", data=data))
-        except (httpx.HTTPError, ScrapydError, ValueError) as exc:
+        except (httpx.HTTPError, ScrapydError, ValueError, OSError) as exc:
             logger.warning("node %s: cannot cancel %s: %s", node.label, job.source, describe(exc))
 
     def _outcome(
@@ -278,6 +286,7 @@ class ScrapydLauncher:
 
 def _listed_state(listed: dict[str, Any], job_id: str) -> str | None:
     for state in ("pending", "running", "finished"):
-        if any(entry.get("id") == job_id for entry in listed.get(state) or ()):
+        entries = listed.get(state) or ()
+        if any(isinstance(e, dict) and e.get("id") == job_id for e in entries):
             return state
     return None

@@ -145,6 +145,7 @@ class Zygote:
                 stdout=subprocess.DEVNULL,
                 pass_fds=[theirs.fileno()],
                 preexec_fn=preexec,
+                start_new_session=True,  # a Ctrl-C to our group reaches us, not the crawls
             )
         finally:
             theirs.close()

@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SMTP_PASSWORD_ENV, SMTP_PASSWORD_FILE = "smtp-Env-Pa55-81f0", "smtp-File-Pa55-2c7e"
 HOOK_TOKEN, HOOK_SECRET = "hookTok3n-9a4d17", "hook-File-Secr3t-5b22"
 APPRISE_ENV, APPRISE_FILE = "json://127.0.0.1:9/appriseEnvTok-77c1", "json://apprTok-File-3e9a@x"
-RAW = (SMTP_PASSWORD_ENV, SMTP_PASSWORD_FILE, HOOK_TOKEN, HOOK_SECRET, "appriseEnvTok", "apprTok")
+NODE_PASSWORD, NODE_DB_PASSWORD = "nodePa55-4e1b", "nodeDbPa55-90ac"
+RAW = (SMTP_PASSWORD_ENV, SMTP_PASSWORD_FILE, HOOK_TOKEN, HOOK_SECRET, "appriseEnvTok", "apprTok",
+       NODE_PASSWORD, NODE_DB_PASSWORD)  # fmt: skip
 CHANNELS = ("desk", "ops", "hook", "chat")
 ENV = {"AW_SMTP_PASSWORD": SMTP_PASSWORD_ENV, "AW_APPRISE_URLS": APPRISE_ENV}
 
@@ -40,7 +42,10 @@ def _config(tmp_path: Path, extra: str = "") -> Path:
         f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "http://127.0.0.1:9/{HOOK_TOKEN}"\n'
         f'secret_file = "{tmp_path}/hook-secret"\n'
         f'[[channels]]\nname = "chat"\nkind = "apprise"\nurls = ["{APPRISE_FILE}"]\n'
-        f'urls_env = "AW_APPRISE_URLS"\n{extra}',
+        f'urls_env = "AW_APPRISE_URLS"\n{extra}'
+        f'[[crawl.nodes]]\nurl = "http://127.0.0.1:9"\nusername = "aw"\n'
+        f'password = "{NODE_PASSWORD}"\n'
+        f'database_url = "postgresql+psycopg://aw:{NODE_DB_PASSWORD}@db/aw"\n',
         encoding="utf-8",
     )
     return path
