@@ -75,9 +75,14 @@ def crawl_command(source: str, args: Mapping[str, str] | None = None) -> list[st
     return command
 
 
+def new_launch_id() -> str:
+    """A fresh id naming one launch's run (the ``launch_id`` spider argument)."""
+    return uuid.uuid4().hex
+
+
 def with_launch_id(args: Mapping[str, str] | None) -> dict[str, str]:
     """The spider arguments of one launch: ``args`` and a new ``launch_id`` naming its run."""
-    return {**(args or {}), "launch_id": uuid.uuid4().hex}
+    return {**(args or {}), "launch_id": new_launch_id()}
 
 
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:

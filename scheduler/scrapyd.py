@@ -30,8 +30,8 @@ from scheduler.launcher import (
     CrawlOutcome,
     LauncherClosed,
     close_lost_runs,
+    new_launch_id,
     record_run,
-    with_launch_id,
 )
 
 logger = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class ScrapydLauncher:
         plain = {k: v for k, v in (args or {}).items() if k != "launch_id"}
         for step in range(len(self.nodes)):
             index = (first + step) % len(self.nodes)
-            launch_id = with_launch_id(None)["launch_id"]
+            launch_id = new_launch_id()
             if self._schedule(self.nodes[index], source, {**plain, "launch_id": launch_id}):
                 job = Job(source, plain, index, launch_id)
                 with self._lock:
@@ -190,10 +190,7 @@ class ScrapydLauncher:
             self._cancel(job, "TERM")
         deadline = time.monotonic() + self.grace
         for job in jobs:
-            while time.monotonic() < deadline and self._state(job) not in ("finished", None):
-                time.sleep(min(self.poll, 0.5))
-            if self._state(job) not in ("finished", None):
-                self._cancel(job, "KILL")
+            self._kill_unless_ended(job, deadline)
 
     def close_lost_runs(self) -> int:
         """End the runs that never finished and started longer ago than any crawl may last."""
@@ -221,12 +218,15 @@ class ScrapydLauncher:
         """The hard timeout: cancel (SIGTERM), wait the grace period, cancel with SIGKILL."""
         logger.warning("%s: timeout on node %s; cancelling", job.source, self.nodes[job.node].label)
         self._cancel(job, "TERM")
-        deadline = time.monotonic() + self.grace
-        while time.monotonic() < deadline:
-            if self._state(job) in ("finished", None):
+        self._kill_unless_ended(job, time.monotonic() + self.grace)
+
+    def _kill_unless_ended(self, job: Job, deadline: float) -> None:
+        """Wait for a cancelled job to end until ``deadline``; then cancel it with SIGKILL."""
+        while self._state(job) not in ("finished", None):
+            if time.monotonic() >= deadline:
+                self._cancel(job, "KILL")
                 return
             time.sleep(min(self.poll, 0.5))
-        self._cancel(job, "KILL")
 
     def _schedule(self, node: NodeConfig, source: str, args: dict[str, str]) -> bool:
         settings = [f"{name}={value}" for name, value in self._settings(node).items()]
@@ -276,7 +276,7 @@ class ScrapydLauncher:
         self, source: str, started: float, job: Job | None, killed_by: str | None
     ) -> CrawlOutcome:
         """The crawl's outcome from its run (closed as killed when ``killed_by``)."""
-        launch_id = job.launch_id if job else with_launch_id(None)["launch_id"]
+        launch_id = job.launch_id if job else new_launch_id()
         run = record_run(self.engine, source, launch_id, killed_by)
         node = self.nodes[job.node].label if job else None
         finished = job is not None and killed_by is None and run is not None
