@@ -98,6 +98,18 @@ def hang(release: threading.Event, match: Matcher | None = None, limit: float = 
     return fault
 
 
+def delay(seconds: float, match: Matcher | None = None) -> Fault:
+    """Answer matching requests normally, ``seconds`` late (a slow site: crawls last longer)."""
+    match = match or matcher()
+
+    def fault(request: Request) -> Reply | None:
+        if match(request):
+            time.sleep(seconds)
+        return None
+
+    return fault
+
+
 def _passthrough(
     site_answer: Callable[[Request], Reply], match: Matcher, change: Callable[[Reply], Reply]
 ) -> Fault:

@@ -39,6 +39,7 @@ from storage.engine import make_engine
 from storage.leadership import current, current_term, take_term
 from storage.migrate import upgrade
 from storage.models import Article, CrawlRun, Outbox
+from testkit.faults import delay, matcher
 from testkit.scrapyd import ScrapydNode, scrapyd_nodes
 
 sys.path.insert(0, str(ROOT / "tests" / "faults"))
@@ -49,6 +50,7 @@ KILLS = {"local": 6, "scrapyd": 20}  # SIGKILLs of the leader, by crawl engine
 KILLS_ENV = "AKIMWATCH_TEST_FAILOVER_KILLS"  # one number for both, to run more or fewer
 FAILOVER = 5  # failover_seconds of the daemons
 KILL_AFTER = (0.5, 4.0)  # seconds into a term at which its leader is killed, drawn uniformly
+SLOW_REQUESTS = 1.0  # seconds each akorda request waits while a node is about to be killed
 SETTLE = 180.0  # seconds for the last leader to crawl and deliver everything
 QUEUED = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k AND NOT granted"
 REGIONS = [
@@ -240,7 +242,7 @@ def test_the_leader_killed_over_and_over_loses_no_meeting_and_sends_none_twice(
         initial = len(meeting_keys(url))
         for kill in range(kills):
             if nodes and kill == kills // 2:
-                kill_node_mid_crawl(url, nodes[0])
+                kill_node_mid_crawl(url, server, nodes[0])
             wait_until(lambda: standing_by(url), 60, "the standby to queue for the lock")
             time.sleep(rng.uniform(*KILL_AFTER))  # a random moment of the term
             if published < len(REGIONS) and kill % 2 == 0:
@@ -286,9 +288,10 @@ def kill_leader(url: str, daemons: list[Node]) -> float:
     return (since - killed).total_seconds()
 
 
-def kill_node_mid_crawl(url: str, node: ScrapydNode) -> None:
+def kill_node_mid_crawl(url: str, server: ReplicaServer, node: ScrapydNode) -> None:
     """Wait until ``node`` runs a crawl that has recorded its run, then SIGKILL the node and its
-    crawls; the leader's launcher closes that run as lost and moves the crawl. (A job a killed
+    crawls; the leader's launcher closes that run as lost and moves the crawl. The replica answers
+    late meanwhile, so the crawl is still running when the node dies. (A job a killed
     leader left running has no launcher following it; it ends as lost at the crawl timeout.)"""
 
     def running() -> str | None:  # a job of the current leader's, so a launcher follows it
@@ -306,9 +309,20 @@ def kill_node_mid_crawl(url: str, node: ScrapydNode) -> None:
         engine.dispose()
         return found
 
-    wait_until(lambda: running() is not None, 120, f"a crawl running on {node.label}")
-    launch_id = running()
-    node.kill()
+    found: list[str | None] = [None]
+
+    def seen() -> bool:  # the launch id that was seen is the one killed
+        found[0] = running()
+        return found[0] is not None
+
+    slow = delay(SLOW_REQUESTS, matcher("akorda.kz"))  # the kill lands mid-crawl, not after it
+    server.faults.append(slow)
+    try:
+        wait_until(seen, 120, f"a crawl running on {node.label}")
+        node.kill()
+    finally:
+        server.faults.remove(slow)
+    launch_id = found[0]
 
     def moved() -> bool:
         engine = make_engine(url)
