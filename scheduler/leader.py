@@ -4,9 +4,9 @@ its session ends.
 
 The lock lives on a dedicated AUTOCOMMIT connection, outside the pool, with TCP keepalives on both
 ends sized from ``failover_seconds``: a machine that vanishes loses its session (so the lock) on
-the server, and its own connection fails, within that time. A standby waits in
-``pg_advisory_lock`` under a short ``lock_timeout``, in a loop, so it is granted the lock the
-moment the holder's session ends and still notices a stop request. While leading, a watcher
+the server, and its own connection fails, within that time. A standby waits in one
+``pg_advisory_lock`` call, so it is granted the lock the moment the holder's session ends; a stop
+request cancels that call from a second connection (``pg_cancel_backend``). While leading, a watcher
 thread reads the current term on the lock connection every ``failover_seconds / 6``: a failed
 read, or a term that is no longer ours, is reported as lost at once. See ``docs/failover.md``.
 """
@@ -30,10 +30,12 @@ from sqlalchemy.pool import NullPool
 from storage.leadership import current, current_term, take_term
 
 ADVISORY_KEY = 0x616B696D  # "akim": the one lock every akimwatch scheduler process takes
-LOCK_NOT_AVAILABLE = "55P03"  # the SQLSTATE of a lock_timeout
+QUERY_CANCELED = "57014"  # the SQLSTATE of a statement cancelled by pg_cancel_backend
 TRY = "SELECT pg_try_advisory_lock(:k)"  # true or false at once
-WAIT = "SELECT pg_advisory_lock(:k)"  # returns once granted, or fails at the lock_timeout
+WAIT = "SELECT pg_advisory_lock(:k)"  # returns once granted (or fails when cancelled)
+CANCEL = "SELECT pg_cancel_backend(:pid)"
 RETRY_SECONDS = 1.0  # a standby whose database is unreachable tries again after this
+WAKE_SECONDS = 0.5  # a stop request is repeated this often until the waiting call returns
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +117,6 @@ class Election:
         self.holder = holder or holder_name()
         self.keepalives = Keepalives.within(failover_seconds)
         self.check_every = max(0.5, failover_seconds / 6)
-        self.lock_timeout_ms = int(min(RETRY_SECONDS, self.check_every) * 1000)
         self.term: int | None = None
         self.lost = threading.Event()
         self._locks = create_engine(
@@ -136,7 +137,7 @@ class Election:
         waiting = False
         while not stop.is_set():
             try:
-                if self._attempt(WAIT if waiting else TRY, timeout=waiting):
+                if self._attempt(TRY) or (waiting and self._block(stop)):
                     return True
             except SQLAlchemyError as exc:
                 log.warning("standing by: the database is unreachable (%s)", exc)
@@ -184,19 +185,46 @@ class Election:
         self.release()
         self._locks.dispose()
 
-    def _attempt(self, statement: str, timeout: bool = False) -> bool:
+    def _attempt(self, statement: str) -> bool:
         with self._use:
             connection = self._connection or self._connect()
+            got = connection.execute(text(statement), {"k": ADVISORY_KEY}).scalar()
+            return got is not False  # pg_advisory_lock returns void (None) once granted
+
+    def _block(self, stop: threading.Event) -> bool:
+        """Wait in ``pg_advisory_lock`` until granted (True), or until ``stop`` is set and a
+        waker thread cancels the call (False)."""
+        with self._use:
+            connection = self._connection or self._connect()
+            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            returned, cancelling = threading.Event(), threading.Lock()
+            threading.Thread(target=self._wake, args=(pid, stop, returned, cancelling),
+                             name="akimwatch-standby-waker", daemon=True).start()  # fmt: skip
             try:
-                if timeout:
-                    connection.execute(text(f"SET lock_timeout = {self.lock_timeout_ms}"))
-                got = connection.execute(text(statement), {"k": ADVISORY_KEY}).scalar()
+                connection.execute(text(WAIT), {"k": ADVISORY_KEY})
             except DBAPIError as exc:
                 code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-                if code == LOCK_NOT_AVAILABLE:  # psycopg 3 / psycopg2
+                if code == QUERY_CANCELED and stop.is_set():  # psycopg 3 / psycopg2
                     return False
                 raise
-            return got is not False  # pg_advisory_lock returns void (None) once granted
+            finally:
+                with cancelling:  # no cancel is sent once the call returned
+                    returned.set()
+            return True
+
+    def _wake(
+        self, pid: int, stop: threading.Event, returned: threading.Event, cancelling: threading.Lock
+    ) -> None:
+        """Once ``stop`` is set, cancel backend ``pid``'s waiting call, again every
+        ``WAKE_SECONDS`` (a cancel that came before the call began is lost), until it returns."""
+        while not returned.is_set():
+            if stop.wait(WAKE_SECONDS):
+                with cancelling:
+                    if returned.is_set():
+                        return
+                    with contextlib.suppress(SQLAlchemyError), self._locks.connect() as other:
+                        other.execute(text(CANCEL), {"pid": pid})
+                returned.wait(WAKE_SECONDS)
 
     def _connect(self) -> Connection:
         connection = self._locks.connect().execution_options(isolation_level="AUTOCOMMIT")

@@ -1,6 +1,7 @@
-"""The election on a real PostgreSQL database: one leads, the other waits and takes over with
-the next term when the leader releases, dies or has its lock session terminated; a stale term
-claims nothing from the outbox. (A stale term's crawl is fenced: tests/e2e/test_failover.py.)"""
+"""The election on a real PostgreSQL database: one leads, the other waits (in one call that a stop
+cancels) and takes over with the next term when the leader releases, dies or has its lock
+session terminated; a stale term claims nothing from the outbox. (A stale term's crawl is fenced:
+tests/e2e/test_failover.py.)"""
 
 from __future__ import annotations
 
@@ -163,6 +164,34 @@ def test_a_killed_leaders_lock_goes_to_the_standby_at_once(
         taken = standby.election.begin_term()
         row = current(session)
         assert row is not None and row.term == taken and row.holder == "standby"
+
+
+@pytest.mark.postgres
+def test_a_standby_waits_in_one_call_that_a_stop_cancels_at_once(
+    pg: Engine, started: list[Contender]
+) -> None:
+    first = Election(pg, FAILOVER, holder="first")
+    assert first.try_acquire()
+    standby = stand_by(started, pg)
+    pid = next(pid for pid, granted in locks(pg) if not granted)
+    began = query_start(pg, pid)
+    time.sleep(1.5)  # longer than a lock-timeout loop would wait in one call
+    assert query_start(pg, pid) == began  # the same call, no error in the server log a second
+    stopped = time.monotonic()
+    standby.stop.set()
+    standby.thread.join(5)
+    print(f"standby stopped after {time.monotonic() - stopped:.3f} s")
+    assert not standby.thread.is_alive() and time.monotonic() - stopped < 1.0
+    assert not standby.won.is_set() and not waiting(pg)
+    first.close()
+
+
+def query_start(engine: Engine, pid: int) -> object:
+    """When backend ``pid``'s current statement began."""
+    with engine.connect() as connection:
+        return connection.execute(
+            text("SELECT query_start FROM pg_stat_activity WHERE pid = :p"), {"p": pid}
+        ).scalar_one()
 
 
 @pytest.mark.postgres
