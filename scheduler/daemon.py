@@ -104,6 +104,8 @@ class Daemon:
             daemon.recheck_every_minutes * 60,
             now + timedelta(minutes=daemon.recheck_every_minutes),
         )
+        lost_every = config.crawl.timeout_seconds + daemon.kill_grace_seconds
+        self._every("lost-runs", "close_lost_runs", lost_every, now + timedelta(seconds=lost_every))
         if daemon.retention_days:
             self._every("retention", "retention", 86400, now)
 

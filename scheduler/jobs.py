@@ -93,6 +93,12 @@ def dispatch(config_path: str | None = None) -> None:
         log.info("dispatch: %s", report.summary())
 
 
+def close_lost_runs(config_path: str | None = None) -> None:
+    """Close the crawl runs that can no longer end on their own (a dead leader's, a lost node's
+    job nobody follows): unfinished past the crawl timeout, the grace and a margin."""
+    runtime(config_path).service.close_lost_runs()
+
+
 def retention(config_path: str | None = None) -> None:
     """Forget crawl runs and delivered or dead notifications (``notify.outbox.purge``) older than
     ``retention_days``."""

@@ -1,16 +1,20 @@
 """The daemon's leadership loop without processes: an election stand-in grants terms; each term
 gets a fresh scheduler and crawl service carrying the term; a loss ends the term at once (nothing
-more submitted, the service closed) and the daemon competes again; a stop ends it for good."""
+more submitted, the service closed) and the daemon competes again; a stop ends it for good. And
+the timer that closes the runs nobody follows any more."""
 
 from __future__ import annotations
 
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import cast
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.config import Config
 from scheduler import jobs
@@ -18,8 +22,10 @@ from scheduler.daemon import Daemon
 from scheduler.jobs import Runtime
 from scheduler.leader import Election
 from sources import names as source_names
+from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.migrate import upgrade
+from storage.models import CrawlRun
 
 
 class Granting:
@@ -115,3 +121,20 @@ def _wait(check: Callable[[], bool], what: str) -> None:
             return
         done.wait(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_runs_no_launcher_follows_are_closed_on_a_timer(runtime: Runtime) -> None:
+    now = utcnow()
+    daemon = Daemon(runtime)
+    daemon.add_jobs(now)
+    every = runtime.config.crawl.timeout_seconds + runtime.config.daemon.kill_grace_seconds
+    job = daemon.scheduler.get_job("lost-runs")
+    assert job is not None and job.trigger.interval == timedelta(seconds=every)
+    assert job.next_run_time == now + timedelta(seconds=every)
+    with Session(runtime.engine) as session, session.begin():  # a dead leader's Scrapyd job
+        session.add(CrawlRun(spider="akorda", started_at=now - timedelta(hours=1), term=3))
+    jobs.install(runtime)
+    jobs.close_lost_runs(None)
+    with Session(runtime.engine) as session:
+        run = session.scalars(select(CrawlRun)).one()
+        assert (run.finish_reason, run.killed_by) == ("killed", "lost")
