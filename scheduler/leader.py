@@ -118,6 +118,7 @@ class Election:
         self.keepalives = Keepalives.within(failover_seconds)
         self.check_every = max(0.5, failover_seconds / 6)
         self.term: int | None = None
+        self.held = False  # the lock is ours (until released or lost)
         self.lost = threading.Event()
         self._locks = create_engine(
             engine.url, poolclass=NullPool, connect_args=self.keepalives.client()
@@ -129,7 +130,8 @@ class Election:
 
     def try_acquire(self) -> bool:
         """Take the lock now if it is free (``run-once``); True when taken."""
-        return self._attempt(TRY)
+        self.held = self._attempt(TRY)
+        return self.held
 
     def wait(self, stop: threading.Event) -> bool:
         """Block until the lock is ours (True) or ``stop`` is set (False); says once that it
@@ -138,6 +140,7 @@ class Election:
         while not stop.is_set():
             try:
                 if self._attempt(TRY) or (waiting and self._block(stop)):
+                    self.held = True
                     return True
             except SQLAlchemyError as exc:
                 log.warning("standing by: the database is unreachable (%s)", exc)
@@ -173,12 +176,13 @@ class Election:
             self._watcher.join()
         self._watcher = None
         with self._use:
-            if self._connection is not None and not self.lost.is_set():
+            if self._connection is not None and self.held and not self.lost.is_set():
                 with contextlib.suppress(SQLAlchemyError):
                     unlock = text("SELECT pg_advisory_unlock(:k)")
                     self._connection.execute(unlock, {"k": ADVISORY_KEY})
         self._drop()
         self.term = None
+        self.held = False
 
     def close(self) -> None:
         """Release, and close the lock engine."""
