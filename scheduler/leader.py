@@ -130,7 +130,7 @@ class Election:
 
     def try_acquire(self) -> bool:
         """Take the lock now if it is free (``run-once``); True when taken."""
-        self.held = self._attempt(TRY)
+        self.held = self._try()
         return self.held
 
     def wait(self, stop: threading.Event) -> bool:
@@ -139,7 +139,7 @@ class Election:
         waiting = False
         while not stop.is_set():
             try:
-                if self._attempt(TRY) or (waiting and self._block(stop)):
+                if self._try() or (waiting and self._block(stop)):
                     self.held = True
                     return True
             except SQLAlchemyError as exc:
@@ -189,11 +189,11 @@ class Election:
         self.release()
         self._locks.dispose()
 
-    def _attempt(self, statement: str) -> bool:
+    def _try(self) -> bool:
+        """Take the lock if it is free, at once: True when taken."""
         with self._use:
             connection = self._connection or self._connect()
-            got = connection.execute(text(statement), {"k": ADVISORY_KEY}).scalar()
-            return got is not False  # pg_advisory_lock returns void (None) once granted
+            return bool(connection.execute(text(TRY), {"k": ADVISORY_KEY}).scalar())
 
     def _block(self, stop: threading.Event) -> bool:
         """Wait in ``pg_advisory_lock`` until granted (True), or until ``stop`` is set and a
