@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -131,14 +131,6 @@ def outbox_settled(config: Path) -> bool:
         unrouted = session.scalar(select(func.count()).where(Event.routed_at.is_(None)))
     engine.dispose()
     return open_rows == unrouted == 0
-
-
-def wait_until(check: Callable[[], object], timeout: float, what: str) -> None:
-    """Poll ``check`` until it is true; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out after {timeout:.0f} s waiting for {what}"
-        time.sleep(0.3)
 
 
 def finished_since(config: Path, spider: str, since: datetime) -> list[CrawlRun]:

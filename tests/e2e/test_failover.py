@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from crawling import ROOT, crawl_env, run_crawl
-from daemon_helpers import akimwatch, wait_until, write_daemon_config
+from daemon_helpers import akimwatch, write_daemon_config
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,7 @@ from storage.migrate import upgrade
 from storage.models import Article, CrawlRun, Outbox
 from testkit.faults import delay, matcher
 from testkit.scrapyd import ScrapydNode, scrapyd_nodes
+from testkit.waiting import wait_until
 
 sys.path.insert(0, str(ROOT / "tests" / "faults"))
 from receivers import WebhookReceiver
@@ -309,20 +310,13 @@ def kill_node_mid_crawl(url: str, server: ReplicaServer, node: ScrapydNode) -> N
         engine.dispose()
         return found
 
-    found: list[str | None] = [None]
-
-    def seen() -> bool:  # the launch id that was seen is the one killed
-        found[0] = running()
-        return found[0] is not None
-
     slow = delay(SLOW_REQUESTS, matcher("akorda.kz"))  # the kill lands mid-crawl, not after it
     server.faults.append(slow)
-    try:
-        wait_until(seen, 120, f"a crawl running on {node.label}")
+    try:  # the launch id that was seen is the one killed
+        launch_id = wait_until(running, 120, f"a crawl running on {node.label}")
         node.kill()
     finally:
         server.faults.remove(slow)
-    launch_id = found[0]
 
     def moved() -> bool:
         engine = make_engine(url)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from crawling import ROOT, stored_rows
-from daemon_helpers import hold_first, wait_until
+from daemon_helpers import hold_first
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,7 @@ from storage.migrate import upgrade
 from storage.models import CrawlRun
 from testkit.faults import is_listing, matcher
 from testkit.scrapyd import ScrapydNode, free_port, scrapyd_nodes
+from testkit.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 SOURCES = ("kazinform", "akorda", "bestnews")

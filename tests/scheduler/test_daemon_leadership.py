@@ -26,6 +26,7 @@ from storage.clock import utcnow
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import CrawlRun
+from testkit.waiting import wait_until
 
 
 class Granting:
@@ -83,7 +84,7 @@ def test_each_term_gets_a_fresh_scheduler_and_service_and_a_loss_ends_it_at_once
     assert election.began.get(timeout=10) == 1
     first_scheduler, first_service = daemon.scheduler, runtime.service
     assert first_service.term == 1
-    _wait(lambda: first_scheduler.running, "the first term's scheduler")
+    wait_until(lambda: first_scheduler.running, 10, "the first term's scheduler", every=0.05)
     assert {job.id for job in first_scheduler.get_jobs()} >= {"dispatch", "recheck"}
 
     assert election.on_lost is not None
@@ -95,7 +96,7 @@ def test_each_term_gets_a_fresh_scheduler_and_service_and_a_loss_ends_it_at_once
     assert daemon.scheduler is not first_scheduler
     assert jobs.runtime(None).service.term == 2  # what the jobs see
 
-    _wait(lambda: daemon.scheduler.running, "the second term's scheduler")
+    wait_until(lambda: daemon.scheduler.running, 10, "the second term's scheduler", every=0.05)
     daemon.stop()
     loop.join(10)
     assert not loop.is_alive() and not daemon.scheduler.running
@@ -112,15 +113,6 @@ def test_a_stop_while_standing_by_ends_the_campaign(runtime: Runtime) -> None:
     loop.join(10)
     assert not loop.is_alive() and election.released == 0
     assert not daemon.scheduler.running
-
-
-def _wait(check: Callable[[], bool], what: str) -> None:
-    done = threading.Event()
-    for _ in range(200):
-        if check():
-            return
-        done.wait(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_runs_no_launcher_follows_are_closed_on_a_timer(runtime: Runtime) -> None:

@@ -28,6 +28,7 @@ from storage.engine import make_engine
 from storage.leadership import current, take_term
 from storage.migrate import upgrade
 from storage.models import Outbox
+from testkit.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 FAILOVER = 3  # seconds: the smallest failover time the configuration allows
@@ -90,7 +91,7 @@ def stand_by(started: list[Contender], engine: Engine) -> Contender:
     """A standby queued for the lock behind its holder."""
     contender = Contender(engine, "standby")
     started.append(contender)
-    wait_for(lambda: waiting(engine), 10, "the standby to queue for the lock")
+    wait_until(lambda: waiting(engine), 10, "the standby to queue for the lock", every=0.05)
     return contender
 
 
@@ -98,13 +99,6 @@ def locks(engine: Engine) -> list[tuple[int, bool]]:
     """(backend pid, granted) of every session holding or waiting for the scheduler lock."""
     with engine.connect() as connection:
         return [(r.pid, r.granted) for r in connection.execute(text(LOCKS), {"k": ADVISORY_KEY})]
-
-
-def wait_for(check: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
-        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
-        time.sleep(0.05)
 
 
 def waiting(engine: Engine) -> bool:

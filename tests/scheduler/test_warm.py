@@ -27,6 +27,7 @@ from sources.kazinform.replica import KazinformSite
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Article
+from testkit.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,12 +63,17 @@ def stored(path: Path) -> list[tuple[str, str, str]]:
     return sorted((url, title, source) for url, title, source in rows)
 
 
-def hang(source_host: str, release: threading.Event) -> object:
-    """A replica fault: every request for the host is held until ``release``."""
+def hang(
+    source_host: str, release: threading.Event, entered: threading.Event | None = None
+) -> object:
+    """A replica fault: every request for the host is held until ``release`` (``entered`` is set
+    once one is held)."""
 
     def fault(request: Request) -> Reply | None:
         if not request.host.endswith(source_host):
             return None
+        if entered is not None:
+            entered.set()
         release.wait(120)
         return Reply(504, b"released")
 
@@ -191,9 +197,9 @@ time.sleep(300)
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_sigkill_of_the_launcher_leaves_no_crawl_and_no_zygote(tmp_path: Path) -> None:
-    release = threading.Event()
+    release, entered = threading.Event(), threading.Event()
     with ReplicaServer([AkordaSite()]) as server:
-        server.faults.append(hang("akorda.kz", release))
+        server.faults.append(hang("akorda.kz", release, entered))
         path = write_config(tmp_path, server, "warm")
         parent = subprocess.Popen(
             [sys.executable, "-c", PARENT, load(path).database_url, str(path)],
@@ -202,17 +208,13 @@ def test_sigkill_of_the_launcher_leaves_no_crawl_and_no_zygote(tmp_path: Path) -
         try:
             assert parent.stdout is not None
             crawl, zygote = (int(pid) for pid in parent.stdout.readline().split())
-            deadline = time.monotonic() + 60
-            while not server.requests_for("akorda.kz") and time.monotonic() < deadline:
-                time.sleep(0.2)  # the crawl is mid-request
+            wait_until(entered.is_set, 60, "the crawl mid-request", 0.2)
             assert alive(crawl) and alive(zygote)
             assert os.getpgid(crawl) == crawl  # a process group of its own
             parent.send_signal(signal.SIGKILL)
             parent.wait()
-            deadline = time.monotonic() + 10
-            while (alive(crawl) or alive(zygote)) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert not alive(crawl) and not alive(zygote)
+            wait_until(lambda: not alive(crawl) and not alive(zygote), 10,
+                       "the crawl and the zygote to die with their parent", 0.1)  # fmt: skip
         finally:
             release.set()
             if parent.poll() is None:
