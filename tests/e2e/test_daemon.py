@@ -33,7 +33,6 @@ from daemon_helpers import (
     outbox_settled,
     runs,
     stop_daemon,
-    wait_until,
     write_daemon_config,
 )
 
@@ -42,6 +41,7 @@ from sources.akorda.replica import AkordaSite
 from sources.kazinform.replica import KazinformSite
 from storage.clock import utcnow
 from testkit.faults import empty_listing, is_listing, matcher
+from testkit.waiting import wait_until
 
 sys.path.insert(0, str(ROOT / "tests" / "notify"))
 from notify_servers import Mailbox, Receiver, smtp_server
